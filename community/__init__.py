@@ -1,0 +1,62 @@
+"""Rukun: neighbourhood activities for Banjarbaru's RT and RW."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints. No network or database I/O."""
+    from community import config
+    from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    instance = Path(app.instance_path)
+    app.config.update(config.default_config(instance))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.load_secret_key(instance)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from community.web import i18n
+
+    i18n.compile_catalogues()
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(i18n.TRANSLATIONS),
+    )
+
+    from community.web import database
+
+    database.init_app(app)
+
+    from community import accounts, areas, web
+
+    web.init_app(app)
+    accounts.init_app(app)
+    areas.init_app(app)
+
+    from community.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,71 @@
+"""Accounts: residents and officials sign in with a phone number."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.areas.models import RoleAssignment, Wilayah
+from community.core.time import utcnow
+from community.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    is_large_text: Mapped[bool] = mapped_column(default=False)
+    is_phone_shared: Mapped[bool] = mapped_column(default=False)
+    needs_wheelchair: Mapped[bool] = mapped_column(default=False)
+    needs_lift: Mapped[bool] = mapped_column(default=False)
+    needs_hearing: Mapped[bool] = mapped_column(default=False)
+    needs_vision: Mapped[bool] = mapped_column(default=False)
+    rt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wilayah.id", ondelete="SET NULL"), index=True
+    )
+    # Part of the Flask-Login id: rotating it ends every session and remember cookie.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    rt: Mapped[Wilayah | None] = relationship(lazy="joined")
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def has_needs(self) -> bool:
+        return self.needs_wheelchair or self.needs_lift or self.needs_hearing or self.needs_vision
+
+
+class ResetCode(db.Model):
+    """A one-time password-reset code a pengurus issues and reads out to the resident."""
+
+    __tablename__ = "reset_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,238 @@
+"""Sign-in, registration, profile, password reset and the resident's own data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community.accounts import bp, services
+from community.accounts.forms import (
+    DeleteAccountForm,
+    EmptyForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetForm,
+)
+from community.accounts.rules import InvalidPhone, normalise_phone
+from community.core.time import utcnow
+from community.extensions import db, limiter
+from community.web.htmx import render
+
+
+def _account_key() -> str:
+    """Rate-limit key for "this account": the normalised phone being tried."""
+    raw = request.form.get("phone", "")
+    try:
+        return "acct:" + normalise_phone(raw)
+    except InvalidPhone:
+        return "acct:?" + raw[:20]
+
+
+def _per_ip() -> str:
+    return current_app.config["AUTH_LIMIT_PER_IP"]
+
+
+def _per_account() -> str:
+    return current_app.config["AUTH_LIMIT_PER_ACCOUNT"]
+
+
+auth_limits = [
+    limiter.limit(_per_ip, methods=["POST"]),
+    limiter.limit(_per_account, key_func=_account_key, methods=["POST"]),
+]
+
+
+def rate_limited(view):
+    for decorate in auth_limits:
+        view = decorate(view)
+    return view
+
+
+def _start_session(user, remember: bool) -> None:
+    """Renew the session at sign-in so nothing planted before it survives."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@rate_limited
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                phone=form.phone.data,
+                password=form.password.data,
+                name=form.name.data,
+                email=form.email.data,
+                language=session.get("lang") or "id",
+            )
+        except services.AccountError:
+            form.phone.errors.append(
+                _("Nomor HP ini sudah terdaftar. Silakan masuk, atau minta kode reset ke pengurus RT.")
+            )
+        else:
+            db.session.commit()
+            _start_session(user, remember=False)
+            flash(_("Akun Anda sudah dibuat. Sekarang gabung ke RT Anda."), "success")
+            return redirect(url_for("areas.join"), code=303)
+    return render("accounts/register.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@rate_limited
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.phone.data, form.password.data)
+        if user is not None:
+            db.session.commit()  # a rehashed password, if the parameters changed
+            _start_session(user, remember=form.remember.data)
+            return redirect(_next_url(), code=303)
+        form.password.errors.append(_("Nomor HP atau kata sandi salah."))
+    return render("accounts/login.html", form=form, status=422 if form.errors else 200)
+
+
+def _next_url() -> str:
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("web.index")
+
+
+@bp.post("/keluar")
+def logout():
+    form = EmptyForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        services.rotate_session(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    response = redirect(url_for("web.index"), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@rate_limited
+def reset():
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(
+                phone=form.phone.data, code=form.code.data, password=form.password.data, now=utcnow()
+            )
+        except services.AccountError:
+            form.code.errors.append(
+                _("Kode reset salah, sudah dipakai, atau sudah kedaluwarsa. Minta kode baru ke pengurus RT.")
+            )
+        else:
+            db.session.commit()
+            flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
+            return redirect(url_for("accounts.login"), code=303)
+    return render("accounts/reset.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.change_phone(current_user, form.phone.data)
+        except services.AccountError:
+            form.phone.errors.append(_("Nomor HP ini sudah dipakai akun lain."))
+        else:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                email=form.email.data or None,
+                language=form.language.data,
+                is_large_text=form.is_large_text.data,
+                is_phone_shared=form.is_phone_shared.data,
+                needs_wheelchair=form.needs_wheelchair.data,
+                needs_lift=form.needs_lift.data,
+                needs_hearing=form.needs_hearing.data,
+                needs_vision=form.needs_vision.data,
+            )
+            db.session.commit()
+            session["lang"] = current_user.language
+            flash(_("Profil tersimpan."), "success")
+            return redirect(url_for("accounts.profile"), code=303)
+        db.session.rollback()
+    return render(
+        "accounts/profile.html",
+        form=form,
+        password_form=PasswordForm(prefix="pw"),
+        delete_form=DeleteAccountForm(prefix="del"),
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.route("/profil/sandi", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if services.check_password(current_user, form.current.data):
+            services.set_password(current_user, form.password.data)
+            db.session.commit()
+            login_user(current_user)  # keep this device signed in with the new token
+            flash(_("Kata sandi sudah diganti. Perangkat lain sudah dikeluarkan."), "success")
+            return redirect(url_for("accounts.profile"), code=303)
+        form.current.errors.append(_("Kata sandi sekarang salah."))
+    return render(
+        "accounts/profile.html",
+        form=ProfileForm(obj=current_user, formdata=None),
+        password_form=form,
+        delete_form=DeleteAccountForm(prefix="del"),
+        status=422,
+    )
+
+
+@bp.get("/profil/data.json")
+@login_required
+def export():
+    data = services.export_data(current_user, now=utcnow())
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="data-rukun-saya.json"'},
+    )
+
+
+@bp.post("/profil/hapus")
+@login_required
+def delete():
+    form = DeleteAccountForm(prefix="del")
+    if form.validate_on_submit():
+        if services.check_password(current_user, form.password.data):
+            services.delete_account(current_user)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Akun Anda sudah dihapus. Terima kasih telah memakai Rukun."), "success")
+            response = redirect(url_for("web.index"), code=303)
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+            return response
+        form.password.errors.append(_("Kata sandi salah."))
+    return render(
+        "accounts/profile.html",
+        form=ProfileForm(obj=current_user, formdata=None),
+        password_form=PasswordForm(prefix="pw"),
+        delete_form=form,
+        status=422,
+    )

@@ -1,0 +1,71 @@
+"""Pure rules for accounts: phone numbers and passwords. No Flask, no database."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+PASSWORD_MIN_LENGTH = 8  # OWASP/ASVS minimum; longer is encouraged on the form
+PASSWORD_MAX_LENGTH = 128  # bounds hashing cost for pasted junk
+NAME_MAX_LENGTH = 80  # fits a full Indonesian name on one line of a phone screen
+
+# A short list of passwords people in Indonesia really pick; rejecting them costs nothing.
+COMMON_PASSWORDS = frozenset(
+    {
+        "12345678", "123456789", "1234567890", "password", "password1", "qwertyui",
+        "qwerty123", "11111111", "00000000", "88888888", "87654321", "iloveyou",
+        "bismillah", "indonesia", "banjarbaru", "sayang123", "rahasia1", "katasandi",
+        "admin123", "abcd1234", "12341234", "asdfghjk", "kalimantan", "merdeka45",
+    }
+)  # fmt: skip
+
+
+class InvalidPhone(ValueError):
+    """The text is not an Indonesian mobile number."""
+
+
+def normalise_phone(raw: str) -> str:
+    """Return an Indonesian mobile number in E.164 (``+628…``).
+
+    Accepts ``08…``, ``+62…`` and ``62…`` with spaces, dots or dashes in between.
+    Raises :class:`InvalidPhone` for anything that is not a valid Indonesian mobile.
+    """
+    text = "".join(ch for ch in (raw or "") if ch.isdigit() or ch == "+")
+    if not text or len(text) > 20:
+        raise InvalidPhone(raw)
+    if text.startswith("62"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(raw) from exc
+    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(raw)
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidPhone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """``+6281234567890`` → ``0812-3456-7890``, the way people write it here."""
+    local = "0" + e164.removeprefix("+62")
+    return "-".join([local[:4], local[4:8], local[8:]]).rstrip("-")
+
+
+def password_problem(password: str) -> str | None:
+    """Return a problem code for a password that must be refused, else ``None``."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return "too_short"
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return "too_long"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) == 1:
+        return "too_common"
+    return None
+
+
+def clean_name(raw: str) -> str:
+    """Collapse whitespace and strip control characters from a person's name."""
+    printable = "".join(ch for ch in raw if ch.isprintable())
+    return " ".join(printable.split())

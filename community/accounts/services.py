@@ -1,0 +1,212 @@
+"""Use-cases for accounts. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import ResetCode, User, new_session_token
+from community.accounts.rules import normalise_phone
+from community.core import privacy
+from community.core.time import as_utc
+from community.extensions import db
+
+log = logging.getLogger(__name__)
+
+# OWASP Password Storage Cheat Sheet, first choice: argon2id, m=19 MiB, t=2, p=1.
+hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Verifying against this keeps "unknown phone" as slow as "wrong password".
+_DUMMY_HASH = hasher.hash("rukun-dummy-password")
+RESET_CODE_DIGITS = 8
+RESET_CODE_VALID = timedelta(hours=24)  # long enough to pass on at the next meeting
+
+
+class AccountError(Exception):
+    """A rule refused the action; ``code`` says which (the form turns it into words)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: ``"<id>:<session token>"``; a rotated token means signed out."""
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def find_by_phone(phone: str) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+def register(*, phone: str, password: str, name: str, email: str | None, language: str) -> User:
+    phone = normalise_phone(phone)
+    if find_by_phone(phone) is not None:
+        raise AccountError("phone_taken")
+    user = User(
+        phone=phone,
+        password_hash=hasher.hash(password),
+        name=name,
+        email=email or None,
+        language=language,
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # a second registration won the race
+        raise AccountError("phone_taken") from exc
+    log.info("registered user_id=%s", user.id)
+    return user
+
+
+def authenticate(phone: str, password: str) -> User | None:
+    """The user when phone and password match; ``None`` otherwise (same timing)."""
+    user = find_by_phone(phone)
+    try:
+        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def rotate_session(user: User) -> None:
+    """End every session and remember cookie of this user (sign-out, password, roles)."""
+    user.session_token = new_session_token()
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hasher.hash(password)
+    rotate_session(user)
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        return hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _hash_code(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_reset_code(user: User, *, issued_by: User, now: datetime) -> str:
+    """A fresh one-time code for ``user``; earlier unused codes stop working."""
+    db.session.execute(
+        update(ResetCode)
+        .where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    code = "".join(secrets.choice("0123456789") for _ in range(RESET_CODE_DIGITS))
+    db.session.add(
+        ResetCode(
+            user_id=user.id,
+            code_hash=_hash_code(code),
+            issued_by_id=issued_by.id,
+            created_at=now,
+            expires_at=now + RESET_CODE_VALID,
+        )
+    )
+    db.session.flush()
+    log.info("reset code issued user_id=%s by=%s", user.id, issued_by.id)
+    return code
+
+
+def reset_password(*, phone: str, code: str, password: str, now: datetime) -> User:
+    """Use a reset code once. Raises :class:`AccountError` ``bad_code`` otherwise."""
+    user = find_by_phone(phone)
+    if user is None:
+        raise AccountError("bad_code")
+    wanted = _hash_code("".join(ch for ch in code if ch.isdigit()))
+    claimed = db.session.execute(
+        update(ResetCode)
+        .where(
+            ResetCode.user_id == user.id,
+            ResetCode.code_hash == wanted,
+            ResetCode.used_at.is_(None),
+            ResetCode.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # guarded update: a code can be used exactly once
+        raise AccountError("bad_code")
+    set_password(user, password)
+    db.session.flush()
+    return user
+
+
+def update_profile(user: User, **fields: Any) -> None:
+    allowed = {
+        "name", "email", "language", "is_large_text", "is_phone_shared",
+        "needs_wheelchair", "needs_lift", "needs_hearing", "needs_vision",
+    }  # fmt: skip
+    for key, value in fields.items():
+        if key not in allowed:
+            raise ValueError(key)  # mass assignment guard: phone and rt_id are not here
+        setattr(user, key, value)
+    db.session.flush()
+
+
+def change_phone(user: User, phone: str) -> None:
+    phone = normalise_phone(phone)
+    if phone == user.phone:
+        return
+    if find_by_phone(phone) is not None:
+        raise AccountError("phone_taken")
+    user.phone = phone
+    db.session.flush()
+
+
+def delete_account(user: User) -> None:
+    """Remove the person. Content rows elsewhere use ``ON DELETE SET NULL`` and are
+    shown as "warga terhapus"; RSVPs keep their count but lose the name."""
+    log.info("account deleted user_id=%s", user.id)
+    db.session.delete(user)
+    db.session.flush()
+
+
+def _export_profile(user: User) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "phone": user.phone,
+        "email": user.email,
+        "language": user.language,
+        "large_text": user.is_large_text,
+        "phone_shared_with_neighbours": user.is_phone_shared,
+        "needs": {
+            "wheelchair": user.needs_wheelchair,
+            "lift": user.needs_lift,
+            "hearing": user.needs_hearing,
+            "vision": user.needs_vision,
+        },
+        "registered_at": as_utc(user.created_at).isoformat(),
+    }
+
+
+def register_exports() -> None:
+    privacy.register_exporter("profile", _export_profile)
+
+
+def export_data(user: User, *, now: datetime) -> dict[str, Any]:
+    return {"exported_at": now.isoformat(), "service": "Rukun", **privacy.collect(user)}

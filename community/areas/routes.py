@@ -1,0 +1,323 @@
+"""RT membership, pengurus tools and the wilayah pages. load → authorize → act → commit."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user
+
+from community.accounts import services as accounts
+from community.accounts.forms import EmptyForm
+from community.areas import bp, rules, services
+from community.areas.forms import ROLE_LABELS, AddChildForm, AppointForm, ConfirmJoinForm, JoinForm
+from community.areas.models import Level
+from community.core.authz import Action, appointable_roles, forget_grants, require
+from community.core.time import utcnow
+from community.extensions import db, limiter
+from community.web.htmx import render
+
+JOIN_ERRORS = {
+    "bad_code": _l("Kode undangan tidak dikenal atau sudah tidak berlaku. Minta kode terbaru ke pengurus RT."),
+    "already_member": _l("Anda sudah menjadi warga RT ini."),
+    "already_pending": _l("Anda sudah punya permintaan bergabung yang menunggu persetujuan. Batalkan dulu jika ingin mengganti RT."),
+    "member_elsewhere": _l("Anda sudah menjadi warga %(rt)s. Jika Anda pindah, centang \"Saya pindah RT\"."),
+}  # fmt: skip
+
+
+def _join_error(code: str, **details) -> str:
+    message = str(JOIN_ERRORS[code])
+    return message % details if details else message
+
+
+def _join_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["AUTH_LIMIT_PER_IP"]
+
+
+@bp.route("/gabung", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_join_limit, methods=["POST"])  # invite codes must not be guessable by brute force
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        error = _send_join(form.code.data, form.is_move.data)
+        if error is None:
+            return redirect(url_for("web.index"), code=303)
+        form.code.errors.append(error)
+    return render(
+        "areas/join.html",
+        form=form,
+        pending=services.pending_request_of(current_user),
+        status=422 if form.errors else 200,
+    )
+
+
+def _send_join(code: str, is_move: bool) -> str | None:
+    now = utcnow()
+    rt = services.find_rt_by_code(code, now=now)
+    if rt is None:
+        return _join_error("bad_code")
+    try:
+        services.request_join(current_user, rt, is_move=is_move, now=now)
+    except services.AreaError as exc:
+        db.session.rollback()
+        return _join_error(exc.code, **exc.details)
+    db.session.commit()
+    flash(_("Permintaan bergabung ke %(rt)s terkirim.", rt=rt.full_name), "success")
+    return None
+
+
+@bp.route("/gabung/<code>", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_join_limit, methods=["GET", "POST"])
+def join_link(code: str):
+    """The link inside the QR poster: confirm which RT, then send the request."""
+    rt = services.find_rt_by_code(code, now=utcnow())
+    form = ConfirmJoinForm(code=code)
+    error = None
+    if form.validate_on_submit():
+        error = _send_join(form.code.data, form.is_move.data)
+        if error is None:
+            return redirect(url_for("web.index"), code=303)
+    status = 404 if rt is None else (422 if error else 200)
+    return render("areas/join_link.html", rt=rt, form=form, error=error, status=status)
+
+
+@bp.post("/gabung/batal")
+@login_required
+def cancel_join():
+    if EmptyForm().validate_on_submit():
+        services.cancel_request(current_user)
+        db.session.commit()
+        flash(_("Permintaan bergabung dibatalkan."), "success")
+    return redirect(url_for("web.index"), code=303)
+
+
+@bp.get("/tetangga")
+@login_required
+def neighbours():
+    if current_user.rt is None:
+        return redirect(url_for("web.index"))
+    return render("areas/neighbours.html", rt=current_user.rt,
+                  people=services.neighbours(current_user))  # fmt: skip
+
+
+# --- the wilayah page --------------------------------------------------------------------
+
+
+def _load(wilayah_id: int, action: str):
+    node = services.get_wilayah(wilayah_id)
+    require(action, node)
+    return node
+
+
+def _page(node, *, status: int = 200, appoint_form=None, child_form=None, reset_code=None,
+          reset_for=None):  # fmt: skip
+    """Render the wilayah page with everything the signed-in user may see there."""
+    from community.core.authz import can
+
+    is_rt = node.level == Level.RT
+    manages = is_rt and can(Action.MANAGE_MEMBERS, node)
+    roles = appointable_roles(node)
+    form = appoint_form or AppointForm()
+    form.role.choices = [(r, ROLE_LABELS[r]) for r in roles]
+    return render(
+        "areas/wilayah.html",
+        node=node,
+        officers=services.officers_of(node),
+        children=[] if is_rt else services.children_overview(node),
+        members=services.list_members(node) if manages else [],
+        pending=services.list_pending(node) if manages else [],
+        manages=manages,
+        appoint_form=form if roles else None,
+        child_form=(child_form or AddChildForm()) if can(Action.ADD_CHILD, node) else None,
+        action_form=EmptyForm(),
+        role_labels=ROLE_LABELS,
+        appointable=roles,
+        invite=rules.format_invite_code(node.invite_code) if manages and node.invite_code else None,
+        reset_code=reset_code,
+        reset_for=reset_for,
+        status=status,
+    )
+
+
+@bp.get("/wilayah/<int:wilayah_id>")
+@login_required
+def detail(wilayah_id: int):
+    node = _load(wilayah_id, Action.VIEW_OVERVIEW)
+    return _page(node)
+
+
+@bp.post("/wilayah/<int:wilayah_id>/permintaan/<int:request_id>/<any(setujui, tolak):decision>")
+@login_required
+def decide(wilayah_id: int, request_id: int, decision: str):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    join_request = services.get_pending_request(node, request_id)
+    if join_request is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        name = join_request.user.name
+        try:
+            services.decide(join_request, approve=decision == "setujui", by=current_user,
+                            now=utcnow())  # fmt: skip
+        except services.AreaError:
+            db.session.rollback()
+            flash(_("Permintaan ini sudah diputuskan pengurus lain."), "error")
+        else:
+            db.session.commit()
+            if decision == "setujui":
+                flash(_("%(name)s sekarang warga %(rt)s.", name=name, rt=node.full_name), "success")
+            else:
+                flash(_("Permintaan %(name)s ditolak.", name=name), "success")
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+
+
+@bp.post("/wilayah/<int:wilayah_id>/kode-baru")
+@login_required
+def regenerate_code(wilayah_id: int):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    if EmptyForm().validate_on_submit():
+        services.regenerate_invite_code(node, now=utcnow())
+        db.session.commit()
+        flash(_("Kode undangan baru sudah dibuat. Kode lama tidak berlaku lagi."), "success")
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+
+
+def _join_url(node) -> str:
+    return url_for("areas.join_link", code=node.invite_code, _external=True)
+
+
+@bp.get("/wilayah/<int:wilayah_id>/kode-qr.svg")
+@login_required
+def invite_qr(wilayah_id: int):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    if not node.invite_code:
+        abort(404)
+    out = io.BytesIO()
+    segno.make(_join_url(node), error="m").save(out, kind="svg", scale=8, border=2,
+                                                 title=node.full_name)  # fmt: skip
+    return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.get("/wilayah/<int:wilayah_id>/poster")
+@login_required
+def poster(wilayah_id: int):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    if not node.invite_code:
+        abort(404)
+    return render("areas/poster.html", node=node, join_url=_join_url(node),
+                  invite=rules.format_invite_code(node.invite_code))  # fmt: skip
+
+
+@bp.post("/wilayah/<int:wilayah_id>/anggota/<int:user_id>/kode-reset")
+@login_required
+def issue_reset(wilayah_id: int, user_id: int):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    member = services.get_member(node, user_id)
+    if member is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    code = accounts.issue_reset_code(member, issued_by=current_user, now=utcnow())
+    db.session.commit()
+    # Shown once, on this response only: never stored in clear, never in a flash cookie.
+    return _page(node, reset_code=code, reset_for=member)
+
+
+@bp.post("/wilayah/<int:wilayah_id>/anggota/<int:user_id>/keluarkan")
+@login_required
+def remove_member(wilayah_id: int, user_id: int):
+    node = _load(wilayah_id, Action.MANAGE_MEMBERS)
+    member = services.get_member(node, user_id)
+    if member is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        if member.id == current_user.id:
+            flash(_("Anda tidak bisa mengeluarkan diri sendiri."), "error")
+        else:
+            services.remove_member(node, member)
+            db.session.commit()
+            flash(_("%(name)s sudah dikeluarkan dari %(rt)s.", name=member.name,
+                    rt=node.full_name), "success")  # fmt: skip
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+
+
+APPOINT_ERRORS = {
+    "unknown_user": _l("Tidak ada akun dengan nomor HP ini."),
+    "not_member": _l("Orang ini belum menjadi warga RT ini."),
+    "not_resident": _l("Ketua RW harus warga salah satu RT di RW ini."),
+    "already_has_role": _l("Orang ini sudah memegang peran tersebut."),
+    "wrong_level": _l("Peran ini tidak ada di wilayah ini."),
+}  # fmt: skip
+
+
+@bp.post("/wilayah/<int:wilayah_id>/peran")
+@login_required
+def appoint(wilayah_id: int):
+    node = _load(wilayah_id, Action.APPOINT)
+    form = AppointForm()
+    form.role.choices = [(r, ROLE_LABELS[r]) for r in appointable_roles(node)]
+    if not form.validate_on_submit():
+        return _page(node, appoint_form=form, status=422)
+    user = accounts.find_by_phone(form.phone.data)
+    try:
+        if user is None:
+            raise services.AreaError("unknown_user")
+        services.appoint(node, user, form.role.data)
+    except services.AreaError as exc:
+        db.session.rollback()
+        form.phone.errors.append(str(APPOINT_ERRORS[exc.code]))
+        return _page(node, appoint_form=form, status=422)
+    db.session.commit()
+    forget_grants()
+    if user.id == current_user.id:
+        login_user(current_user)
+    flash(_("%(name)s sekarang %(role)s %(place)s.", name=user.name,
+            role=ROLE_LABELS[form.role.data], place=node.full_name), "success")  # fmt: skip
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+
+
+@bp.post("/wilayah/<int:wilayah_id>/peran/<int:assignment_id>/hapus")
+@login_required
+def revoke(wilayah_id: int, assignment_id: int):
+    node = _load(wilayah_id, Action.APPOINT)
+    assignment = services.get_assignment(node, assignment_id)
+    if assignment is None or assignment.role not in appointable_roles(node):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name, was_self = assignment.user.name, assignment.user_id == current_user.id
+    services.revoke(assignment)
+    db.session.commit()
+    forget_grants()
+    flash(_("%(name)s tidak lagi memegang peran itu.", name=name), "success")
+    if was_self:  # their sessions were rotated: keep this one, but the page may be gone
+        login_user(current_user)
+        return redirect(url_for("web.index"), code=303)
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+
+
+@bp.post("/wilayah/<int:wilayah_id>/tambah")
+@login_required
+def add_child(wilayah_id: int):
+    node = _load(wilayah_id, Action.ADD_CHILD)
+    form = AddChildForm()
+    if not form.validate_on_submit():
+        return _page(node, child_form=form, status=422)
+    try:
+        child = services.add_child(node, form.number.data)
+        if child.level == Level.RT:
+            services.regenerate_invite_code(child, now=utcnow())
+    except services.AreaError:
+        db.session.rollback()
+        form.number.errors.append(_("Nomor ini sudah ada di wilayah ini."))
+        return _page(node, child_form=form, status=422)
+    db.session.commit()
+    flash(_("%(name)s sudah ditambahkan.", name=child.full_name), "success")
+    return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
+

@@ -1,0 +1,138 @@
+"""The ``rukun`` command: a Flask CLI group, so every ``flask`` command works too."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from community import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Rukun: kegiatan warga Banjarbaru."""
+
+
+def _print_demo(accounts) -> None:
+    from community.demo import DEMO_PASSWORD
+
+    click.echo("Akun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
+    for account in accounts:
+        click.echo(f"  {account.role:<40} {account.phone}  {account.name}")
+
+
+def _load_demo_if_empty() -> bool:
+    from community.core.time import utcnow
+    from community.demo import has_demo_data, load_demo
+    from community.extensions import db
+
+    if has_demo_data():
+        return False
+    accounts = load_demo(now=utcnow())
+    db.session.commit()
+    _print_demo(accounts)
+    return True
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load demo data into an empty database and print the demo sign-ins."""
+    from community.areas.services import ensure_wilayah_tree
+    from community.extensions import db
+
+    ensure_wilayah_tree()
+    db.session.commit()
+    if not _load_demo_if_empty():
+        raise click.ClickException("Database sudah berisi data; demo tidak dimuat.")
+
+
+@click.command("seed-wilayah")
+@with_appcontext
+def seed_wilayah_command() -> None:
+    """Create Kota Banjarbaru with its kecamatan and kelurahan (idempotent)."""
+    from community.areas.services import ensure_wilayah_tree
+    from community.extensions import db
+
+    ensure_wilayah_tree()
+    db.session.commit()
+    click.echo("Wilayah Banjarbaru siap.")
+
+
+@click.command("make-admin")
+@click.argument("phone")
+@with_appcontext
+def make_admin_command(phone: str) -> None:
+    """Make the account with PHONE an admin kota (the first official of a new install)."""
+    from sqlalchemy import select
+
+    from community.accounts import services as accounts
+    from community.accounts.rules import InvalidPhone, normalise_phone
+    from community.areas import services as areas
+    from community.areas.models import Level, Role, Wilayah
+    from community.extensions import db
+
+    try:
+        user = accounts.find_by_phone(normalise_phone(phone))
+    except InvalidPhone:
+        raise click.ClickException("Nomor HP tidak valid.") from None
+    if user is None:
+        raise click.ClickException("Belum ada akun dengan nomor ini. Daftar dulu lewat aplikasi.")
+    kota = areas.ensure_wilayah_tree()
+    kota = db.session.scalar(select(Wilayah).where(Wilayah.level == Level.KOTA)) or kota
+    try:
+        areas.appoint(kota, user, Role.ADMIN_KOTA)
+    except areas.AreaError:
+        raise click.ClickException("Akun ini sudah admin kota.") from None
+    db.session.commit()
+    click.echo(f"{user.name} sekarang admin kota.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load demo data when the database is empty.")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, demo: bool) -> None:
+    """Apply migrations, then run the production server (gunicorn)."""
+    from flask_migrate import upgrade
+
+    from community.areas.services import ensure_wilayah_tree
+    from community.extensions import db
+
+    upgrade()
+    ensure_wilayah_tree()
+    db.session.commit()
+    if demo:
+        _load_demo_if_empty()
+    db.session.remove()
+    db.engine.dispose()  # gunicorn forks: no connection may be shared with the workers
+    click.echo(f"Rukun berjalan di http://{host}:{port}/")
+    _run_gunicorn(current_app._get_current_object(), host, port, workers)
+
+
+def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("control_socket_disable", True) if "control_socket_disable" in (
+                self.cfg.settings
+            ) else None
+
+        def load(self):
+            return app
+
+    Server().run()
+
+
+def register_commands(app) -> None:
+    for command in (demo_command, seed_wilayah_command, make_admin_command, serve_command):
+        app.cli.add_command(command)

@@ -1,0 +1,84 @@
+"""Configuration: safe defaults, then ``RUKUN_*``/well-known environment variables.
+
+Read once by :func:`community.create_app`; tests pass an explicit mapping last.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Return ``SECRET_KEY`` from the environment, or from ``instance/secret_key``.
+
+    The file is created on first run with 0600 permissions so that a fresh laptop
+    install needs no manual step and the key survives restarts (sessions stay valid).
+    """
+    from_env = os.environ.get("SECRET_KEY") or os.environ.get("RUKUN_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def default_config(instance_path: Path) -> dict:
+    """Defaults that are safe on a laptop and in production alike."""
+    production = os.environ.get("RUKUN_ENV", "development") == "production"
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'rukun.sqlite3'}"
+    if db_url.startswith("postgres://"):  # Heroku-style URLs name a dialect SQLAlchemy dropped
+        db_url = "postgresql+psycopg://" + db_url.removeprefix("postgres://")
+    redis_url = os.environ.get("REDIS_URL")
+    return {
+        "RUKUN_ENV": "production" if production else "development",
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Flask defaults that the security plan (§0.3) flags as unsafe:
+        "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,  # no uploads yet; 1 MB bounds memory per request
+        "SESSION_COOKIE_NAME": "__Host-rukun" if production else "rukun",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "REMEMBER_COOKIE_NAME": "__Host-rukun_r" if production else "rukun_r",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),  # Flask-Login's default is 365 days
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A CSRF token that expires after an hour breaks long-open htmx pages (plan §0.9).
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Makassar",
+        "LANGUAGES": ("id", "en"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _env_bool("RUKUN_RATELIMIT", True),
+        # Sign-in, registration and reset: per IP and per account.  Ten tries a minute is
+        # plenty for a person mistyping on a phone and useless for guessing passwords.
+        "AUTH_LIMIT_PER_IP": os.environ.get("RUKUN_AUTH_LIMIT_PER_IP", "20 per minute;200 per hour"),
+        "AUTH_LIMIT_PER_ACCOUNT": os.environ.get(
+            "RUKUN_AUTH_LIMIT_PER_ACCOUNT", "10 per minute;50 per hour"
+        ),
+        "HTMX_VERSION": "2.0.11",
+        "HTMX_URL": "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js",
+        "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

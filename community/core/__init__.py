@@ -1,0 +1,1 @@
+"""Shared kernel: time, authorization, privacy registry, htmx rendering helpers."""

@@ -1,0 +1,27 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from community.accounts.rules import display_phone
+from community.core import authz
+from community.core.time import format_wita
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("wita")
+    def _wita(value, with_time: bool = True) -> str:
+        return format_wita(value, str(get_locale() or "id"), with_time)
+
+    from community.areas.forms import ROLE_LABELS
+
+    app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.globals.update(
+        can=authz.can,
+        may_see_private=authz.may_see_private,
+        Action=authz.Action,
+        role_label=lambda role: ROLE_LABELS.get(role, role),
+        current_locale=lambda: str(get_locale() or "id"),
+    )
