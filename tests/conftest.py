@@ -1,0 +1,211 @@
+"""Shared fixtures: a fresh real database per test (SQLite file, or PostgreSQL when
+``RUKUN_TEST_DATABASE_URL`` is set), a small wilayah world with one user per principal,
+and helpers to sign in and post forms with a real CSRF token."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from community import create_app
+from community.accounts.models import User
+from community.accounts.services import hasher
+from community.areas import services as areas
+from community.areas.models import Level, Role, Wilayah
+from community.core.time import utcnow
+from community.extensions import db
+
+PASSWORD = "kata-sandi-uji-1"
+_PASSWORD_HASH = hasher.hash(PASSWORD)  # hash once: creating users stays fast
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def database_url(tmp_path) -> str:
+    return os.environ.get("RUKUN_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def test_config(tmp_path, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hmac-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Override in a test module to change configuration before the app is built."""
+    return test_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config) -> Flask:
+    app = create_app(app_config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()  # tests only; real databases are built by the migrations
+        areas.ensure_wilayah_tree()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+def csrf_token(client: FlaskClient, path: str = "/masuk") -> str:
+    page = client.get(path)
+    match = CSRF_META.search(page.get_data(as_text=True))
+    assert match, f"no csrf meta tag on {path}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST like a browser does: with the CSRF token from a rendered page."""
+    payload = {"csrf_token": csrf_token(client, "/"), **(data or {})}
+    return client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., User]:
+    counter = iter(range(1, 100_000))
+
+    def make(
+        name: str | None = None,
+        rt: Wilayah | None = None,
+        phone: str | None = None,
+        **fields,
+    ) -> User:
+        n = next(counter)
+        user = User(
+            name=name or f"Warga Uji {n}",
+            phone=phone or f"+62813{n:08d}",
+            password_hash=_PASSWORD_HASH,
+            rt_id=rt.id if rt else None,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@dataclass
+class World:
+    kota: Wilayah
+    kelurahan: Wilayah
+    other_kelurahan: Wilayah
+    rw: Wilayah
+    rw2: Wilayah
+    rt_a: Wilayah
+    rt_b: Wilayah
+    rt_c: Wilayah  # under RW 02
+    users: dict[str, User]
+    now: datetime
+
+    def __getitem__(self, principal: str) -> User | None:
+        return self.users.get(principal)
+
+
+PRINCIPALS = (
+    "anonymous",
+    "pending",
+    "resident_a",
+    "resident_b",
+    "pengurus_a",
+    "ketua_rw",
+    "admin_kelurahan",
+    "admin_kota",
+)
+
+
+@pytest.fixture
+def world(app, make_user) -> World:
+    """Kelurahan Komet: RW 01 with RT A (01) and RT B (02), RW 02 with RT C (01)."""
+    with app.app_context():
+        now = utcnow()
+        kota = db.session.query(Wilayah).filter_by(level=Level.KOTA).one()
+        kelurahan = db.session.query(Wilayah).filter_by(name="Komet").one()
+        other = db.session.query(Wilayah).filter_by(name="Mentaos").one()
+        rw = areas.add_child(kelurahan, 1)
+        rw2 = areas.add_child(kelurahan, 2)
+        rt_a, rt_b = areas.add_child(rw, 1), areas.add_child(rw, 2)
+        rt_c = areas.add_child(rw2, 1)
+        for rt in (rt_a, rt_b, rt_c):
+            areas.regenerate_invite_code(rt, now=now)
+        db.session.commit()
+        users = {
+            "resident_a": make_user("Siti Aminah", rt_a, needs_wheelchair=True),
+            "resident_b": make_user("Budi Santoso", rt_b),
+            "pengurus_a": make_user("Haji Rahmat", rt_a),
+            "ketua_rw": make_user("Ahmad Fauzi", rt_b),
+            "admin_kelurahan": make_user("Dewi Lestari"),
+            "admin_kota": make_user("Rina Wulandari"),
+            "pending": make_user("Yusuf Pendatang"),
+        }
+        areas.appoint(rt_a, users["pengurus_a"], Role.KETUA_RT)
+        areas.appoint(rw, users["ketua_rw"], Role.KETUA_RW)
+        areas.appoint(kelurahan, users["admin_kelurahan"], Role.ADMIN_KELURAHAN)
+        areas.appoint(kota, users["admin_kota"], Role.ADMIN_KOTA)
+        areas.request_join(users["pending"], rt_a, is_move=False, now=now)
+        db.session.commit()
+        for obj in (kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, *users.values()):
+            db.session.refresh(obj)
+        db.session.expunge_all()
+        return World(kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, users, now)
+
+
+def sign_in(client: FlaskClient, user: User | None) -> FlaskClient:
+    """Put ``user`` in the client's session the way Flask-Login does (no password check)."""
+    if user is None:
+        return client
+    with client.application.app_context():
+        fresh = db.session.get(User, user.id)
+        ident = fresh.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = ident
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def as_user(app) -> Callable[[User | None], FlaskClient]:
+    """A new client signed in as ``user`` (``None`` → anonymous)."""
+
+    def make(user: User | None) -> FlaskClient:
+        return sign_in(app.test_client(), user)
+
+    return make
+
+
+def login_with_password(client: FlaskClient, phone: str, password: str = PASSWORD, **extra):
+    return post_form(client, "/masuk", {"phone": phone, "password": password, **extra})
+
+
+def text_of(response) -> str:
+    """The visible text of a page, whitespace collapsed (what a reader hears)."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
