@@ -17,7 +17,7 @@ def main() -> None:
 def _print_demo(accounts) -> None:
     from community.demo import DEMO_PASSWORD
 
-    click.echo("Akun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
+    click.echo(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role:<40} {account.phone}  {account.name}")
 

@@ -73,7 +73,9 @@ def default_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _env_bool("RUKUN_RATELIMIT", True),
         # Sign-in, registration and reset: per IP and per account.  Ten tries a minute is
         # plenty for a person mistyping on a phone and useless for guessing passwords.
-        "AUTH_LIMIT_PER_IP": os.environ.get("RUKUN_AUTH_LIMIT_PER_IP", "20 per minute;200 per hour"),
+        "AUTH_LIMIT_PER_IP": os.environ.get(
+            "RUKUN_AUTH_LIMIT_PER_IP", "20 per minute;200 per hour"
+        ),
         "AUTH_LIMIT_PER_ACCOUNT": os.environ.get(
             "RUKUN_AUTH_LIMIT_PER_ACCOUNT", "10 per minute;50 per hour"
         ),

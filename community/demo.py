@@ -16,7 +16,7 @@ from community.areas import services as areas
 from community.areas.models import Level, Role, Wilayah
 from community.extensions import db
 
-DEMO_PASSWORD = "rukun-demo-2026"
+DEMO_PASSWORD = "rukun-demo-2026"  # noqa: S105 - printed on purpose: demo data only
 DEMO_KELURAHAN = "Komet"
 RESIDENTS_PER_RT = 8
 
@@ -40,7 +40,7 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
     """Create the demo neighbourhood (the caller commits). Returns the sign-ins to print."""
     fake = Faker("id_ID")
     fake.seed_instance(seed)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
     areas.ensure_wilayah_tree()
     kelurahan = db.session.scalar(
         select(Wilayah).where(Wilayah.level == Level.KELURAHAN, Wilayah.name == DEMO_KELURAHAN)

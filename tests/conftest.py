@@ -4,11 +4,14 @@ and helpers to sign in and post forms with a real CSRF token."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -42,25 +45,74 @@ def test_config(tmp_path, **extra) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def _shared_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("shared-db")
+
+
 @pytest.fixture
-def app_config(tmp_path) -> dict:
+def app_config(_shared_dir) -> dict:
     """Override in a test module to change configuration before the app is built."""
-    return test_config(tmp_path)
+    return test_config(_shared_dir)
+
+
+# Building an app and a schema costs ~150 ms; the suite has hundreds of tests. Apps
+# with the same configuration are reused, and on SQLite every test starts from a
+# byte-for-byte copy of a freshly built database (schema + wilayah tree), so each test
+# still sees a fresh database of its own.
+_APPS: dict[str, Flask] = {}
+_SNAPSHOTS: dict[tuple[str, str], Path] = {}
+
+
+def _sqlite_file(app: Flask) -> Path | None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    return Path(uri.removeprefix("sqlite:///")) if uri.startswith("sqlite:///") else None
+
+
+def _release(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _restore(app: Flask, name: str) -> bool:
+    """Copy snapshot ``name`` over the app's SQLite file; False when there is none."""
+    path = _sqlite_file(app)
+    snapshot = _SNAPSHOTS.get((app.config["SQLALCHEMY_DATABASE_URI"], name))
+    if path is None or snapshot is None:
+        return False
+    _release(app)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(snapshot, path)
+    return True
+
+
+def _snapshot(app: Flask, name: str) -> None:
+    path = _sqlite_file(app)
+    if path is None:
+        return
+    _release(app)
+    target = path.with_name(f"{path.stem}.{name}.snapshot")
+    shutil.copyfile(path, target)
+    _SNAPSHOTS[(app.config["SQLALCHEMY_DATABASE_URI"], name)] = target
 
 
 @pytest.fixture
 def app(app_config) -> Flask:
-    app = create_app(app_config)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()  # tests only; real databases are built by the migrations
-        areas.ensure_wilayah_tree()
-        db.session.commit()
+    key = repr(sorted(app_config.items(), key=lambda kv: kv[0]))
+    app = _APPS.get(key)
+    if app is None:
+        app = _APPS[key] = create_app(app_config)
+    if not _restore(app, "base"):
+        with app.app_context():
+            db.drop_all()
+            db.create_all()  # tests only; real databases are built by the migrations
+            areas.ensure_wilayah_tree()
+            db.session.commit()
+        _snapshot(app, "base")
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    _release(app)
 
 
 @pytest.fixture
@@ -87,17 +139,18 @@ def post_form(client: FlaskClient, url: str, data: dict | None = None, **kwargs)
     return client.post(url, data=payload, **kwargs)
 
 
+_USER_NUMBERS = itertools.count(1)  # global: unique phones across restored snapshots
+
+
 @pytest.fixture
 def make_user(app) -> Callable[..., User]:
-    counter = iter(range(1, 100_000))
-
     def make(
         name: str | None = None,
         rt: Wilayah | None = None,
         phone: str | None = None,
         **fields,
     ) -> User:
-        n = next(counter)
+        n = next(_USER_NUMBERS)
         user = User(
             name=name or f"Warga Uji {n}",
             phone=phone or f"+62813{n:08d}",
@@ -141,9 +194,22 @@ PRINCIPALS = (
 )
 
 
+_WORLDS: dict[str, World] = {}
+
+
 @pytest.fixture
 def world(app, make_user) -> World:
     """Kelurahan Komet: RW 01 with RT A (01) and RT B (02), RW 02 with RT C (01)."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri in _WORLDS and _restore(app, "world"):
+        return _WORLDS[uri]
+    built = _build_world(app, make_user)
+    _WORLDS[uri] = built
+    _snapshot(app, "world")
+    return built
+
+
+def _build_world(app, make_user) -> World:
     with app.app_context():
         now = utcnow()
         kota = db.session.query(Wilayah).filter_by(level=Level.KOTA).one()

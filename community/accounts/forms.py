@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from community.accounts import rules
@@ -61,6 +62,9 @@ def _email_field() -> EmailField:
     )
 
 
+LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
+
+
 class RegisterForm(FlaskForm):
     name = StringField(
         _l("Nama lengkap"), validators=[person_name], render_kw={"autocomplete": "name"}
@@ -90,9 +94,7 @@ class ProfileForm(FlaskForm):
     )
     phone = _phone_field()
     email = _email_field()
-    language = SelectField(
-        _l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
-    )
+    language = SelectField(_l("Bahasa"), choices=LANGUAGE_CHOICES)
     is_large_text = BooleanField(_l("Teks besar"))
     is_phone_shared = BooleanField(_l("Tampilkan nomor HP saya kepada tetangga satu RT"))
     needs_wheelchair = BooleanField(_l("Saya memakai kursi roda"))

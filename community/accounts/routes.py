@@ -79,7 +79,9 @@ def register():
             )
         except services.AccountError:
             form.phone.errors.append(
-                _("Nomor HP ini sudah terdaftar. Silakan masuk, atau minta kode reset ke pengurus RT.")
+                _(
+                    "Nomor HP ini sudah terdaftar. Silakan masuk, atau minta kode reset ke pengurus RT."
+                )
             )
         else:
             db.session.commit()
@@ -132,11 +134,16 @@ def reset():
     if form.validate_on_submit():
         try:
             services.reset_password(
-                phone=form.phone.data, code=form.code.data, password=form.password.data, now=utcnow()
+                phone=form.phone.data,
+                code=form.code.data,
+                password=form.password.data,
+                now=utcnow(),
             )
         except services.AccountError:
             form.code.errors.append(
-                _("Kode reset salah, sudah dipakai, atau sudah kedaluwarsa. Minta kode baru ke pengurus RT.")
+                _(
+                    "Kode reset salah, sudah dipakai, atau sudah kedaluwarsa. Minta kode baru ke pengurus RT."
+                )
             )
         else:
             db.session.commit()

@@ -29,6 +29,8 @@ def normalise_phone(raw: str) -> str:
     Accepts ``08…``, ``+62…`` and ``62…`` with spaces, dots or dashes in between.
     Raises :class:`InvalidPhone` for anything that is not a valid Indonesian mobile.
     """
+    if any(ch.isalpha() for ch in raw or ""):  # "O" typed for "0" must not become a number
+        raise InvalidPhone(raw)
     text = "".join(ch for ch in (raw or "") if ch.isdigit() or ch == "+")
     if not text or len(text) > 20:
         raise InvalidPhone(raw)

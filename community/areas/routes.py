@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
+from wtforms.fields.choices import SelectChoice
 
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
@@ -125,7 +126,7 @@ def _page(node, *, status: int = 200, appoint_form=None, child_form=None, reset_
     manages = is_rt and can(Action.MANAGE_MEMBERS, node)
     roles = appointable_roles(node)
     form = appoint_form or AppointForm()
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in roles]
+    form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in roles]
     return render(
         "areas/wilayah.html",
         node=node,
@@ -261,7 +262,7 @@ APPOINT_ERRORS = {
 def appoint(wilayah_id: int):
     node = _load(wilayah_id, Action.APPOINT)
     form = AppointForm()
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in appointable_roles(node)]
+    form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in appointable_roles(node)]
     if not form.validate_on_submit():
         return _page(node, appoint_form=form, status=422)
     user = accounts.find_by_phone(form.phone.data)
@@ -320,4 +321,3 @@ def add_child(wilayah_id: int):
     db.session.commit()
     flash(_("%(name)s sudah ditambahkan.", name=child.full_name), "success")
     return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
-

@@ -78,9 +78,7 @@ def allowed(
         return bool(appointable_roles(target_level, target_path, grants))
     if action == Action.ADD_CHILD:
         if target_level == "kelurahan":
-            return any(
-                g.role in OFFICIAL_ROLES and covers(g.path, target_path) for g in grants
-            )
+            return any(g.role in OFFICIAL_ROLES and covers(g.path, target_path) for g in grants)
         if target_level == "rw":
             return any(
                 g.role in OFFICIAL_ROLES | {"ketua_rw"} and covers(g.path, target_path)
@@ -101,7 +99,9 @@ def appointable_roles(target_level: str, target_path: str, grants: Iterable[Gran
 
     def held_above(*roles: str, strictly: bool = True) -> bool:
         return any(
-            g.role in roles and covers(g.path, target_path) and (g.path != target_path or not strictly)
+            g.role in roles
+            and covers(g.path, target_path)
+            and (g.path != target_path or not strictly)
             for g in grants
         )
 

@@ -297,9 +297,7 @@ def officers_of(node: Wilayah) -> list[Officer]:
         .join(User, User.id == RoleAssignment.user_id)
         .where(RoleAssignment.wilayah_id.in_(node.ancestor_ids))
     ).all()
-    officers = [
-        Officer(a.id, a.role, name, a.user_id, a.wilayah) for a, name in rows
-    ]
+    officers = [Officer(a.id, a.role, name, a.user_id, a.wilayah) for a, name in rows]
     order = list(Role)
     return sorted(officers, key=lambda o: (-len(o.wilayah.path), order.index(Role(o.role))))
 

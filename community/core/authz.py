@@ -20,7 +20,7 @@ from community.areas import rules
 from community.areas.rules import Action, Grant
 from community.extensions import db
 
-__all__ = ["Action", "can", "grants_of", "require", "forget_grants"]
+__all__ = ["Action", "can", "forget_grants", "grants_of", "require"]
 
 
 def grants_of(user: Any) -> tuple[Grant, ...]:

@@ -1,0 +1,325 @@
+"""Access-control matrix: every route × every principal, as a page and as an htmx request.
+
+Later issues extend this by appending their routes to ``ROUTES``. The guard test
+fails when a route exists in the app but not in the matrix.
+
+Expected outcomes:
+  ``"200"``/``"303"``/``"422"``/``"403"``/``"404"`` - that status code;
+  ``"login"`` - redirected to the sign-in page;  ``"home"`` - redirected to ``/``.
+A POST is sent with a valid CSRF token and the route's ``data`` (chosen so an
+allowed request either acts harmlessly or fails validation with 422).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from community.areas.models import JoinRequest, RoleAssignment
+from community.extensions import db
+from tests.conftest import PRINCIPALS, World, csrf_token, sign_in
+
+P = PRINCIPALS
+SIGNED_IN = [p for p in P if p != "anonymous"]
+RESIDENTS = ["resident_a", "resident_b", "pengurus_a", "ketua_rw"]  # people with an RT
+
+
+def expect(default: str, **overrides: str) -> dict[str, str]:
+    table = {p: default for p in P}
+    table.update(overrides)
+    return table
+
+
+def _pending_request_id(w: World) -> int:
+    return db.session.scalar(select(JoinRequest.id).where(JoinRequest.user_id == w["pending"].id))
+
+
+def _ketua_rt_assignment(w: World) -> int:
+    return db.session.scalar(
+        select(RoleAssignment.id).where(RoleAssignment.user_id == w["pengurus_a"].id)
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, str]
+    data: dict = field(default_factory=dict)
+
+
+# Who may manage RT A's members: its pengurus and the ketua RW above it. Officials above
+# the RW may see RT A exists (403) but not its residents; other RTs get 404.
+MANAGE_RT_A = dict(
+    anonymous="login",
+    pending="404",
+    resident_a="403",
+    resident_b="404",
+    admin_kelurahan="403",
+    admin_kota="403",
+)
+OVERVIEW_RT_A = dict(anonymous="login", pending="404", resident_a="403", resident_b="404")
+
+ROUTES: list[Route] = [
+    # --- web ---
+    Route("web.index", "GET", lambda w: "/", expect("200")),
+    Route("web.set_language", "POST", lambda w: "/bahasa", expect("303"), {"language": "en"}),
+    Route("web.healthz", "GET", lambda w: "/healthz", expect("200")),
+    # --- accounts ---
+    Route("accounts.register", "GET", lambda w: "/daftar", expect("home", anonymous="200")),
+    Route("accounts.register", "POST", lambda w: "/daftar", expect("home", anonymous="422")),
+    Route("accounts.login", "GET", lambda w: "/masuk", expect("home", anonymous="200")),
+    Route("accounts.login", "POST", lambda w: "/masuk", expect("home", anonymous="422")),
+    Route("accounts.logout", "POST", lambda w: "/keluar", expect("303")),
+    Route("accounts.reset", "GET", lambda w: "/lupa-sandi", expect("200")),
+    Route("accounts.reset", "POST", lambda w: "/lupa-sandi", expect("422")),
+    Route("accounts.profile", "GET", lambda w: "/profil", expect("200", anonymous="login")),
+    Route("accounts.profile", "POST", lambda w: "/profil", expect("303", anonymous="login")),
+    Route(
+        "accounts.change_password",
+        "POST",
+        lambda w: "/profil/sandi",
+        expect("422", anonymous="login"),
+    ),
+    Route(
+        "accounts.export", "GET", lambda w: "/profil/data.json", expect("200", anonymous="login")
+    ),
+    Route("accounts.delete", "POST", lambda w: "/profil/hapus", expect("422", anonymous="login")),
+    # --- areas: joining ---
+    Route("areas.join", "GET", lambda w: "/gabung", expect("200", anonymous="login")),
+    Route("areas.join", "POST", lambda w: "/gabung", expect("422", anonymous="login")),
+    Route(
+        "areas.join_link",
+        "GET",
+        lambda w: f"/gabung/{w.rt_a.invite_code}",
+        expect("200", anonymous="login"),
+    ),
+    Route(
+        "areas.join_link",
+        "POST",
+        lambda w: f"/gabung/{w.rt_a.invite_code}",
+        # Officials without an RT may join one; everyone else already is in one or waiting.
+        expect("422", anonymous="login", admin_kelurahan="303", admin_kota="303"),
+        {"code": "__code_a__"},
+    ),
+    Route("areas.cancel_join", "POST", lambda w: "/gabung/batal", expect("303", anonymous="login")),
+    Route(
+        "areas.neighbours",
+        "GET",
+        lambda w: "/tetangga",
+        expect("home", anonymous="login", **dict.fromkeys(RESIDENTS, "200")),
+    ),
+    # --- areas: the wilayah pages ---
+    Route("areas.detail", "GET", lambda w: f"/wilayah/{w.rt_a.id}", expect("200", **OVERVIEW_RT_A)),
+    Route(
+        "areas.detail",
+        "GET",
+        lambda w: f"/wilayah/{w.rt_b.id}",
+        expect(
+            "200",
+            anonymous="login",
+            pending="404",
+            resident_a="404",
+            resident_b="403",
+            pengurus_a="404",
+        ),
+    ),
+    Route(
+        "areas.detail",
+        "GET",
+        lambda w: f"/wilayah/{w.rw.id}",
+        expect(
+            "200",
+            anonymous="login",
+            pending="404",
+            resident_a="403",
+            resident_b="403",
+            pengurus_a="403",
+        ),
+    ),
+    Route(
+        "areas.detail",
+        "GET",
+        lambda w: f"/wilayah/{w.kelurahan.id}",
+        expect(
+            "403",
+            anonymous="login",
+            pending="404",
+            admin_kelurahan="200",
+            admin_kota="200",
+        ),
+    ),
+    Route(
+        "areas.detail",
+        "GET",
+        lambda w: f"/wilayah/{w.other_kelurahan.id}",
+        expect("404", anonymous="login", admin_kota="200"),
+    ),
+    Route("areas.detail", "GET", lambda w: "/wilayah/999999", expect("404", anonymous="login")),
+    Route(
+        "areas.decide",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/permintaan/{_pending_request_id(w)}/setujui",
+        expect("303", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.decide",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/permintaan/{_pending_request_id(w)}/tolak",
+        expect("303", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.decide",
+        "POST",  # RT A's request through RT B's page: a tampered id
+        lambda w: f"/wilayah/{w.rt_b.id}/permintaan/{_pending_request_id(w)}/setujui",
+        expect("404", anonymous="login", resident_b="403", admin_kelurahan="403", admin_kota="403"),
+    ),
+    Route(
+        "areas.regenerate_code",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/kode-baru",
+        expect("303", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.invite_qr",
+        "GET",
+        lambda w: f"/wilayah/{w.rt_a.id}/kode-qr.svg",
+        expect("200", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.poster",
+        "GET",
+        lambda w: f"/wilayah/{w.rt_a.id}/poster",
+        expect("200", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.issue_reset",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['resident_a'].id}/kode-reset",
+        expect("200", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.issue_reset",
+        "POST",  # a resident of RT B through RT A's page
+        lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['resident_b'].id}/kode-reset",
+        expect("404", **{k: v for k, v in MANAGE_RT_A.items() if v != "404"}),
+    ),
+    Route(
+        "areas.remove_member",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['resident_a'].id}/keluarkan",
+        expect("303", **MANAGE_RT_A),
+    ),
+    Route(
+        "areas.appoint",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/peran",
+        expect("422", anonymous="login", pending="404", resident_a="403", resident_b="404"),
+    ),
+    Route(
+        "areas.revoke",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/peran/{_ketua_rt_assignment(w)}/hapus",
+        # a ketua RT may not remove themself as ketua: only the RW and above can
+        expect(
+            "303",
+            anonymous="login",
+            pending="404",
+            resident_a="403",
+            resident_b="404",
+            pengurus_a="404",
+        ),
+    ),
+    Route(
+        "areas.add_child",
+        "POST",
+        lambda w: f"/wilayah/{w.rw.id}/tambah",
+        expect(
+            "422",
+            anonymous="login",
+            pending="404",
+            resident_a="403",
+            resident_b="403",
+            pengurus_a="403",
+        ),
+    ),
+    Route(
+        "areas.add_child",
+        "POST",
+        lambda w: f"/wilayah/{w.kelurahan.id}/tambah",
+        expect("403", anonymous="login", pending="404", admin_kelurahan="422", admin_kota="422"),
+    ),
+]
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302, 303) and response.status_code != 303:
+        location = response.headers.get("Location", "")
+        if "/masuk" in location:
+            return "login"
+        if location in ("/", "http://localhost/"):
+            return "home"
+    return str(response.status_code)
+
+
+CASES = [
+    pytest.param(
+        route,
+        principal,
+        htmx,
+        id=f"{i:02d}-{route.method}-{route.endpoint}-{principal}" + ("-htmx" if htmx else ""),
+    )
+    for i, route in enumerate(ROUTES)
+    for principal in P
+    for htmx in (False, True)
+]
+
+
+@pytest.mark.parametrize(("route", "principal", "htmx"), CASES)
+def test_access(app, world, route: Route, principal: str, htmx: bool):
+    client = sign_in(app.test_client(), world[principal])
+    with app.app_context():
+        url = route.url(world)
+    headers = {"HX-Request": "true"} if htmx else {}
+    if route.method == "GET":
+        response = client.get(url, headers=headers)
+    else:
+        data = {
+            k: (world.rt_a.invite_code if v == "__code_a__" else v) for k, v in route.data.items()
+        }
+        token = csrf_token(client, "/")
+        response = client.post(url, data={"csrf_token": token, **data}, headers=headers)
+    assert response.status_code != 500
+    assert _outcome(response) == route.expected[principal], (
+        f"{principal} {route.method} {url}: got {response.status_code} "
+        f"{response.headers.get('Location', '')}"
+    )
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new route without access expectations fails here."""
+    covered = {(r.endpoint, r.method) for r in ROUTES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.endpoint, method) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes missing from the access matrix: " + ", ".join(missing)
+
+
+def test_post_without_csrf_token_is_refused_everywhere(app, world):
+    """Every state-changing route answers 400 without a CSRF token, for a pengurus too."""
+    client = sign_in(app.test_client(), world["pengurus_a"])
+    for route in ROUTES:
+        if route.method != "POST":
+            continue
+        with app.app_context():
+            url = route.url(world)
+        response = client.post(url, data=route.data)
+        assert response.status_code == 400, f"{url} accepted a POST without CSRF token"
