@@ -45,6 +45,9 @@ def test_config(tmp_path, **extra) -> dict:
     }
 
 
+test_config.__test__ = False  # a helper, not a test, when a module imports it
+
+
 @pytest.fixture(scope="session")
 def _shared_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("shared-db")
@@ -160,6 +163,7 @@ def make_user(app) -> Callable[..., User]:
         )
         db.session.add(user)
         db.session.commit()
+        db.session.refresh(user)  # loaded attributes stay readable after the context ends
         return user
 
     return make

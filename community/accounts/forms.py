@@ -137,7 +137,7 @@ class DeleteAccountForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     confirm = BooleanField(
-        _l("Saya mengerti akun saya dihapus untuk selamanya"),
+        _l("Saya mengerti akun saya akan dihapus selamanya"),
         validators=[DataRequired(_l("Centang kotak ini untuk menghapus akun."))],
     )
 

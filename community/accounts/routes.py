@@ -196,7 +196,8 @@ def change_password():
         if services.check_password(current_user, form.current.data):
             services.set_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # keep this device signed in with the new token
+            # Keep this device signed in with the new token (the real user, not the proxy).
+            login_user(current_user._get_current_object())
             flash(_("Kata sandi sudah diganti. Perangkat lain sudah dikeluarkan."), "success")
             return redirect(url_for("accounts.profile"), code=303)
         form.current.errors.append(_("Kata sandi sekarang salah."))

@@ -168,7 +168,7 @@ def decide(wilayah_id: int, request_id: int, decision: str):
                             now=utcnow())  # fmt: skip
         except services.AreaError:
             db.session.rollback()
-            flash(_("Permintaan ini sudah diputuskan pengurus lain."), "error")
+            flash(_("Permintaan ini sudah diputuskan oleh pengurus lain."), "error")
         else:
             db.session.commit()
             if decision == "setujui":
@@ -277,7 +277,7 @@ def appoint(wilayah_id: int):
     db.session.commit()
     forget_grants()
     if user.id == current_user.id:
-        login_user(current_user)
+        login_user(current_user._get_current_object())
     flash(_("%(name)s sekarang %(role)s %(place)s.", name=user.name,
             role=ROLE_LABELS[form.role.data], place=node.full_name), "success")  # fmt: skip
     return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
@@ -298,7 +298,7 @@ def revoke(wilayah_id: int, assignment_id: int):
     forget_grants()
     flash(_("%(name)s tidak lagi memegang peran itu.", name=name), "success")
     if was_self:  # their sessions were rotated: keep this one, but the page may be gone
-        login_user(current_user)
+        login_user(current_user._get_current_object())
         return redirect(url_for("web.index"), code=303)
     return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
 

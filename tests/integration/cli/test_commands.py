@@ -1,0 +1,109 @@
+"""The ``rukun`` commands, through Flask's CLI runner and one real ``rukun serve``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from sqlalchemy import func, select
+
+from community.accounts.models import User
+from community.areas.models import Level, RoleAssignment, Wilayah
+from community.demo import DEMO_PASSWORD
+from community.extensions import db
+
+
+def test_demo_loads_once_and_prints_the_sign_ins(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    assert "Ketua RT 01 / RW 01" in result.output
+    with app.app_context():
+        komet = db.session.scalar(select(Wilayah).where(Wilayah.name == "Komet"))
+        rts = db.session.scalars(
+            select(Wilayah).where(Wilayah.level == Level.RT, Wilayah.path.like(komet.path + "%"))
+        ).all()
+        assert len(rts) == 5 and all(rt.invite_code for rt in rts)
+        users = db.session.scalar(select(func.count(User.id)))
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0
+    assert "sudah berisi data" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == users
+
+
+def test_seed_wilayah_is_idempotent_with_real_names(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-wilayah"]).exit_code == 0
+    assert runner.invoke(args=["seed-wilayah"]).exit_code == 0
+    with app.app_context():
+        kelurahan = db.session.scalars(
+            select(Wilayah.name).where(Wilayah.level == Level.KELURAHAN)
+        ).all()
+        assert len(kelurahan) == 20
+        assert {"Komet", "Guntung Manggis", "Cempaka"} <= set(kelurahan)
+        assert db.session.scalar(select(func.count()).where(Wilayah.level == Level.KECAMATAN)) == 5
+
+
+def test_make_admin(app, make_user):
+    with app.app_context():
+        user = make_user("Pak Wali", phone="+6281377700011")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["make-admin", "0813-7770-0011"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        roles = db.session.scalars(
+            select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
+        ).all()
+        assert roles == ["admin_kota"]
+    unknown = runner.invoke(args=["make-admin", "0813-0000-9999"])
+    assert unknown.exit_code != 0 and "Belum ada akun" in unknown.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="gunicorn needs a POSIX system")
+def test_serve_migrates_loads_demo_and_answers(tmp_path):
+    """`rukun serve --demo` on an empty database: migrations, demo data, a real server."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "SECRET_KEY": "serve-test-secret-key-0123456789abcdef",
+    }
+    rukun = os.path.join(os.path.dirname(sys.executable), "rukun")
+    proc = subprocess.Popen(
+        [rukun, "serve", "--port", str(port), "--workers", "1", "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        health = None
+        while time.monotonic() < deadline and health is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    health = json.load(r)
+            except OSError:
+                time.sleep(0.2)
+        assert health == {"status": "ok", "database": "ok", "version": health["version"]}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/masuk", timeout=5) as r:
+            page = r.read().decode()
+        assert "Nomor HP" in page
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=20)
+    assert DEMO_PASSWORD in output  # the demo sign-ins are printed once

@@ -1,0 +1,92 @@
+"""HTML validity gate: every page template's rendered output passes the Nu Html Checker.
+
+Pages are rendered through the test client as the principals who can see them (forms
+with and without errors, the reset-code panel, error pages) and validated in one ``vnu``
+run (the JVM start costs ~3 s, so never one run per page).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import post_form, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+# htmx attributes are not in the HTML spec; vnu reports each one. The pattern drops exactly
+# those messages (and nothing else), so templates may use plain hx-* attributes.
+HX_FILTER = ".*Attribute “(data-)?hx-[a-z-]+” not allowed.*"
+
+
+def _vnu_available() -> str | None:
+    if shutil.which("java") is None:
+        return "java is not installed"
+    if not VNU.exists():
+        return "vnu-jar missing: run `npm ci`"
+    return None
+
+
+def _pages(app, world):
+    """(name, response) for every page template, as someone who can see it."""
+    anon = app.test_client()
+    yield "welcome", anon.get("/")
+    yield "login", anon.get("/masuk")
+    yield "login-error", post_form(anon, "/masuk", {"phone": "12", "password": ""})
+    yield "register", anon.get("/daftar")
+    yield "register-error", post_form(anon, "/daftar", {"name": "<b>", "phone": "x"})
+    yield "reset", anon.get("/lupa-sandi")
+    yield "not-found", anon.get("/tidak-ada")
+    pending = sign_in(app.test_client(), world["pending"])
+    yield "waiting", pending.get("/")
+    yield "join", pending.get("/gabung")
+    yield "join-error", post_form(pending, "/gabung", {"code": "SALAH"})
+    yield "join-link", pending.get(f"/gabung/{world.rt_a.invite_code}")
+    yield "join-link-bad", pending.get("/gabung/TIDAKADA00")
+    resident = sign_in(app.test_client(), world["resident_a"])
+    yield "home", resident.get("/")
+    yield "profile", resident.get("/profil")
+    yield "profile-error", post_form(resident, "/profil", {"name": "", "phone": "1"})
+    yield "neighbours", resident.get("/tetangga")
+    yield "forbidden", resident.get(f"/wilayah/{world.rt_a.id}")
+    pengurus = sign_in(app.test_client(), world["pengurus_a"])
+    yield "rt-page", pengurus.get(f"/wilayah/{world.rt_a.id}")
+    yield "poster", pengurus.get(f"/wilayah/{world.rt_a.id}/poster")
+    yield (
+        "reset-code",
+        post_form(pengurus, f"/wilayah/{world.rt_a.id}/anggota/{world['resident_a'].id}/kode-reset"),
+    )
+    yield "appoint-error", post_form(pengurus, f"/wilayah/{world.rt_a.id}/peran", {"phone": "1"})
+    rw = sign_in(app.test_client(), world["ketua_rw"])
+    yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
+    kel = sign_in(app.test_client(), world["admin_kelurahan"])
+    yield "kelurahan-page", kel.get(f"/wilayah/{world.kelurahan.id}")
+    kota = sign_in(app.test_client(), world["admin_kota"])
+    yield "kota-page", kota.get(f"/wilayah/{world.kota.id}")
+
+
+def test_every_page_is_valid_html(app, world, tmp_path):
+    reason = _vnu_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"HTML gate cannot run in CI: {reason}")
+        pytest.skip(f"HTML gate skipped: {reason}")
+    for name, response in _pages(app, world):
+        assert response.status_code < 500, name
+        assert response.mimetype == "text/html", name
+        (tmp_path / f"{name}.html").write_bytes(response.get_data())
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout",
+         "--filterpattern", HX_FILTER, str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+    ]
+    assert problems == [], "invalid HTML:\n" + "\n".join(problems)
