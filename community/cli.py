@@ -123,9 +123,8 @@ def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
-            self.cfg.set("control_socket_disable", True) if "control_socket_disable" in (
-                self.cfg.settings
-            ) else None
+            # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two servers would clash.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return app

@@ -59,7 +59,9 @@ def _pages(app, world):
     yield "poster", pengurus.get(f"/wilayah/{world.rt_a.id}/poster")
     yield (
         "reset-code",
-        post_form(pengurus, f"/wilayah/{world.rt_a.id}/anggota/{world['resident_a'].id}/kode-reset"),
+        post_form(
+            pengurus, f"/wilayah/{world.rt_a.id}/anggota/{world['resident_a'].id}/kode-reset"
+        ),
     )
     yield "appoint-error", post_form(pengurus, f"/wilayah/{world.rt_a.id}/peran", {"phone": "1"})
     rw = sign_in(app.test_client(), world["ketua_rw"])
