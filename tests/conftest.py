@@ -125,6 +125,12 @@ def client(app) -> FlaskClient:
 
 @pytest.fixture
 def ctx(app):
+    """An app context for direct database work.
+
+    Do not combine with test-client requests: Flask reuses an open app context, so the
+    requests would share ``g`` and the session (user, CSRF token, language leak between
+    clients). Use short ``with app.app_context():`` blocks around database work instead.
+    """
     with app.app_context():
         yield
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from community.accounts import rules
+from community.core.forms import RukunForm
 
 PASSWORD_MESSAGES = {
     "too_short": _l("Kata sandi minimal 8 karakter."),
@@ -65,7 +65,7 @@ def _email_field() -> EmailField:
 LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(RukunForm):
     name = StringField(
         _l("Nama lengkap"), validators=[person_name], render_kw={"autocomplete": "name"}
     )
@@ -78,7 +78,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(RukunForm):
     phone = _phone_field()
     password = PasswordField(
         _l("Kata sandi"),
@@ -88,7 +88,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ingat saya (HP pribadi)"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(RukunForm):
     name = StringField(
         _l("Nama lengkap"), validators=[person_name], render_kw={"autocomplete": "name"}
     )
@@ -103,7 +103,7 @@ class ProfileForm(FlaskForm):
     needs_vision = BooleanField(_l("Saya punya gangguan penglihatan"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(RukunForm):
     current = PasswordField(
         _l("Kata sandi sekarang"),
         validators=[DataRequired(_l("Kata sandi wajib diisi.")), Length(max=128)],
@@ -116,7 +116,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ResetForm(FlaskForm):
+class ResetForm(RukunForm):
     phone = _phone_field()
     code = StringField(
         _l("Kode reset dari pengurus RT"),
@@ -130,7 +130,7 @@ class ResetForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(RukunForm):
     password = PasswordField(
         _l("Kata sandi Anda"),
         validators=[DataRequired(_l("Kata sandi wajib diisi.")), Length(max=128)],
@@ -142,5 +142,5 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(RukunForm):
     """A form with only the CSRF token, for one-button actions."""

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from community.accounts.forms import valid_phone
+from community.core.forms import RukunForm
 
 ROLE_LABELS = {
     "ketua_rt": _l("Ketua RT"),
@@ -17,7 +17,7 @@ ROLE_LABELS = {
 }
 
 
-class JoinForm(FlaskForm):
+class JoinForm(RukunForm):
     code = StringField(
         _l("Kode undangan"),
         validators=[DataRequired(_l("Kode undangan wajib diisi.")), Length(max=40)],
@@ -26,12 +26,12 @@ class JoinForm(FlaskForm):
     is_move = BooleanField(_l("Saya pindah RT (keanggotaan lama berakhir setelah disetujui)"))
 
 
-class ConfirmJoinForm(FlaskForm):
+class ConfirmJoinForm(RukunForm):
     code = HiddenField(validators=[DataRequired(), Length(max=40)])
     is_move = BooleanField(_l("Saya pindah RT (keanggotaan lama berakhir setelah disetujui)"))
 
 
-class AppointForm(FlaskForm):
+class AppointForm(RukunForm):
     phone = StringField(
         _l("Nomor HP warga"),
         validators=[DataRequired(_l("Nomor HP wajib diisi.")), valid_phone],
@@ -40,7 +40,7 @@ class AppointForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=[])
 
 
-class AddChildForm(FlaskForm):
+class AddChildForm(RukunForm):
     number = IntegerField(
         _l("Nomor"),
         validators=[
