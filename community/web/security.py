@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -29,9 +29,36 @@ def content_security_policy(htmx_url: str) -> str:
     )
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to start in production with settings that would be unsafe there."""
+    problems = []
+    if len(str(config.get("SECRET_KEY") or "")) < 32:
+        problems.append("SECRET_KEY must be at least 32 characters")
+    if config.get("DEBUG"):
+        problems.append("DEBUG must be off")
+    if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
+        problems.append("cookies must be Secure (served over HTTPS)")
+    if problems:
+        raise RuntimeError("unsafe production configuration: " + "; ".join(problems))
+
+
 def init_app(app: Flask) -> None:
     csp = content_security_policy(app.config["HTMX_URL"])
     production = app.config["RUKUN_ENV"] == "production"
+    if production:
+        check_production_config(app.config)
+
+    @app.before_request
+    def _refuse_cross_site_writes():
+        """Defence in depth behind the CSRF token: browsers say where a request came from."""
+        if (
+            request.method in UNSAFE_METHODS
+            and request.headers.get("Sec-Fetch-Site") == "cross-site"
+        ):
+            abort(403)
 
     @app.after_request
     def _headers(response: Response) -> Response:
