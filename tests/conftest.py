@@ -23,7 +23,7 @@ from community.accounts.services import hasher
 from community.areas import services as areas
 from community.areas.models import Level, Role, Wilayah
 from community.core.time import utcnow
-from community.extensions import db
+from community.extensions import db, limiter
 
 PASSWORD = "kata-sandi-uji-1"
 _PASSWORD_HASH = hasher.hash(PASSWORD)  # hash once: creating users stays fast
@@ -107,6 +107,9 @@ def app(app_config) -> Flask:
     app = _APPS.get(key)
     if app is None:
         app = _APPS[key] = create_app(app_config)
+    if app.config["RATELIMIT_ENABLED"]:
+        with app.app_context():
+            limiter.reset()  # a cached app keeps its in-memory counters: start each at zero
     if not _restore(app, "base"):
         with app.app_context():
             db.drop_all()
