@@ -10,7 +10,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,8 @@ from community.accounts.services import hasher
 from community.areas import services as areas
 from community.areas.models import Level, Role, Wilayah
 from community.core.time import utcnow
+from community.events import services as events
+from community.events.models import Activity
 from community.extensions import db, limiter
 
 PASSWORD = "kata-sandi-uji-1"
@@ -190,6 +192,7 @@ class World:
     rt_c: Wilayah  # under RW 02
     users: dict[str, User]
     now: datetime
+    activities: dict[str, Activity]
 
     def __getitem__(self, principal: str) -> User | None:
         return self.users.get(principal)
@@ -249,11 +252,31 @@ def _build_world(app, make_user) -> World:
         areas.appoint(kelurahan, users["admin_kelurahan"], Role.ADMIN_KELURAHAN)
         areas.appoint(kota, users["admin_kota"], Role.ADMIN_KOTA)
         areas.request_join(users["pending"], rt_a, is_move=False, now=now)
+        sunday = (now + timedelta(days=7)).replace(hour=23, minute=0, second=0, microsecond=0)
+        activities = {
+            "rt_a": events.create_activity(
+                rt_a, by=users["pengurus_a"], now=now, kind="gotong_royong",
+                title="Kerja bakti saluran RT 01", place="Pos kamling RT 01",
+                starts_at=sunday, ends_at=sunday + timedelta(hours=3), capacity=3,
+            ),
+            "rw": events.create_activity(
+                rw, by=users["ketua_rw"], now=now, kind="pengajian",
+                title="Yasinan malam Jumat", place="Musala Al-Ikhlas",
+                starts_at=sunday + timedelta(days=4, hours=12),
+                ends_at=sunday + timedelta(days=4, hours=14),
+            ),
+            "rt_b": events.create_activity(
+                rt_b, by=users["ketua_rw"], now=now, kind="olahraga",
+                title="Voli sore RT 02", place="Lapangan RT 02",
+                starts_at=sunday + timedelta(days=1), ends_at=sunday + timedelta(days=1, hours=2),
+            ),
+        }  # fmt: skip
         db.session.commit()
-        for obj in (kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, *users.values()):
+        for obj in (kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, *users.values(),
+                    *activities.values()):  # fmt: skip
             db.session.refresh(obj)
         db.session.expunge_all()
-        return World(kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, users, now)
+        return World(kota, kelurahan, other, rw, rw2, rt_a, rt_b, rt_c, users, now, activities)
 
 
 def sign_in(client: FlaskClient, user: User | None) -> FlaskClient:

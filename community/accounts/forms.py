@@ -8,7 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from community.accounts import rules
-from community.core.forms import RukunForm
+from community.core.forms import EmptyForm, RukunForm
+
+__all__ = ["EmptyForm"]  # re-exported: one-button forms of every domain
 
 PASSWORD_MESSAGES = {
     "too_short": _l("Kata sandi minimal 8 karakter."),
@@ -140,7 +142,3 @@ class DeleteAccountForm(RukunForm):
         _l("Saya mengerti akun saya akan dihapus selamanya"),
         validators=[DataRequired(_l("Centang kotak ini untuk menghapus akun."))],
     )
-
-
-class EmptyForm(RukunForm):
-    """A form with only the CSRF token, for one-button actions."""

@@ -6,11 +6,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.areas.models import RoleAssignment, Wilayah
 from community.core.time import utcnow
+from community.core.types import UTCDateTime
 from community.extensions import db
 
 
@@ -38,7 +39,7 @@ class User(UserMixin, db.Model):
     )
     # Part of the Flask-Login id: rotating it ends every session and remember cookie.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rt: Mapped[Wilayah | None] = relationship(lazy="joined")
     roles: Mapped[list[RoleAssignment]] = relationship(
@@ -66,6 +67,6 @@ class ResetCode(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ from community.accounts.rules import InvalidPhone, normalise_phone
 from community.core.time import utcnow
 from community.extensions import db, limiter
 from community.web.htmx import render
+from community.web.redirects import safe_next
 
 
 def _account_key() -> str:
@@ -108,10 +109,7 @@ def login():
 
 
 def _next_url() -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("web.index")
+    return safe_next(request.args.get("next"), url_for("web.index"))
 
 
 @bp.post("/keluar")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.time import utcnow
+from community.core.types import UTCDateTime
 from community.extensions import db
 
 
@@ -52,8 +53,8 @@ class Wilayah(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("wilayah.id"), index=True)
     path: Mapped[str] = mapped_column(String(255), default="", index=True)
     invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
-    invite_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    invite_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Wilayah | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
 
@@ -81,7 +82,7 @@ class RoleAssignment(db.Model):
         ForeignKey("wilayah.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     wilayah: Mapped[Wilayah] = relationship(lazy="joined")
     user: Mapped[User] = relationship(back_populates="roles")  # noqa: F821
@@ -101,8 +102,8 @@ class JoinRequest(db.Model):
     rt_id: Mapped[int] = mapped_column(ForeignKey("wilayah.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=JoinStatus.PENDING)
     is_move: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

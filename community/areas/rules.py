@@ -37,6 +37,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # requests, members' contacts and needs, reset codes
     APPOINT = "appoint"  # give or take a role on this wilayah (which role: appointable_roles)
     ADD_CHILD = "add_child"  # add an RW under a kelurahan or an RT under an RW
+    MANAGE_ACTIVITIES = "manage_activities"  # create, edit, cancel activities scoped here
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ def allowed(
         )
     if action == Action.APPOINT:
         return bool(appointable_roles(target_level, target_path, grants))
+    if action == Action.MANAGE_ACTIVITIES:
+        # Every role organises for the wilayah it holds and everything below it.
+        return any(covers(g.path, target_path) for g in grants)
     if action == Action.ADD_CHILD:
         if target_level == "kelurahan":
             return any(g.role in OFFICIAL_ROLES and covers(g.path, target_path) for g in grants)

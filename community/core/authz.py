@@ -55,8 +55,12 @@ def _target(obj: Any) -> tuple[str, str]:
     """(level, path) of the wilayah an object belongs to."""
     from community.accounts.models import User
     from community.areas.models import JoinRequest, Wilayah
+    from community.events.models import Activity
 
     if isinstance(obj, Wilayah):
+        return obj.level, obj.path
+    if isinstance(obj, Activity):
+        obj = obj.wilayah
         return obj.level, obj.path
     if isinstance(obj, JoinRequest):
         return obj.rt.level, obj.rt.path

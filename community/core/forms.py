@@ -39,3 +39,7 @@ class RukunForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+
+class EmptyForm(RukunForm):
+    """A form with only the CSRF token, for one-button actions."""

@@ -24,13 +24,22 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def format_wita(value: datetime | None, locale: str = "id", with_time: bool = True) -> str:
+def format_wita(
+    value: datetime | None, locale: str = "id", with_time: bool = True, with_year: bool = True
+) -> str:
     """``Minggu, 7 Desember 2025 · 07.00 WITA`` (Indonesian uses a dot in times)."""
     if value is None:
         return ""
     local = as_utc(value).astimezone(WITA)
+    year = f" {local.year}" if with_year else ""
     if locale == "en":
-        text = local.strftime("%A, %-d %B %Y")
+        text = local.strftime("%A, %-d %B") + year
         return f"{text} · {local:%H:%M} WITA" if with_time else text
-    text = f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]} {local.year}"
+    text = f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]}{year}"
     return f"{text} · {local:%H.%M} WITA" if with_time else text
+
+
+def format_clock(value: datetime, locale: str = "id") -> str:
+    """``19.45`` (id) or ``19:45`` (en), in WITA."""
+    local = as_utc(value).astimezone(WITA)
+    return f"{local:%H:%M}" if locale == "en" else f"{local:%H.%M}"

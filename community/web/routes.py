@@ -10,10 +10,14 @@ from sqlalchemy import text
 
 from community import __version__
 from community.areas import services as areas
+from community.core.time import utcnow
+from community.events import services as events
+from community.events.forms import ANSWER_LABELS, KIND_LABELS
 from community.extensions import db
 from community.web import bp
 from community.web.forms import LanguageForm
 from community.web.htmx import render
+from community.web.redirects import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +32,19 @@ def index():
     if rt is None and not managed:
         # Until a pengurus approves them, a resident sees only the waiting page.
         return render("areas/waiting.html", pending=pending)
+    kind = request.args.get("jenis")
+    kind = kind if kind in KIND_LABELS else None
     return render(
         "web/home.html",
         rt=rt,
         officers=areas.officers_of(rt) if rt else [],
         pending=pending,
         managed=managed,
+        feed=events.list_feed(current_user, now=utcnow(), kind=kind),
+        kind=kind,
+        kind_labels=KIND_LABELS,
+        answer_labels=ANSWER_LABELS,
+        may_organise=bool(managed),
     )
 
 
@@ -45,14 +56,7 @@ def set_language():
             current_user.language = form.language.data
             db.session.commit()
         session["lang"] = form.language.data
-    return redirect(_same_site_next(request.form.get("next")), code=303)
-
-
-def _same_site_next(target: str | None) -> str:
-    """Only local paths: ``//evil`` or ``https://evil`` fall back to the home page."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("web.index")
+    return redirect(safe_next(request.form.get("next"), url_for("web.index")), code=303)
 
 
 @bp.get("/healthz")

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from community.accounts.rules import display_phone
 from community.core import authz
-from community.core.time import format_wita
+from community.core.time import format_clock, format_wita
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +16,14 @@ def init_app(app: Flask) -> None:
         return format_wita(value, str(get_locale() or "id"), with_time)
 
     from community.areas.forms import ROLE_LABELS
+
+    @app.template_filter("wita_day")
+    def _wita_day(value) -> str:
+        return format_wita(value, str(get_locale() or "id"), with_year=False)
+
+    @app.template_filter("clock")
+    def _clock(value) -> str:
+        return format_clock(value, str(get_locale() or "id"))
 
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.globals.update(

@@ -64,6 +64,16 @@ def _pages(app, world):
         ),
     )
     yield "appoint-error", post_form(pengurus, f"/wilayah/{world.rt_a.id}/peran", {"phone": "1"})
+    activity = world.activities["rt_a"]
+    yield "activity", resident.get(f"/kegiatan/{activity.id}")
+    post_form(resident, f"/kegiatan/{activity.id}/jawab", {"answer": "hadir", "guests": "1"})
+    yield "activity-answered", resident.get(f"/kegiatan/{activity.id}")
+    yield "past", resident.get("/kegiatan/lalu")
+    yield "home-filtered", resident.get("/?jenis=pengajian")
+    yield "activity-organiser", pengurus.get(f"/kegiatan/{activity.id}")
+    yield "activity-new", pengurus.get("/kegiatan/baru")
+    yield "activity-new-error", post_form(pengurus, "/kegiatan/baru", {"title": "x"})
+    yield "activity-edit", pengurus.get(f"/kegiatan/{activity.id}/ubah")
     rw = sign_in(app.test_client(), world["ketua_rw"])
     yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
     kel = sign_in(app.test_client(), world["admin_kelurahan"])

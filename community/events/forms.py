@@ -1,0 +1,121 @@
+"""Forms for activities and answers. Times are typed in WITA and stored in UTC."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from community.core.forms import RukunForm
+from community.events import rules
+
+KIND_LABELS = {
+    "gotong_royong": _l("Gotong royong"),
+    "pengajian": _l("Pengajian"),
+    "arisan": _l("Arisan"),
+    "olahraga": _l("Olahraga"),
+    "pelatihan": _l("Pelatihan"),
+    "musyawarah": _l("Musyawarah"),
+}
+ANSWER_LABELS = {
+    "hadir": _l("Hadir"),
+    "mungkin": _l("Mungkin Hadir"),
+    "tidak": _l("Tidak Hadir"),
+}
+
+
+def kind_choices(*_args) -> list[SelectChoice]:
+    return [SelectChoice(k, str(v)) for k, v in KIND_LABELS.items()]
+
+
+class ActivityForm(RukunForm):
+    scope = SelectField(_l("Untuk warga"), coerce=int, choices=[])
+    kind = SelectField(_l("Jenis kegiatan"), choices=kind_choices)
+    title = StringField(
+        _l("Judul"),
+        validators=[
+            DataRequired(_l("Judul wajib diisi.")),
+            Length(max=rules.TITLE_MAX, message=_l("Judul paling banyak 120 karakter.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Keterangan (tidak wajib)"),
+        validators=[Length(max=rules.DESCRIPTION_MAX, message=_l("Keterangan terlalu panjang."))],
+    )
+    place = StringField(
+        _l("Tempat"),
+        validators=[
+            DataRequired(_l("Tempat wajib diisi.")),
+            Length(max=rules.PLACE_MAX, message=_l("Tempat paling banyak 200 karakter.")),
+        ],
+    )
+    latitude = FloatField(
+        _l("Garis lintang (tidak wajib)"),
+        validators=[Optional(), NumberRange(-90, 90, _l("Garis lintang tidak valid."))],
+    )
+    longitude = FloatField(
+        _l("Garis bujur (tidak wajib)"),
+        validators=[Optional(), NumberRange(-180, 180, _l("Garis bujur tidak valid."))],
+    )
+    accessibility_notes = StringField(
+        _l("Catatan aksesibilitas tempat (tidak wajib)"),
+        validators=[Length(max=300, message=_l("Catatan paling banyak 300 karakter."))],
+    )
+    start_date = DateField(_l("Tanggal"), validators=[InputRequired(_l("Tanggal wajib diisi."))])
+    start_time = TimeField(
+        _l("Jam mulai (WITA)"), validators=[InputRequired(_l("Jam mulai wajib diisi."))]
+    )
+    end_date = DateField(_l("Tanggal selesai (jika beda hari)"), validators=[Optional()])
+    end_time = TimeField(
+        _l("Jam selesai (WITA)"), validators=[InputRequired(_l("Jam selesai wajib diisi."))]
+    )
+    capacity = IntegerField(
+        _l("Kuota peserta (kosongkan jika tanpa batas)"),
+        validators=[
+            Optional(),
+            NumberRange(1, rules.MAX_CAPACITY, _l("Kuota harus antara 1 dan %(max)s.", max=10_000)),
+        ],
+    )
+    deadline_date = DateField(
+        _l("Batas konfirmasi: tanggal (tidak wajib)"), validators=[Optional()]
+    )
+    deadline_time = TimeField(_l("Batas konfirmasi: jam (WITA)"), validators=[Optional()])
+
+
+class RsvpForm(RukunForm):
+    answer = SelectField(
+        _l("Jawaban"), choices=[SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
+    )
+    guests = IntegerField(
+        _l("Tamu yang ikut (+1)"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(0, rules.MAX_GUESTS, _l("Tamu paling banyak 10 orang.")),
+        ],
+    )
+    note = StringField(
+        _l("Catatan untuk pengurus (rahasia)"),
+        validators=[Length(max=rules.NOTE_MAX, message=_l("Catatan paling banyak 300 karakter."))],
+    )
+    needs_help = BooleanField(_l("Saya butuh bantuan untuk datang (jemputan, kursi roda)"))
+
+
+class CancelForm(RukunForm):
+    reason = StringField(
+        _l("Alasan pembatalan"),
+        validators=[
+            DataRequired(_l("Alasan wajib diisi supaya warga tahu.")),
+            Length(max=300, message=_l("Alasan paling banyak 300 karakter.")),
+        ],
+    )

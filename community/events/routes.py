@@ -1,0 +1,273 @@
+"""Activity pages, the organiser's forms and the one-tap RSVP. load → authorize → act."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from community.areas.models import RoleAssignment, Wilayah
+from community.core.authz import Action, can, require
+from community.core.forms import EmptyForm
+from community.core.time import WITA, as_utc, utcnow
+from community.events import bp, services
+from community.events.forms import ANSWER_LABELS, KIND_LABELS, ActivityForm, CancelForm, RsvpForm
+from community.events.models import Activity
+from community.extensions import db
+from community.web.htmx import render, wants_fragment
+from community.web.redirects import safe_next
+
+RSVP_ERRORS = {
+    "cancelled": _l("Kegiatan ini sudah dibatalkan."),
+    "deadline": _l("Batas waktu konfirmasi sudah lewat."),
+    "started": _l("Kegiatan ini sudah dimulai."),
+    "guests": _l("Tamu paling banyak 10 orang."),
+    "answer": _l("Pilih Hadir, Mungkin Hadir, atau Tidak Hadir."),
+    "conflict": _l("Jawaban Anda sedang diproses. Coba lagi."),
+    "no_room_for_guests": _l("Kuota penuh: tidak ada tempat untuk tamu tambahan. Jawaban lama Anda tetap."),
+}  # fmt: skip
+ACTIVITY_ERRORS = {
+    "end_before_start": ("end_time", _l("Waktu selesai harus setelah waktu mulai.")),
+    "too_long": ("end_time", _l("Kegiatan paling lama 7 hari.")),
+    "capacity": ("capacity", _l("Kuota harus antara 1 dan 10.000.")),
+    "deadline_after_start": ("deadline_date", _l("Batas konfirmasi harus sebelum kegiatan mulai.")),
+    "capacity_below_taken": ("capacity", _l("Kuota tidak boleh lebih kecil dari jumlah yang sudah hadir.")),
+}  # fmt: skip
+
+
+def _load(activity_id: int, action: str) -> Activity:
+    activity = services.get_activity(activity_id)
+    require(action, activity)
+    return activity
+
+
+def _scope_choices() -> list[SelectChoice]:
+    """The wilayah the user may organise for: where they hold a role, and one level below."""
+    held = db.session.scalars(
+        select(Wilayah)
+        .join(RoleAssignment, RoleAssignment.wilayah_id == Wilayah.id)
+        .where(RoleAssignment.user_id == current_user.id)
+        .distinct()
+    ).all()
+    children = db.session.scalars(
+        select(Wilayah).where(Wilayah.parent_id.in_([w.id for w in held]))
+    ).all()
+    nodes = {w.id: w for w in [*held, *children]}
+    ordered = sorted(nodes.values(), key=lambda w: w.path)
+    return [SelectChoice(w.id, w.full_name) for w in ordered]
+
+
+def _combine(day, time) -> datetime:
+    return datetime.combine(day, time, tzinfo=WITA)
+
+
+def _fields(form: ActivityForm) -> dict:
+    starts = _combine(form.start_date.data, form.start_time.data)
+    ends = _combine(form.end_date.data or form.start_date.data, form.end_time.data)
+    deadline = None
+    if form.deadline_date.data:
+        deadline = _combine(form.deadline_date.data, form.deadline_time.data or starts.time())
+    return {
+        "kind": form.kind.data,
+        "title": " ".join(form.title.data.split()),
+        "description": (form.description.data or "").strip(),
+        "place": " ".join(form.place.data.split()),
+        "latitude": form.latitude.data,
+        "longitude": form.longitude.data,
+        "accessibility_notes": (form.accessibility_notes.data or "").strip(),
+        "starts_at": starts,
+        "ends_at": ends,
+        "capacity": form.capacity.data,
+        "rsvp_deadline_at": deadline,
+    }
+
+
+def _form_error(form: ActivityForm, code: str) -> None:
+    field, message = ACTIVITY_ERRORS[code]
+    getattr(form, field).errors.append(str(message))
+
+
+@bp.route("/kegiatan/baru", methods=["GET", "POST"])
+@login_required
+def create():
+    form = ActivityForm()
+    form.scope.choices = _scope_choices()
+    if not form.scope.choices:
+        abort(403)
+    if request.method == "GET" and request.args.get("wilayah", type=int):
+        form.scope.data = request.args.get("wilayah", type=int)
+    if form.validate_on_submit():
+        scope = db.session.get(Wilayah, form.scope.data)
+        require(Action.MANAGE_ACTIVITIES, scope)
+        now = utcnow()
+        try:
+            activity = services.create_activity(scope, by=current_user, now=now, **_fields(form))
+        except services.EventError as exc:
+            db.session.rollback()
+            _form_error(form, exc.code)
+        else:
+            db.session.commit()
+            flash(_('Kegiatan "%(title)s" sudah diumumkan.', title=activity.title), "success")
+            if as_utc(activity.starts_at) < now:
+                flash(
+                    _("Waktu mulainya sudah lewat: kegiatan ini dicatat sebagai kegiatan lalu."),
+                    "warning",
+                )
+            return redirect(url_for("events.detail", activity_id=activity.id), code=303)
+    return render("events/form.html", form=form, activity=None, status=422 if form.errors else 200)
+
+
+@bp.route("/kegiatan/<int:activity_id>/ubah", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int):
+    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    form = ActivityForm(obj=activity)
+    form.scope.choices = [SelectChoice(activity.wilayah_id, activity.wilayah.full_name)]
+    if request.method == "GET":
+        _fill(form, activity)
+    form.scope.data = activity.wilayah_id
+    if form.validate_on_submit():
+        try:
+            services.update_activity(activity, now=utcnow(), **_fields(form))
+        except services.EventError as exc:
+            db.session.rollback()
+            _form_error(form, exc.code)
+        else:
+            db.session.commit()
+            flash(_("Perubahan tersimpan."), "success")
+            return redirect(url_for("events.detail", activity_id=activity.id), code=303)
+    return render(
+        "events/form.html", form=form, activity=activity, status=422 if form.errors else 200
+    )
+
+
+def _fill(form: ActivityForm, activity: Activity) -> None:
+    starts = as_utc(activity.starts_at).astimezone(WITA)
+    ends = as_utc(activity.ends_at).astimezone(WITA)
+    form.start_date.data, form.start_time.data = starts.date(), starts.time()
+    form.end_date.data = ends.date() if ends.date() != starts.date() else None
+    form.end_time.data = ends.time()
+    if activity.rsvp_deadline_at:
+        deadline = as_utc(activity.rsvp_deadline_at).astimezone(WITA)
+        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time()
+
+
+@bp.post("/kegiatan/<int:activity_id>/batalkan")
+@login_required
+def cancel(activity_id: int):
+    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _detail_page(activity, cancel_form=form, status=422)
+    services.cancel_activity(activity, reason=form.reason.data.strip(), now=utcnow())
+    db.session.commit()
+    flash(_('Kegiatan dibatalkan. Warga melihatnya sebagai "Dibatalkan".'), "success")
+    return redirect(url_for("events.detail", activity_id=activity.id), code=303)
+
+
+@bp.get("/kegiatan/<int:activity_id>")
+@login_required
+def detail(activity_id: int):
+    activity = _load(activity_id, Action.VIEW)
+    return _detail_page(activity)
+
+
+def _panel_context(activity: Activity, form: RsvpForm | None = None, error: str | None = None):
+    rsvp = services.get_rsvp(activity, current_user)
+    if form is None:
+        form = RsvpForm(obj=rsvp) if rsvp else RsvpForm()
+    return {
+        "activity": activity,
+        "rsvp": rsvp,
+        "position": services.waitlist_position(rsvp) if rsvp else None,
+        "counts": services.count_answers(activity),
+        "rsvp_form": form,
+        "rsvp_error": error,
+        "answer_labels": ANSWER_LABELS,
+        "closed_reason": services.answer_problem(activity, now=utcnow()),
+    }
+
+
+def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200):
+    return render(
+        "events/detail.html",
+        **_panel_context(activity),
+        kind_labels=KIND_LABELS,
+        manages=can(Action.MANAGE_ACTIVITIES, activity),
+        cancel_form=cancel_form or CancelForm(),
+        status=status,
+    )
+
+
+def _panel(activity: Activity, *, status: int = 200, **context):
+    """The RSVP panel alone for htmx; the whole page (303 after success) otherwise."""
+    if wants_fragment():
+        return render(
+            "events/_rsvp_panel.html", status=status, **_panel_context(activity, **context)
+        )
+    if status == 200:
+        return redirect(
+            safe_next(request.form.get("next"), url_for("events.detail", activity_id=activity.id)),
+            code=303,
+        )
+    return render(
+        "events/detail.html",
+        **_panel_context(activity, **context),
+        kind_labels=KIND_LABELS,
+        manages=can(Action.MANAGE_ACTIVITIES, activity),
+        cancel_form=CancelForm(),
+        status=status,
+    )
+
+
+@bp.post("/kegiatan/<int:activity_id>/jawab")
+@login_required
+def respond(activity_id: int):
+    activity = _load(activity_id, Action.VIEW)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        return _panel(activity, form=form, status=422)
+    try:
+        services.respond(
+            activity,
+            current_user,
+            answer=form.answer.data,
+            guests=form.guests.data or 0,
+            note=(form.note.data or "").strip(),
+            needs_help=form.needs_help.data,
+            now=utcnow(),
+        )
+    except services.EventError as exc:
+        db.session.rollback()
+        return _panel(activity, form=form, error=str(RSVP_ERRORS[exc.code]), status=422)
+    db.session.commit()
+    return _panel(activity)
+
+
+@bp.post("/kegiatan/<int:activity_id>/jawab/hapus")
+@login_required
+def withdraw(activity_id: int):
+    activity = _load(activity_id, Action.VIEW)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(activity, current_user, now=utcnow())
+    except services.EventError as exc:
+        db.session.rollback()
+        return _panel(activity, error=str(RSVP_ERRORS[exc.code]), status=422)
+    db.session.commit()
+    return _panel(activity)
+
+
+@bp.get("/kegiatan/lalu")
+@login_required
+def past():
+    items = services.list_feed(current_user, now=utcnow(), past=True)
+    return render(
+        "events/past.html", items=items, kind_labels=KIND_LABELS, answer_labels=ANSWER_LABELS
+    )

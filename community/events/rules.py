@@ -1,0 +1,80 @@
+"""Pure rules for activities and RSVPs. Plain values in, plain values out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+MAX_GUESTS = 10  # a family brings its children; more is a separate answer
+MAX_CAPACITY = 10_000  # a city-wide event in a lapangan, not a typo with extra zeros
+TITLE_MAX = 120
+PLACE_MAX = 200
+DESCRIPTION_MAX = 5000
+NOTE_MAX = 300
+MAX_DURATION_HOURS = 24 * 7  # a pelatihan may run a week; longer is a typo
+
+
+def rsvp_problem(
+    *,
+    now: datetime,
+    starts_at: datetime,
+    deadline: datetime | None,
+    is_cancelled: bool,
+    guests: int,
+) -> str | None:
+    """Why an answer must be refused right now, or ``None``."""
+    if is_cancelled:
+        return "cancelled"
+    if deadline is not None and now > deadline:
+        return "deadline"
+    if deadline is None and now >= starts_at:
+        return "started"
+    if not 0 <= guests <= MAX_GUESTS:
+        return "guests"
+    return None
+
+
+def fits(capacity: int | None, seats_taken: int, party: int) -> bool:
+    return capacity is None or seats_taken + party <= capacity
+
+
+@dataclass(frozen=True)
+class Waiting:
+    rsvp_id: int
+    party: int
+
+
+def promotions(capacity: int | None, seats_taken: int, queue: Sequence[Waiting]) -> list[int]:
+    """Who leaves the Daftar Tunggu now that places are free, in queue order.
+
+    Strictly first come, first served: when the first in line does not fit (their
+    guests need more places than are free), nobody behind them jumps the queue.
+    """
+    promoted = []
+    for waiting in queue:
+        if not fits(capacity, seats_taken, waiting.party):
+            break
+        seats_taken += waiting.party
+        promoted.append(waiting.rsvp_id)
+    return promoted
+
+
+def activity_problems(
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int | None,
+    deadline: datetime | None,
+) -> list[tuple[str, str]]:
+    """(field, problem) pairs for an activity that must not be saved."""
+    problems = []
+    if ends_at <= starts_at:
+        problems.append(("end_time", "end_before_start"))
+    elif (ends_at - starts_at).total_seconds() > MAX_DURATION_HOURS * 3600:
+        problems.append(("end_time", "too_long"))
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        problems.append(("capacity", "capacity"))
+    if deadline is not None and deadline > starts_at:
+        problems.append(("deadline_date", "deadline_after_start"))
+    return problems

@@ -1,0 +1,346 @@
+"""Use-cases for activities and RSVPs. Services flush; the caller commits.
+
+Places are claimed with a guarded ``UPDATE activity SET seats_taken = seats_taken + n
+WHERE capacity IS NULL OR seats_taken + n <= capacity``: the database, not a
+check-then-act in Python, makes sure the count never passes the capacity.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User
+from community.areas.models import Wilayah
+from community.core import privacy
+from community.core.time import as_utc
+from community.events import rules
+from community.events.models import Activity, Answer, Rsvp
+from community.extensions import db
+
+log = logging.getLogger(__name__)
+PAST_WINDOW = timedelta(days=90)  # "Kegiatan lalu" shows the last three months
+
+
+class EventError(Exception):
+    """A rule refused the action; ``code`` says which (the route turns it into words)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def visible_scope_ids(user: User) -> list[int]:
+    """Wilayah whose activities the user sees in the feed: their RT and every ancestor,
+    and the wilayah where they hold a role."""
+    ids: set[int] = set(user.rt.ancestor_ids) if user.rt is not None else set()
+    ids.update(a.wilayah_id for a in user.roles)
+    return sorted(ids)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    activity: Activity
+    answer: str | None
+    is_waitlisted: bool
+
+
+def list_feed(
+    user: User, *, now: datetime, kind: str | None = None, past: bool = False, limit: int = 50
+) -> list[FeedItem]:
+    """Upcoming activities soonest first (or past ones, latest first), with the user's
+    own answer: one query whatever the number of activities."""
+    scope = visible_scope_ids(user)
+    if not scope:
+        return []
+    query = (
+        select(Activity, Rsvp.answer, Rsvp.waitlisted_at)
+        .outerjoin(Rsvp, (Rsvp.activity_id == Activity.id) & (Rsvp.user_id == user.id))
+        .where(Activity.wilayah_id.in_(scope))
+    )
+    if kind:
+        query = query.where(Activity.kind == kind)
+    if past:
+        query = query.where(Activity.ends_at < now, Activity.ends_at >= now - PAST_WINDOW)
+        query = query.order_by(Activity.starts_at.desc())
+    else:
+        query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at)
+    rows = db.session.execute(query.limit(limit)).all()
+    return [FeedItem(a, answer, waitlisted is not None) for a, answer, waitlisted in rows]
+
+
+def answer_problem(activity: Activity, *, now: datetime, guests: int = 0) -> str | None:
+    return rules.rsvp_problem(
+        now=now,
+        starts_at=as_utc(activity.starts_at),
+        deadline=as_utc(activity.rsvp_deadline_at) if activity.rsvp_deadline_at else None,
+        is_cancelled=activity.is_cancelled,
+        guests=guests,
+    )
+
+
+def get_activity(activity_id: int) -> Activity | None:
+    return db.session.get(Activity, activity_id)
+
+
+def get_rsvp(activity: Activity, user: User) -> Rsvp | None:
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.activity_id == activity.id, Rsvp.user_id == user.id)
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    hadir: int  # people confirmed, guests included
+    mungkin: int
+    tidak: int
+    waiting: int  # people on the Daftar Tunggu, guests included
+    guests: int
+
+
+def count_answers(activity: Activity) -> Counts:
+    party = 1 + Rsvp.guests
+    confirmed = (Rsvp.answer == Answer.HADIR) & Rsvp.waitlisted_at.is_(None)
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((confirmed, party), else_=0)), 0),
+            func.coalesce(func.sum(case((Rsvp.answer == Answer.MUNGKIN, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Rsvp.answer == Answer.TIDAK, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Rsvp.waitlisted_at.is_not(None), party), else_=0)), 0),
+            func.coalesce(func.sum(case((confirmed, Rsvp.guests), else_=0)), 0),
+        ).where(Rsvp.activity_id == activity.id)
+    ).one()
+    return Counts(*(int(v) for v in row))
+
+
+def waitlist_position(rsvp: Rsvp) -> int | None:
+    """1 for the first in line; ``None`` when not on the Daftar Tunggu."""
+    if rsvp.waitlisted_at is None:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Rsvp.id)).where(
+            Rsvp.activity_id == rsvp.activity_id,
+            Rsvp.waitlisted_at.is_not(None),
+            or_(
+                Rsvp.waitlisted_at < rsvp.waitlisted_at,
+                (Rsvp.waitlisted_at == rsvp.waitlisted_at) & (Rsvp.id < rsvp.id),
+            ),
+        )
+    )
+    return int(ahead) + 1
+
+
+# --- organising --------------------------------------------------------------------------
+
+
+def create_activity(scope: Wilayah, *, by: User, now: datetime, **fields: Any) -> Activity:
+    _check(fields)
+    activity = Activity(
+        wilayah_id=scope.id, created_by_id=by.id, created_at=now, updated_at=now, **fields
+    )
+    db.session.add(activity)
+    db.session.flush()
+    log.info("activity created id=%s scope=%s by=%s", activity.id, scope.id, by.id)
+    return activity
+
+
+EDITABLE = {
+    "kind", "title", "description", "place", "latitude", "longitude", "accessibility_notes",
+    "starts_at", "ends_at", "capacity", "rsvp_deadline_at",
+}  # fmt: skip
+
+
+def update_activity(activity: Activity, *, now: datetime, **fields: Any) -> list[int]:
+    """Change an activity; returns the RSVP ids promoted when the capacity grew."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValueError(sorted(unknown))  # mass-assignment guard
+    _check(fields)
+    capacity = fields.get("capacity")
+    if capacity is not None and capacity < _locked(activity).seats_taken:
+        raise EventError("capacity_below_taken")
+    for key, value in fields.items():
+        setattr(activity, key, value)
+    activity.updated_at = now
+    db.session.flush()
+    return promote_waitlist(activity)
+
+
+def cancel_activity(activity: Activity, *, reason: str, now: datetime) -> None:
+    activity.is_cancelled = True
+    activity.cancel_reason = reason
+    activity.updated_at = now
+    db.session.flush()
+
+
+def _check(fields: dict[str, Any]) -> None:
+    problems = rules.activity_problems(
+        starts_at=fields["starts_at"],
+        ends_at=fields["ends_at"],
+        capacity=fields.get("capacity"),
+        deadline=fields.get("rsvp_deadline_at"),
+    )
+    if problems:
+        raise EventError(problems[0][1])
+
+
+# --- answering ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    rsvp: Rsvp | None
+    promoted: list[int]  # RSVP ids that left the Daftar Tunggu because of this change
+
+
+def _locked(activity: Activity) -> Activity:
+    """Re-read the activity row under a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serialises writers)."""
+    db.session.refresh(activity, with_for_update=db.engine.dialect.name != "sqlite")
+    return activity
+
+
+def _claim(activity: Activity, party: int) -> bool:
+    """Take ``party`` places if they are free; the guarded UPDATE decides."""
+    claimed = db.session.execute(
+        update(Activity)
+        .where(
+            Activity.id == activity.id,
+            or_(Activity.capacity.is_(None), Activity.seats_taken + party <= Activity.capacity),
+        )
+        .values(seats_taken=Activity.seats_taken + party)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def _release(activity: Activity, party: int) -> None:
+    db.session.execute(
+        update(Activity)
+        .where(Activity.id == activity.id)
+        .values(seats_taken=Activity.seats_taken - party)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def respond(
+    activity: Activity,
+    user: User,
+    *,
+    answer: str,
+    guests: int = 0,
+    note: str = "",
+    needs_help: bool = False,
+    now: datetime,
+) -> RsvpResult:
+    """Give or change ``user``'s answer. Hadir takes places or joins the Daftar Tunggu."""
+    problem = answer_problem(activity, now=now, guests=guests)
+    if problem:
+        raise EventError(problem)
+    if answer not in set(Answer):
+        raise EventError("answer")
+    if answer != Answer.HADIR:
+        guests = 0  # guests only come along with someone who comes
+    _locked(activity)
+    rsvp = get_rsvp(activity, user)
+    released = 0
+    was_confirmed = rsvp is not None and rsvp.answer == Answer.HADIR and not rsvp.waitlisted_at
+    if was_confirmed:
+        _release(activity, rsvp.party)
+        released = rsvp.party
+    waitlisted_at = None
+    if answer == Answer.HADIR and not _claim(activity, 1 + guests):
+        if was_confirmed:  # more guests than free places: keep what they had, say why
+            raise EventError("no_room_for_guests")
+        # keep the place in line of someone already waiting who only changes their note
+        keep = rsvp is not None and rsvp.answer == Answer.HADIR and rsvp.waitlisted_at
+        waitlisted_at = rsvp.waitlisted_at if keep else now
+    if rsvp is None:
+        rsvp = Rsvp(activity_id=activity.id, user_id=user.id)
+        db.session.add(rsvp)
+    rsvp.answer, rsvp.guests, rsvp.note, rsvp.needs_help = answer, guests, note, needs_help
+    rsvp.waitlisted_at, rsvp.responded_at = waitlisted_at, now
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # the same person answered twice at the same moment
+        raise EventError("conflict") from exc
+    promoted = promote_waitlist(activity) if released else []
+    return RsvpResult(rsvp, promoted)
+
+
+def withdraw(activity: Activity, user: User, *, now: datetime) -> RsvpResult:
+    """Remove the user's answer altogether (a freed place goes to the first in line)."""
+    problem = answer_problem(activity, now=now)
+    if problem:
+        raise EventError(problem)
+    _locked(activity)
+    rsvp = get_rsvp(activity, user)
+    if rsvp is None:
+        return RsvpResult(None, [])
+    freed = rsvp.answer == Answer.HADIR and rsvp.waitlisted_at is None
+    if freed:
+        _release(activity, rsvp.party)
+    db.session.delete(rsvp)
+    db.session.flush()
+    return RsvpResult(None, promote_waitlist(activity) if freed else [])
+
+
+def promote_waitlist(activity: Activity) -> list[int]:
+    """Move people from the Daftar Tunggu into free places, first in line first."""
+    db.session.refresh(activity)
+    queue = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.activity_id == activity.id, Rsvp.waitlisted_at.is_not(None))
+        .order_by(Rsvp.waitlisted_at, Rsvp.id)
+    ).all()
+    chosen = rules.promotions(
+        activity.capacity, activity.seats_taken, [rules.Waiting(r.id, r.party) for r in queue]
+    )
+    by_id = {r.id: r for r in queue}
+    promoted = []
+    for rsvp_id in chosen:
+        if not _claim(activity, by_id[rsvp_id].party):
+            break
+        by_id[rsvp_id].waitlisted_at = None
+        promoted.append(rsvp_id)
+    db.session.flush()
+    if promoted:
+        log.info("waitlist promoted activity=%s rsvps=%s", activity.id, promoted)
+    return promoted
+
+
+# --- privacy -----------------------------------------------------------------------------
+
+
+def _export(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Rsvp, Activity.title, Activity.starts_at)
+        .join(Activity, Activity.id == Rsvp.activity_id)
+        .where(Rsvp.user_id == user.id)
+        .order_by(Activity.starts_at)
+    ).all()
+    return [
+        {
+            "activity": title,
+            "starts_at": as_utc(starts_at).isoformat(),
+            "answer": rsvp.answer,
+            "guests": rsvp.guests,
+            "note": rsvp.note,
+            "needs_help": rsvp.needs_help,
+            "waitlisted": rsvp.is_waitlisted,
+        }
+        for rsvp, title, starts_at in rows
+    ]
+
+
+def register_exports() -> None:
+    privacy.register_exporter("rsvps", _export)
