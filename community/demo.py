@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -14,6 +14,9 @@ from community.accounts import services as accounts
 from community.accounts.models import User
 from community.areas import services as areas
 from community.areas.models import Level, Role, Wilayah
+from community.core.time import WITA
+from community.events import rules as events_rules
+from community.events import services as events
 from community.extensions import db
 
 DEMO_PASSWORD = "rukun-demo-2026"  # noqa: S105 - printed on purpose: demo data only
@@ -97,6 +100,8 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
         if rw_number == 1:
             note(f"Ketua {rw.full_name}", ketua_rw)
 
+    _demo_activities(rts, kelurahan, now=now, rng=rng)
+
     for rt in rts[:2]:  # newcomers waiting for the pengurus
         newcomer = person(None)
         areas.request_join(newcomer, rt, is_move=False, now=now)
@@ -104,3 +109,78 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
             note(f"Menunggu persetujuan {rt.full_name}", newcomer)
     db.session.flush()
     return accounts_out
+
+
+def _next_weekday(now: datetime, weekday: int, hour: int, minute: int = 0) -> datetime:
+    """The next ``weekday`` (0 = Monday) at ``hour:minute`` WITA, at least a day ahead."""
+    local = (now + timedelta(days=1)).astimezone(WITA)
+    days = (weekday - local.weekday()) % 7
+    day = (local + timedelta(days=days)).date()
+    return datetime.combine(day, time(hour, minute), tzinfo=WITA)
+
+
+def _demo_activities(rts: list[Wilayah], kelurahan: Wilayah, *, now: datetime, rng) -> None:
+    """A week of Banjarbaru neighbourhood life, with answers already given."""
+    rt01, rt02 = rts[0], rts[1]
+    rw01 = rt01.parent
+    sunday = _next_weekday(now, 6, 7)
+    organiser = db.session.scalar(select(User).where(User.rt_id == rt01.id).order_by(User.id))
+    kerja_bakti = events.create_activity(
+        rt01,
+        by=organiser,
+        now=now,
+        kind="gotong_royong",
+        title="Kerja bakti bersihkan saluran RT 01",
+        description="Membersihkan saluran air sebelum musim hujan. Bawa cangkul, sabit, atau sapu.",
+        place="Depan pos kamling RT 01",
+        accessibility_notes="Jalan datar, bisa dengan kursi roda",
+        starts_at=sunday,
+        ends_at=sunday + timedelta(hours=3),
+        capacity=40,
+    )
+    rule = events_rules.recurrence_rule(
+        "weekly", _next_weekday(now, 3, 19, 45), until=None, count=12
+    )
+    thursday = _next_weekday(now, 3, 19, 45)
+    events.create_series(
+        rw01,
+        by=organiser,
+        now=now,
+        rule=rule,
+        kind="pengajian",
+        title="Yasinan malam Jumat",
+        description="Yasinan dan doa bersama, bergiliran di rumah warga.",
+        place="Musala Al-Ikhlas RW 01",
+        accessibility_notes="Ada tangga dua anak tangga",
+        starts_at=thursday,
+        ends_at=thursday + timedelta(hours=1, minutes=15),
+    )
+    saturday = _next_weekday(now, 5, 16)
+    events.create_activity(
+        rt02,
+        by=organiser,
+        now=now,
+        kind="olahraga",
+        title="Voli sore antar-RT",
+        place="Lapangan voli RW 01",
+        starts_at=saturday,
+        ends_at=saturday + timedelta(hours=2),
+        capacity=12,
+    )
+    wednesday = _next_weekday(now, 2, 9)
+    events.create_activity(
+        kelurahan,
+        by=organiser,
+        now=now,
+        kind="pelatihan",
+        title="Pelatihan membuat kue untuk UMKM",
+        place="Aula Kantor Kelurahan Komet",
+        accessibility_notes="Aula di lantai 1",
+        starts_at=wednesday,
+        ends_at=wednesday + timedelta(hours=3),
+        capacity=25,
+    )
+    residents = db.session.scalars(select(User).where(User.rt_id == rt01.id)).all()
+    for resident in residents[1:]:
+        answer = rng.choice(["hadir", "hadir", "mungkin", "tidak"])
+        events.respond(kerja_bakti, resident, answer=answer, guests=rng.choice([0, 0, 1]), now=now)

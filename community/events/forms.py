@@ -92,6 +92,50 @@ class ActivityForm(RukunForm):
     deadline_time = TimeField(_l("Batas konfirmasi: jam (WITA)"), validators=[Optional()])
 
 
+REPEAT_LABELS = {
+    "": _l("Tidak berulang (sekali saja)"),
+    "weekly": _l("Setiap minggu, di hari yang sama"),
+    "monthly_day": _l("Setiap bulan, di tanggal yang sama"),
+    "monthly_nth": _l("Setiap bulan, di minggu ke-N (mis. Minggu kedua)"),
+}
+APPLY_LABELS = {
+    "this": _l("Hanya kegiatan ini"),
+    "following": _l("Kegiatan ini dan semua berikutnya"),
+}
+
+
+class SeriesFields:
+    """Fields only the "create" form has."""
+
+    repeat = SelectField(
+        _l("Berulang"),
+        choices=lambda *_: [SelectChoice(k, str(v)) for k, v in REPEAT_LABELS.items()],
+    )
+    repeat_until = DateField(_l("Berulang sampai tanggal"), validators=[Optional()])
+    repeat_count = IntegerField(
+        _l("atau: berapa kali"),
+        validators=[
+            Optional(),
+            NumberRange(1, rules.MAX_OCCURRENCES, _l("Paling banyak 500 kali.")),
+        ],
+    )
+
+
+class CreateActivityForm(ActivityForm, SeriesFields):
+    pass
+
+
+class ApplyToField:
+    apply_to = SelectField(
+        _l("Terapkan ke"),
+        choices=lambda *_: [SelectChoice(k, str(v)) for k, v in APPLY_LABELS.items()],
+    )
+
+
+class EditActivityForm(ActivityForm, ApplyToField):
+    pass
+
+
 class RsvpForm(RukunForm):
     answer = SelectField(
         _l("Jawaban"), choices=[SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
@@ -111,7 +155,7 @@ class RsvpForm(RukunForm):
     needs_help = BooleanField(_l("Saya butuh bantuan untuk datang (jemputan, kursi roda)"))
 
 
-class CancelForm(RukunForm):
+class CancelForm(RukunForm, ApplyToField):
     reason = StringField(
         _l("Alasan pembatalan"),
         validators=[

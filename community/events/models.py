@@ -29,6 +29,22 @@ class Answer(StrEnum):
     TIDAK = "tidak"
 
 
+class Series(db.Model):
+    """A recurring activity ("every Thursday 19.45"): one Activity row per occurrence,
+    each with its own answers; the rule is kept for calendars (RRULE)."""
+
+    __tablename__ = "activity_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wilayah_id: Mapped[int] = mapped_column(ForeignKey("wilayah.id", ondelete="CASCADE"))
+    rrule: Mapped[str] = mapped_column(String(200))
+    first_start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Activity(db.Model):
     """One activity, visible to everyone in the subtree of its ``wilayah`` (its scope)."""
 
@@ -36,6 +52,9 @@ class Activity(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wilayah_id: Mapped[int] = mapped_column(ForeignKey("wilayah.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_series.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -58,6 +77,7 @@ class Activity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     wilayah: Mapped[Wilayah] = relationship(lazy="joined")
+    series: Mapped[Series | None] = relationship()
 
     __table_args__ = (
         Index("ix_activity_wilayah_id_starts_at", "wilayah_id", "starts_at"),

@@ -15,8 +15,16 @@ from community.areas.models import RoleAssignment, Wilayah
 from community.core.authz import Action, can, require
 from community.core.forms import EmptyForm
 from community.core.time import WITA, as_utc, utcnow
-from community.events import bp, services
-from community.events.forms import ANSWER_LABELS, KIND_LABELS, ActivityForm, CancelForm, RsvpForm
+from community.events import bp, rules, services
+from community.events.forms import (
+    ANSWER_LABELS,
+    KIND_LABELS,
+    ActivityForm,
+    CancelForm,
+    CreateActivityForm,
+    EditActivityForm,
+    RsvpForm,
+)
 from community.events.models import Activity
 from community.extensions import db
 from community.web.htmx import render, wants_fragment
@@ -37,6 +45,9 @@ ACTIVITY_ERRORS = {
     "capacity": ("capacity", _l("Kuota harus antara 1 dan 10.000.")),
     "deadline_after_start": ("deadline_date", _l("Batas konfirmasi harus sebelum kegiatan mulai.")),
     "capacity_below_taken": ("capacity", _l("Kuota tidak boleh lebih kecil dari jumlah yang sudah hadir.")),
+    "too_many": ("repeat_count", _l("Terlalu banyak pertemuan: paling banyak 500. Pilih tanggal akhir lebih dekat.")),
+    "empty": ("repeat_until", _l("Tidak ada tanggal yang cocok sebelum tanggal akhir.")),
+    "no_end": ("repeat_until", _l("Isi tanggal akhir atau berapa kali kegiatan berulang.")),
 }  # fmt: skip
 
 
@@ -95,7 +106,7 @@ def _form_error(form: ActivityForm, code: str) -> None:
 @bp.route("/kegiatan/baru", methods=["GET", "POST"])
 @login_required
 def create():
-    form = ActivityForm()
+    form = CreateActivityForm()
     form.scope.choices = _scope_choices()
     if not form.scope.choices:
         abort(403)
@@ -106,7 +117,7 @@ def create():
         require(Action.MANAGE_ACTIVITIES, scope)
         now = utcnow()
         try:
-            activity = services.create_activity(scope, by=current_user, now=now, **_fields(form))
+            activity = _create(form, scope, now)
         except services.EventError as exc:
             db.session.rollback()
             _form_error(form, exc.code)
@@ -122,18 +133,35 @@ def create():
     return render("events/form.html", form=form, activity=None, status=422 if form.errors else 200)
 
 
+def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity:
+    fields = _fields(form)
+    if not form.repeat.data:
+        return services.create_activity(scope, by=current_user, now=now, **fields)
+    if not form.repeat_until.data and not form.repeat_count.data:
+        raise services.EventError("no_end")
+    until = None
+    if form.repeat_until.data:
+        until = datetime.combine(form.repeat_until.data, datetime.max.time())
+    rule = rules.recurrence_rule(
+        form.repeat.data, fields["starts_at"], until=until, count=form.repeat_count.data
+    )
+    return services.create_series(scope, by=current_user, now=now, rule=rule, **fields)[0]
+
+
 @bp.route("/kegiatan/<int:activity_id>/ubah", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
     activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
-    form = ActivityForm(obj=activity)
+    form = EditActivityForm(obj=activity)
     form.scope.choices = [SelectChoice(activity.wilayah_id, activity.wilayah.full_name)]
     if request.method == "GET":
         _fill(form, activity)
     form.scope.data = activity.wilayah_id
     if form.validate_on_submit():
+        following = form.apply_to.data == "following"
+        change = services.update_following if following else services.update_activity
         try:
-            services.update_activity(activity, now=utcnow(), **_fields(form))
+            change(activity, now=utcnow(), **_fields(form))
         except services.EventError as exc:
             db.session.rollback()
             _form_error(form, exc.code)
@@ -164,7 +192,10 @@ def cancel(activity_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         return _detail_page(activity, cancel_form=form, status=422)
-    services.cancel_activity(activity, reason=form.reason.data.strip(), now=utcnow())
+    if form.apply_to.data == "following":
+        services.cancel_following(activity, reason=form.reason.data.strip(), now=utcnow())
+    else:
+        services.cancel_activity(activity, reason=form.reason.data.strip(), now=utcnow())
     db.session.commit()
     flash(_('Kegiatan dibatalkan. Warga melihatnya sebagai "Dibatalkan".'), "success")
     return redirect(url_for("events.detail", activity_id=activity.id), code=303)
@@ -231,7 +262,8 @@ def respond(activity_id: int):
     activity = _load(activity_id, Action.VIEW)
     form = RsvpForm()
     if not form.validate_on_submit():
-        return _panel(activity, form=form, status=422)
+        error = str(RSVP_ERRORS["answer"]) if form.answer.errors else None  # no field shows it
+        return _panel(activity, form=form, error=error, status=422)
     try:
         services.respond(
             activity,
@@ -247,6 +279,19 @@ def respond(activity_id: int):
         return _panel(activity, form=form, error=str(RSVP_ERRORS[exc.code]), status=422)
     db.session.commit()
     return _panel(activity)
+
+
+@bp.post("/kegiatan/<int:activity_id>/jawab/semua")
+@login_required
+def respond_all(activity_id: int):
+    """Hadir untuk semua: Hadir to this and every later occurrence of the series."""
+    activity = _load(activity_id, Action.VIEW)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = services.respond_to_following(activity, current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Anda tercatat Hadir di %(n)s pertemuan.", n=count), "success")
+    return redirect(url_for("events.detail", activity_id=activity.id), code=303)
 
 
 @bp.post("/kegiatan/<int:activity_id>/jawab/hapus")

@@ -78,3 +78,50 @@ def activity_problems(
     if deadline is not None and deadline > starts_at:
         problems.append(("deadline_date", "deadline_after_start"))
     return problems
+
+
+# --- recurring series (RFC 5545 recurrence rules, expanded by python-dateutil) ------------
+
+MAX_OCCURRENCES = 500  # a weekly pengajian for nearly ten years; more is a mistake
+
+REPEAT_CHOICES = ("weekly", "monthly_day", "monthly_nth")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def recurrence_rule(
+    repeat: str, first_start: datetime, *, until: datetime | None, count: int | None
+) -> str:
+    """The RRULE for "every <weekday>", "every month on the <day>" or "every <n>th
+    <weekday> of the month", anchored on ``first_start`` (local WITA time)."""
+    weekday = _WEEKDAYS[first_start.weekday()]
+    if repeat == "weekly":
+        rule = f"FREQ=WEEKLY;BYDAY={weekday}"
+    elif repeat == "monthly_day":
+        rule = f"FREQ=MONTHLY;BYMONTHDAY={first_start.day}"
+    elif repeat == "monthly_nth":
+        nth = (first_start.day - 1) // 7 + 1
+        rule = f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{weekday}"
+    else:
+        raise ValueError(repeat)
+    if count is not None:
+        return f"{rule};COUNT={count}"
+    if until is not None:
+        return f"{rule};UNTIL={until:%Y%m%dT235959}"
+    raise ValueError("a series needs an end date or a count")
+
+
+def expand(rule: str, first_start: datetime) -> list[datetime]:
+    """Every start of the series in the time zone of ``first_start`` (WITA has no
+    daylight saving, so local wall-clock times stay put). Raises ``ValueError`` with
+    ``"too_many"`` above :data:`MAX_OCCURRENCES` and ``"empty"`` when nothing matches."""
+    from dateutil.rrule import rrulestr
+
+    naive = first_start.replace(tzinfo=None)
+    starts = []
+    for occurrence in rrulestr(rule, dtstart=naive):
+        starts.append(occurrence.replace(tzinfo=first_start.tzinfo))
+        if len(starts) > MAX_OCCURRENCES:
+            raise ValueError("too_many")
+    if not starts:
+        raise ValueError("empty")
+    return starts

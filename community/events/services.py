@@ -20,7 +20,7 @@ from community.areas.models import Wilayah
 from community.core import privacy
 from community.core.time import as_utc
 from community.events import rules
-from community.events.models import Activity, Answer, Rsvp
+from community.events.models import Activity, Answer, Rsvp, Series
 from community.extensions import db
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,98 @@ def create_activity(scope: Wilayah, *, by: User, now: datetime, **fields: Any) -
     return activity
 
 
+def create_series(
+    scope: Wilayah, *, by: User, now: datetime, rule: str, **fields: Any
+) -> list[Activity]:
+    """One Activity per occurrence of ``rule`` (RRULE, anchored on ``fields['starts_at']``
+    in WITA). Raises :class:`EventError` ``too_many`` above 500 occurrences."""
+    _check(fields)
+    first = fields["starts_at"]
+    duration = fields["ends_at"] - first
+    deadline_gap = first - fields["rsvp_deadline_at"] if fields.get("rsvp_deadline_at") else None
+    try:
+        starts = rules.expand(rule, first)
+    except ValueError as exc:
+        raise EventError(str(exc)) from exc
+    series = Series(wilayah_id=scope.id, rrule=rule, first_start_at=first, created_by_id=by.id,
+                    created_at=now)  # fmt: skip
+    db.session.add(series)
+    db.session.flush()
+    occurrences = []
+    for start in starts:
+        values = {**fields, "starts_at": start, "ends_at": start + duration}
+        if deadline_gap is not None:
+            values["rsvp_deadline_at"] = start - deadline_gap
+        occurrences.append(
+            Activity(
+                wilayah_id=scope.id,
+                series_id=series.id,
+                created_by_id=by.id,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+        )
+    db.session.add_all(occurrences)
+    db.session.flush()
+    log.info("series created id=%s occurrences=%s by=%s", series.id, len(occurrences), by.id)
+    return occurrences
+
+
+def following(activity: Activity) -> list[Activity]:
+    """This occurrence and every later one of its series (just this one when alone)."""
+    if activity.series_id is None:
+        return [activity]
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(
+                Activity.series_id == activity.series_id, Activity.starts_at >= activity.starts_at
+            )
+            .order_by(Activity.starts_at)
+        )
+    )
+
+
+def update_following(activity: Activity, *, now: datetime, **fields: Any) -> list[int]:
+    """Apply an edit to this occurrence and the later ones: the same change of clock time
+    and duration, the same title, place, capacity and notes; each keeps its own date."""
+    shift = fields["starts_at"] - activity.starts_at
+    duration = fields["ends_at"] - fields["starts_at"]
+    deadline_gap = (
+        fields["starts_at"] - fields["rsvp_deadline_at"] if fields.get("rsvp_deadline_at") else None
+    )
+    promoted = []
+    for occurrence in following(activity):
+        start = occurrence.starts_at + shift
+        values = {**fields, "starts_at": start, "ends_at": start + duration}
+        values["rsvp_deadline_at"] = start - deadline_gap if deadline_gap is not None else None
+        promoted += update_activity(occurrence, now=now, **values)
+    return promoted
+
+
+def cancel_following(activity: Activity, *, reason: str, now: datetime) -> int:
+    cancelled = 0
+    for occurrence in following(activity):
+        if not occurrence.is_cancelled:
+            cancel_activity(occurrence, reason=reason, now=now)
+            cancelled += 1
+    return cancelled
+
+
+def respond_to_following(activity: Activity, user: User, *, now: datetime) -> int:
+    """ "Hadir for all coming ones": answer Hadir to every later occurrence still open."""
+    answered = 0
+    for occurrence in following(activity):
+        existing = get_rsvp(occurrence, user)
+        if existing is not None and existing.answer == Answer.HADIR:
+            continue  # keep their guests and place in line as they are
+        if answer_problem(occurrence, now=now) is None:
+            respond(occurrence, user, answer=Answer.HADIR, now=now)
+            answered += 1
+    return answered
+
+
 EDITABLE = {
     "kind", "title", "description", "place", "latitude", "longitude", "accessibility_notes",
     "starts_at", "ends_at", "capacity", "rsvp_deadline_at",
@@ -253,11 +345,14 @@ def respond(
     rsvp = get_rsvp(activity, user)
     released = 0
     was_confirmed = rsvp is not None and rsvp.answer == Answer.HADIR and not rsvp.waitlisted_at
+    was_waiting = rsvp is not None and rsvp.waitlisted_at is not None
     if was_confirmed:
         _release(activity, rsvp.party)
         released = rsvp.party
     waitlisted_at = None
-    if answer == Answer.HADIR and not _claim(activity, 1 + guests):
+    hadir = answer == Answer.HADIR
+    queue_ahead = hadir and not was_confirmed and _someone_waiting_ahead(activity, rsvp)
+    if hadir and (queue_ahead or not _claim(activity, 1 + guests)):
         if was_confirmed:  # more guests than free places: keep what they had, say why
             raise EventError("no_room_for_guests")
         # keep the place in line of someone already waiting who only changes their note
@@ -273,8 +368,18 @@ def respond(
             db.session.flush()
     except IntegrityError as exc:  # the same person answered twice at the same moment
         raise EventError("conflict") from exc
-    promoted = promote_waitlist(activity) if released else []
+    # a place freed, or the head of the line left or shrank: those behind may fit now
+    promoted = promote_waitlist(activity) if released or was_waiting else []
     return RsvpResult(rsvp, promoted)
+
+
+def _someone_waiting_ahead(activity: Activity, rsvp: Rsvp | None) -> bool:
+    """Strict first come, first served also for newcomers: while anyone waits ahead of
+    this answer, a free place is not theirs to take."""
+    if rsvp is not None and rsvp.waitlisted_at is not None:
+        return (waitlist_position(rsvp) or 1) > 1
+    first = select(Rsvp.id).where(Rsvp.activity_id == activity.id, Rsvp.waitlisted_at.is_not(None))
+    return db.session.scalar(first.limit(1)) is not None
 
 
 def withdraw(activity: Activity, user: User, *, now: datetime) -> RsvpResult:
@@ -289,9 +394,10 @@ def withdraw(activity: Activity, user: User, *, now: datetime) -> RsvpResult:
     freed = rsvp.answer == Answer.HADIR and rsvp.waitlisted_at is None
     if freed:
         _release(activity, rsvp.party)
+    left_line = rsvp.waitlisted_at is not None  # maybe the head that blocked the others
     db.session.delete(rsvp)
     db.session.flush()
-    return RsvpResult(None, promote_waitlist(activity) if freed else [])
+    return RsvpResult(None, promote_waitlist(activity) if freed or left_line else [])
 
 
 def promote_waitlist(activity: Activity) -> list[int]:

@@ -130,6 +130,9 @@ ROUTES: list[Route] = [
         {"answer": "mungkin"},
     ),
     Route(
+        "events.respond_all", "POST", act("rt_a", "/jawab/semua"), expect("303", **SEE_ACTIVITY_A)
+    ),
+    Route(
         "events.withdraw", "POST", act("rt_a", "/jawab/hapus"), expect("303/200", **SEE_ACTIVITY_A)
     ),
     Route("events.past", "GET", lambda w: "/kegiatan/lalu", expect("200", anonymous="login")),
