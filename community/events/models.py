@@ -103,6 +103,12 @@ class Rsvp(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # Atas nama: a pengurus answered for a resident, or for someone with no account
+    # (``user_id`` NULL and ``proxy_name`` set), e.g. an elderly neighbour without a phone.
+    proxy_name: Mapped[str | None] = mapped_column(String(80))
+    proxy_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     answer: Mapped[str] = mapped_column(String(8))
     guests: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(String(300), default="")
@@ -123,3 +129,94 @@ class Rsvp(db.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.waitlisted_at is not None
+
+
+class Task(db.Model):
+    """Something a gotong royong needs ("Bawa cangkul" ×5); residents sign up for it."""
+
+    __tablename__ = "activity_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(120))
+    quantity_needed: Mapped[int]
+    # Promised so far; changed only by guarded UPDATEs like the seats of an activity.
+    quantity_taken: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        CheckConstraint("quantity_needed > 0", name="needed_positive"),
+        CheckConstraint(
+            "quantity_taken >= 0 AND quantity_taken <= quantity_needed", name="taken_within_needed"
+        ),
+    )
+
+
+class TaskSignup(db.Model):
+    __tablename__ = "task_signup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("activity_task.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    quantity: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "user_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class Attendance(db.Model):
+    """Who really came (the Daftar Hadir): what participation figures count."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(80))  # a walk-in without an account
+    method: Mapped[str] = mapped_column(String(10))  # "pengurus" or "qr"
+    marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+
+
+class Comment(db.Model):
+    __tablename__ = "activity_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    # NULL once the writer deleted their account: shown as "warga terhapus".
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarFeed(db.Model):
+    """A resident's secret calendar subscription URL (revocable: delete the row)."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(10), default="answered")  # or "rt"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
