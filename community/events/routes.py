@@ -224,13 +224,21 @@ def _panel_context(activity: Activity, form: RsvpForm | None = None, error: str 
     }
 
 
-def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200):
+def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **panel):
+    from community.events import participation
+    from community.events.forms import TaskForm
+
+    manages = can(Action.MANAGE_ACTIVITIES, activity)
     return render(
         "events/detail.html",
-        **_panel_context(activity),
+        **_panel_context(activity, **panel),
         kind_labels=KIND_LABELS,
-        manages=can(Action.MANAGE_ACTIVITIES, activity),
+        manages=manages,
         cancel_form=cancel_form or CancelForm(),
+        tasks=participation.list_tasks(activity, current_user),
+        task_form=TaskForm(),
+        task_error=None,
+        comments=participation.list_comments(activity, include_hidden=manages),
         status=status,
     )
 
@@ -246,14 +254,7 @@ def _panel(activity: Activity, *, status: int = 200, **context):
             safe_next(request.form.get("next"), url_for("events.detail", activity_id=activity.id)),
             code=303,
         )
-    return render(
-        "events/detail.html",
-        **_panel_context(activity, **context),
-        kind_labels=KIND_LABELS,
-        manages=can(Action.MANAGE_ACTIVITIES, activity),
-        cancel_form=CancelForm(),
-        status=status,
-    )
+    return _detail_page(activity, status=status, **context)
 
 
 @bp.post("/kegiatan/<int:activity_id>/jawab")

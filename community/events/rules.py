@@ -125,3 +125,21 @@ def expand(rule: str, first_start: datetime) -> list[datetime]:
     if not starts:
         raise ValueError("empty")
     return starts
+
+
+# --- tasks, attendance, comments ----------------------------------------------------------
+
+MAX_TASK_QUANTITY = 500  # "nasi bungkus ×40" is typical; hundreds is a kelurahan event
+COMMENT_MAX = 1000
+CHECK_IN_OPENS_BEFORE_MINUTES = 120  # people arrive early to set up chairs
+
+
+def task_fits(needed: int, taken: int, quantity: int) -> bool:
+    return quantity > 0 and taken + quantity <= needed
+
+
+def check_in_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> bool:
+    """Self check-in by QR works on the spot: from two hours before until the end."""
+    from datetime import timedelta
+
+    return starts_at - timedelta(minutes=CHECK_IN_OPENS_BEFORE_MINUTES) <= now <= ends_at

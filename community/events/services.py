@@ -296,7 +296,9 @@ class RsvpResult:
 def _locked(activity: Activity) -> Activity:
     """Re-read the activity row under a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE
     already serialises writers)."""
-    db.session.refresh(activity, with_for_update=db.engine.dialect.name != "sqlite")
+    # OF activity: the eagerly joined wilayah is an outer join, which FOR UPDATE refuses
+    lock = {"of": Activity} if db.engine.dialect.name != "sqlite" else None
+    db.session.refresh(activity, with_for_update=lock)
     return activity
 
 
@@ -368,9 +370,10 @@ def respond(
             db.session.flush()
     except IntegrityError as exc:  # the same person answered twice at the same moment
         raise EventError("conflict") from exc
-    # a place freed, or the head of the line left or shrank: those behind may fit now
-    promoted = promote_waitlist(activity) if released or was_waiting else []
-    return RsvpResult(rsvp, promoted)
+    # A place freed, the head of the line left or shrank, or this answer joined the line
+    # (its ``now`` may be earlier than that of one already waiting): the line decides.
+    promoted = promote_waitlist(activity) if released or was_waiting or waitlisted_at else []
+    return RsvpResult(rsvp, [i for i in promoted if i != rsvp.id])
 
 
 def _someone_waiting_ahead(activity: Activity, rsvp: Rsvp | None) -> bool:

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from community.areas.models import JoinRequest, RoleAssignment
+from community.events.models import Activity
 from community.extensions import db
 from tests.conftest import PRINCIPALS, World, csrf_token, sign_in
 
@@ -76,7 +77,140 @@ def act(key: str, suffix: str = "") -> Callable[[World], str]:
     return lambda w: ACT.format(w.activities[key].id) + suffix
 
 
+def _task(w: World) -> int:
+    from community.events import participation
+
+    task = participation.add_task(
+        db.session.get(Activity, w.activities["rt_a"].id), label="Bawa cangkul", quantity=5
+    )
+    db.session.commit()
+    return task.id
+
+
+def _walk_in(w: World) -> int:
+    from community.events import participation
+
+    record = participation.mark_attendance(
+        db.session.get(Activity, w.activities["rt_a"].id), name="Tamu", method="pengurus",
+        by=None, now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return record.id
+
+
+def _comment(w: World) -> int:
+    from community.accounts.models import User
+    from community.events import participation
+
+    comment = participation.add_comment(
+        db.session.get(Activity, w.activities["rt_a"].id),
+        db.session.get(User, w["resident_a"].id), "Saya bawa sapu", now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return comment.id
+
+
+def _check_in(w: World) -> str:
+    from community.events import participation
+
+    activity = db.session.get(Activity, w.activities["rt_a"].id)
+    return f"/kegiatan/{activity.id}/hadir/{participation.check_in_token(activity)}"
+
+
 ROUTES: list[Route] = [
+    # --- events: tasks, atas nama, Daftar Hadir, comments ---
+    Route(
+        "events.add_task",
+        "POST",
+        act("rt_a", "/tugas"),
+        expect("303/200", **MANAGE_ACTIVITY_A),
+        {"label": "Bawa sapu", "quantity": "3"},
+    ),
+    Route(
+        "events.remove_task",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/tugas/{_task(w)}/hapus",
+        expect("303/200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "events.sign_up",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/tugas/{_task(w)}/ambil",
+        expect("303/200", **SEE_ACTIVITY_A),
+        {"quantity": "1"},
+    ),
+    Route(
+        "events.withdraw_signup",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/tugas/{_task(w)}/batal",
+        expect("303/200", **SEE_ACTIVITY_A),
+    ),
+    Route(
+        "events.participants", "GET", act("rt_a", "/peserta"), expect("200", **MANAGE_ACTIVITY_A)
+    ),
+    Route(
+        "events.respond_for",
+        "POST",
+        act("rt_a", "/atas-nama"),
+        expect("303", **MANAGE_ACTIVITY_A),
+        {"resident": "0", "name": "Nenek Ijah", "answer": "hadir"},
+    ),
+    Route(
+        "events.attendance", "GET", act("rt_a", "/daftar-hadir"), expect("200", **MANAGE_ACTIVITY_A)
+    ),
+    Route(
+        "events.toggle_attendance",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/{w['resident_a'].id}",
+        expect("303/200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "events.toggle_attendance",
+        "POST",  # a resident of another RT is not on this sheet
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/{w['resident_b'].id}",
+        expect("404", **{k: v for k, v in MANAGE_ACTIVITY_A.items() if v != "404"}),
+    ),
+    Route(
+        "events.walk_in",
+        "POST",
+        act("rt_a", "/daftar-hadir/tamu"),
+        expect("303", **MANAGE_ACTIVITY_A),
+        {"name": "Pak Tamu"},
+    ),
+    Route(
+        "events.remove_attendance",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/catatan/{_walk_in(w)}/hapus",
+        expect("303", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "events.attendance_csv",
+        "GET",
+        act("rt_a", "/daftar-hadir.csv"),
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "events.check_in_qr",
+        "GET",
+        act("rt_a", "/daftar-hadir/qr.svg"),
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route("events.self_check_in", "GET", _check_in, expect("200", **SEE_ACTIVITY_A)),
+    # the world's activity is next week: check-in is not open yet
+    Route("events.self_check_in", "POST", _check_in, expect("422", **SEE_ACTIVITY_A)),
+    Route(
+        "events.comment",
+        "POST",
+        act("rt_a", "/komentar"),
+        expect("303", **SEE_ACTIVITY_A),
+        {"body": "Saya ikut"},
+    ),
+    Route(
+        "events.hide_comment",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/komentar/{_comment(w)}/sembunyikan",
+        expect("303", **MANAGE_ACTIVITY_A),
+    ),
     # --- events ---
     Route(
         "events.create",

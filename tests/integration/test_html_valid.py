@@ -74,6 +74,21 @@ def _pages(app, world):
     yield "activity-new", pengurus.get("/kegiatan/baru")
     yield "activity-new-error", post_form(pengurus, "/kegiatan/baru", {"title": "x"})
     yield "activity-edit", pengurus.get(f"/kegiatan/{activity.id}/ubah")
+    post_form(
+        pengurus, f"/kegiatan/{activity.id}/tugas", {"label": "Bawa cangkul", "quantity": "5"}
+    )
+    post_form(resident, f"/kegiatan/{activity.id}/komentar", {"body": "Saya bawa sapu <b>dua</b>"})
+    post_form(pengurus, f"/kegiatan/{activity.id}/atas-nama",
+              {"resident": "0", "name": "Nenek Ijah", "answer": "hadir"})  # fmt: skip
+    yield "activity-with-tasks", resident.get(f"/kegiatan/{activity.id}")
+    yield "activity-organiser-tasks", pengurus.get(f"/kegiatan/{activity.id}")
+    yield "participants", pengurus.get(f"/kegiatan/{activity.id}/peserta")
+    yield (
+        "participants-error",
+        post_form(pengurus, f"/kegiatan/{activity.id}/atas-nama", {"answer": "hadir"}),
+    )
+    yield "attendance", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir")
+    yield "attendance-search", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir?q=siti")
     rw = sign_in(app.test_client(), world["ketua_rw"])
     yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
     kel = sign_in(app.test_client(), world["admin_kelurahan"])
