@@ -31,11 +31,11 @@ def build(database_url: str, *, seed: int = 2026) -> dict[str, int]:
     from community.accounts.models import User
     from community.accounts.services import hasher
     from community.areas import services as areas
-    from community.areas.models import Level, RoleAssignment, Wilayah
+    from community.areas.models import RoleAssignment, Wilayah
     from community.events.models import Activity, Attendance, Rsvp
     from community.extensions import db
 
-    rng = random.Random(seed)  # noqa: S311 - synthetic data
+    rng = random.Random(seed)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
     started = time.perf_counter()
     with app.app_context():

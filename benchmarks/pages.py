@@ -86,7 +86,7 @@ def run(database_url: str, n: int) -> dict[str, dict]:
             statements,
             data={"csrf_token": token, "answer": "hadir"},
             headers={"HX-Request": "true"},
-        ),  # fmt: skip
+        ),
     }
     return results
 

@@ -14,6 +14,9 @@ from flask_wtf import FlaskForm
 BUILTIN_MESSAGES = {
     "This field is required.": _l("Isian ini wajib diisi."),
     "Not a valid integer value.": _l("Isian ini harus berupa angka."),
+    "Not a valid float value.": _l("Isian ini harus berupa angka."),
+    "Not a valid date value.": _l("Tanggal tidak valid."),
+    "Not a valid time value.": _l("Jam tidak valid."),
     "Not a valid choice.": _l("Pilihan tidak valid."),
     "Invalid Choice: could not coerce.": _l("Pilihan tidak valid."),
     "Number must be between %(min)s and %(max)s.": _l("Angka harus antara %(min)s dan %(max)s."),

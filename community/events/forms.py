@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     FloatField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -231,4 +232,18 @@ class CommentForm(RukunForm):
             DataRequired(_l("Komentar tidak boleh kosong.")),
             Length(max=rules.COMMENT_MAX, message=_l("Komentar paling banyak 1000 karakter.")),
         ],
+    )
+
+
+FEED_SCOPE_LABELS = {
+    "answered": _l("Kegiatan yang saya jawab Hadir/Mungkin"),
+    "rt": _l("Semua kegiatan untuk RT saya"),
+}
+
+
+class CalendarFeedForm(RukunForm):
+    scope = RadioField(
+        _l("Isi kalender"),
+        default="answered",
+        choices=lambda *_: [SelectChoice(k, str(v)) for k, v in FEED_SCOPE_LABELS.items()],
     )

@@ -1,0 +1,355 @@
+"""Calendars: one activity as an ``.ics`` file, and a resident's secret feed URL.
+
+The builders take activities and return the bytes of an RFC 5545 calendar (built with
+``icalendar``): times are WITA wall-clock times with ``TZID=Asia/Makassar`` and the
+matching VTIMEZONE, so a calendar app shows 07.00 wherever the phone thinks it is.
+
+A recurring series is one VEVENT with the series' RRULE. Its occurrences are paired with
+the rule's instances (see :func:`pair_instances`); an occurrence that is cancelled, or not
+in the feed, becomes an EXDATE, and one whose time, title or place was edited becomes an
+override VEVENT with RECURRENCE-ID.
+
+Only what every viewer of the activity may see goes into a calendar: never answers,
+notes, phone numbers or needs. The feed URL is the only credential of the feed (calendar
+apps cannot sign in), so it is long and random, and revoking deletes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, vRecur
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.core.authz import Action, can
+from community.core.time import WITA, as_utc
+from community.events import rules, services
+from community.events.models import Activity, Answer, CalendarFeed, Rsvp
+from community.extensions import db
+
+log = logging.getLogger(__name__)
+
+PRODID = "-//Rukun//Kegiatan warga Banjarbaru//ID"
+FEED_WINDOW = timedelta(days=90)  # the same three months as "Kegiatan lalu"
+FEED_REFRESH = timedelta(hours=1)  # a changed time reaches phones within the hour
+TOKEN_BYTES = 32  # 256 bits: the URL is the only secret, it cannot be guessed
+
+
+class FeedScope(StrEnum):
+    ANSWERED = "answered"  # what the resident answered Hadir or Mungkin Hadir to
+    RT = "rt"  # everything for their RT and every wilayah above it (the home feed)
+
+
+Link = Callable[[Activity], str]  # the absolute URL of an activity's page
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def local(value: datetime) -> datetime:
+    """A stored (UTC) time as WITA wall-clock time."""
+    return as_utc(value).astimezone(WITA)
+
+
+def utc_until_rule(rule: str, tz=WITA) -> vRecur:
+    """The stored RRULE with ``UNTIL`` in UTC (``YYYYMMDDTHHMMSSZ``).
+
+    Series keep ``UNTIL`` as a floating local time (``UNTIL=20270128T235959``, what
+    dateutil expands against a naive WITA start); RFC 5545 §3.3.10 requires UTC when
+    DTSTART carries a TZID. A date-only UNTIL means the end of that local day.
+    """
+    recur = vRecur.from_ical(rule)
+    untils = recur.get("UNTIL")
+    if untils:
+        until = untils[0]
+        if not isinstance(until, datetime):
+            until = datetime.combine(until, time(23, 59, 59))
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=tz)
+        recur["UNTIL"] = [until.astimezone(UTC)]
+    return recur
+
+
+def pair_instances(
+    instances: Sequence[datetime], occurrences: Sequence[Activity]
+) -> tuple[list[tuple[datetime, Activity | None]], list[Activity]]:
+    """Which occurrence stands for which instance of the rule, and the occurrences left.
+
+    Occurrences are created in the rule's order (ids ascending), one per instance, and
+    never deleted: with as many occurrences as instances the k-th by id is the k-th
+    instance, even when edits moved it. Otherwise (not expected) an instance is matched
+    only by an occurrence starting exactly then; the others stand alone.
+    """
+    by_id = sorted(occurrences, key=lambda a: a.id)
+    if len(by_id) == len(instances):
+        return list(zip(instances, by_id, strict=True)), []
+    by_start = {local(a.starts_at): a for a in by_id}
+    pairs = [(start, by_start.pop(start, None)) for start in instances]
+    return pairs, sorted(by_start.values(), key=lambda a: a.id)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What the series' VEVENT says; occurrences that say otherwise get an override."""
+
+    title: str
+    place: str
+    description: str
+    accessibility_notes: str
+    duration: timedelta
+
+
+def _pattern_of(activity: Activity) -> Pattern:
+    return Pattern(
+        activity.title,
+        activity.place,
+        activity.description or "",
+        activity.accessibility_notes or "",
+        as_utc(activity.ends_at) - as_utc(activity.starts_at),
+    )
+
+
+def series_pattern(occurrences: Sequence[Activity]) -> Pattern:
+    """The values most occurrences share (the first occurrence's on a tie), so that one
+    edited occurrence, even the first, costs one override and not all the others."""
+    patterns = [_pattern_of(a) for a in sorted(occurrences, key=lambda a: a.id)]
+    return Counter(patterns).most_common(1)[0][0]
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def _calendar(name: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", "Asia/Makassar")
+        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", FEED_REFRESH)
+    return cal
+
+
+def _finish(cal: Calendar) -> bytes:
+    cal.add_missing_timezones()  # the VTIMEZONE for every TZID used (Asia/Makassar)
+    return cal.to_ical()
+
+
+def _description(
+    description: str, accessibility_notes: str, url: str, cancel_reason: str | None = None
+) -> str:
+    parts = []
+    if cancel_reason is not None:
+        parts.append(
+            _("Dibatalkan: %(reason)s", reason=cancel_reason) if cancel_reason else _("Dibatalkan")
+        )
+    if description:
+        parts.append(description)
+    if accessibility_notes:
+        parts.append(_("Aksesibilitas: %(notes)s", notes=accessibility_notes))
+    parts.append(_("Konfirmasi kehadiran di Rukun: %(url)s", url=url))
+    return "\n\n".join(parts)
+
+
+def activity_event(
+    activity: Activity,
+    *,
+    link: Link,
+    now: datetime,
+    uid: str | None = None,
+    recurrence_id: datetime | None = None,
+) -> Event:
+    """One activity as a VEVENT (or, with ``uid`` and ``recurrence_id``, as the override
+    of one instance of its series)."""
+    url = link(activity)
+    event = Event()
+    event.add("uid", uid or f"activity-{activity.id}@rukun")
+    event.add("dtstamp", as_utc(now))
+    if recurrence_id is not None:
+        event.add("recurrence-id", recurrence_id)
+    event.add("dtstart", local(activity.starts_at))
+    event.add("dtend", local(activity.ends_at))
+    event.add("summary", activity.title)
+    event.add("location", activity.place)
+    if activity.latitude is not None and activity.longitude is not None:
+        event.add("geo", (activity.latitude, activity.longitude))
+    cancelled = (activity.cancel_reason or "") if activity.is_cancelled else None
+    event.add(
+        "description",
+        _description(activity.description, activity.accessibility_notes, url, cancelled),
+    )
+    event.add("url", url)
+    event.add("status", "CANCELLED" if activity.is_cancelled else "CONFIRMED")
+    if activity.updated_at is not None:
+        event.add("last-modified", as_utc(activity.updated_at))
+    return event
+
+
+def activity_calendar(activity: Activity, *, link: Link, now: datetime) -> bytes:
+    """The ``.ics`` file of one activity (one occurrence of a series stands alone)."""
+    cal = _calendar()
+    cal.add_component(activity_event(activity, link=link, now=now))
+    return _finish(cal)
+
+
+def series_events(
+    occurrences: Sequence[Activity],
+    *,
+    shown: set[int],
+    link: Link,
+    now: datetime,
+) -> list[Event]:
+    """A series as one VEVENT with its RRULE, EXDATEs for the instances not shown (not in
+    ``shown``, or cancelled) and overrides for the edited ones. Empty when nothing shows."""
+    series = occurrences[0].series
+    anchor = local(series.first_start_at)
+    try:
+        instances = rules.expand(series.rrule, anchor)
+    except ValueError:  # a rule that no longer expands: the occurrences stand alone
+        log.warning("series %s: rule does not expand", series.id)
+        return [activity_event(a, link=link, now=now) for a in occurrences if a.id in shown]
+    pairs, alone = pair_instances(instances, occurrences)
+    pattern = series_pattern(occurrences)
+    uid = f"series-{series.id}@rukun"
+    excluded, overrides, visible = [], [], []
+    for start, occurrence in pairs:
+        if occurrence is None or occurrence.id not in shown or occurrence.is_cancelled:
+            excluded.append(start)
+            continue
+        visible.append(occurrence)
+        if local(occurrence.starts_at) != start or _pattern_of(occurrence) != pattern:
+            overrides.append(
+                activity_event(occurrence, link=link, now=now, uid=uid, recurrence_id=start)
+            )
+    events = [activity_event(a, link=link, now=now) for a in alone if a.id in shown]
+    if not visible:
+        return events
+    # Each occurrence has its own page, a rule has one URL: the next occurrence shown.
+    upcoming = [o for o in visible if as_utc(o.ends_at) >= as_utc(now)]
+    url = link(upcoming[0] if upcoming else visible[-1])
+    master = Event()
+    master.add("uid", uid)
+    master.add("dtstamp", as_utc(now))
+    master.add("dtstart", anchor)
+    master.add("dtend", anchor + pattern.duration)
+    master.add("rrule", utc_until_rule(series.rrule))
+    if excluded:
+        master.add("exdate", excluded)
+    master.add("summary", pattern.title)
+    master.add("location", pattern.place)
+    master.add("description", _description(pattern.description, pattern.accessibility_notes, url))
+    master.add("url", url)
+    master.add("status", "CONFIRMED")
+    return [master, *overrides, *events]
+
+
+def feed_calendar(
+    activities: Iterable[Activity],
+    *,
+    siblings: Mapping[int, Sequence[Activity]],
+    link: Link,
+    now: datetime,
+    name: str,
+) -> bytes:
+    """The feed: ``activities`` are what the resident should see; ``siblings`` holds, for
+    each series among them, all its occurrences (to pair them with the rule)."""
+    activities = list(activities)
+    shown = {a.id for a in activities}
+    cal = _calendar(name)
+    done: set[int] = set()
+    for activity in activities:
+        if activity.series_id is None or activity.series_id not in siblings:
+            cal.add_component(activity_event(activity, link=link, now=now))
+        elif activity.series_id not in done:
+            done.add(activity.series_id)
+            for event in series_events(
+                siblings[activity.series_id], shown=shown, link=link, now=now
+            ):
+                cal.add_component(event)
+    return _finish(cal)
+
+
+# --- the feed in the database ------------------------------------------------------------
+
+
+def get_feed(user: User) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def get_feed_by_token(token: str) -> CalendarFeed | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+
+
+def issue_feed(user: User, *, scope: str, token: str, now: datetime) -> CalendarFeed:
+    """Give ``user`` a feed URL with a new ``token`` (the old URL, if any, stops working)."""
+    if scope not in set(FeedScope):
+        raise ValueError(scope)
+    feed = get_feed(user)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token, feed.scope, feed.created_at = token, scope, now
+    db.session.flush()
+    log.info("calendar feed issued user=%s scope=%s", user.id, scope)
+    return feed
+
+
+def revoke_feed(user: User) -> bool:
+    """Delete the user's feed; False when there was none."""
+    feed = get_feed(user)
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    db.session.flush()
+    log.info("calendar feed revoked user=%s", user.id)
+    return True
+
+
+@dataclass(frozen=True)
+class FeedContent:
+    activities: list[Activity]
+    siblings: dict[int, list[Activity]]
+
+
+def list_feed_activities(user: User, scope: str, *, now: datetime) -> FeedContent:
+    """What ``user``'s feed shows: from 90 days ago on, soonest first; for each series
+    among them, all its occurrences."""
+    query = (
+        select(Activity)
+        .where(Activity.ends_at >= now - FEED_WINDOW)
+        .options(selectinload(Activity.series))
+        .order_by(Activity.starts_at, Activity.id)
+    )
+    if scope == FeedScope.RT:
+        query = query.where(Activity.wilayah_id.in_(services.visible_scope_ids(user)))
+        activities = list(db.session.scalars(query))
+    else:
+        query = query.join(Rsvp, Rsvp.activity_id == Activity.id).where(
+            Rsvp.user_id == user.id, Rsvp.answer.in_([Answer.HADIR, Answer.MUNGKIN])
+        )
+        # an answer given before moving away does not keep another RT's activity visible
+        activities = [a for a in db.session.scalars(query) if can(Action.VIEW, a, user)]
+    series_ids = sorted({a.series_id for a in activities if a.series_id is not None})
+    siblings: dict[int, list[Activity]] = {i: [] for i in series_ids}
+    if series_ids:
+        rows = db.session.scalars(
+            select(Activity)
+            .where(Activity.series_id.in_(series_ids))
+            .options(selectinload(Activity.series))
+            .order_by(Activity.id)
+        )
+        for row in rows:
+            siblings[row.series_id].append(row)
+    return FeedContent(activities, siblings)
