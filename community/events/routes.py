@@ -245,6 +245,18 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
 
 def _panel(activity: Activity, *, status: int = 200, **context):
     """The RSVP panel alone for htmx; the whole page (303 after success) otherwise."""
+    if wants_fragment() and request.form.get("view") == "card":
+        db.session.refresh(activity)
+        rsvp = services.get_rsvp(activity, current_user)
+        return render(
+            "events/_card_answer.html",
+            status=status,
+            activity=activity,
+            answer=rsvp.answer if rsvp else None,
+            waitlisted=bool(rsvp and rsvp.waitlisted_at),
+            answer_labels=ANSWER_LABELS,
+            card_error=context.get("error"),
+        )
     if wants_fragment():
         return render(
             "events/_rsvp_panel.html", status=status, **_panel_context(activity, **context)

@@ -1,0 +1,42 @@
+"""One tap on a feed card answers without leaving the feed."""
+
+from tests.conftest import post_form, text_of
+
+
+def test_feed_card_buttons_answer_and_swap_only_the_card(world, as_user):
+    client = as_user(world["resident_a"])
+    activity = world.activities["rt_a"]
+    feed = client.get("/")
+    assert f'id="card-answer-{activity.id}"' in feed.get_data(as_text=True)
+    response = post_form(
+        client,
+        f"/kegiatan/{activity.id}/jawab",
+        {"answer": "hadir", "view": "card"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<div class="card-answer" id="card-answer-{activity.id}"')
+    assert "Jawaban Anda: Hadir" in text_of(response)
+    assert "1 orang hadir" in text_of(response)
+    assert "<html" not in body
+
+
+def test_without_javascript_the_card_posts_back_to_the_feed(world, as_user):
+    client = as_user(world["resident_a"])
+    activity = world.activities["rt_a"]
+    response = post_form(
+        client, f"/kegiatan/{activity.id}/jawab", {"answer": "mungkin", "view": "card", "next": "/"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert "Jawaban Anda: Mungkin Hadir" in text_of(client.get("/"))
+
+
+def test_next_never_leaves_the_site(world, as_user):
+    client = as_user(world["resident_a"])
+    activity = world.activities["rt_a"]
+    response = post_form(
+        client, f"/kegiatan/{activity.id}/jawab", {"answer": "tidak", "next": "//evil.example/"}
+    )
+    assert response.headers["Location"] == f"/kegiatan/{activity.id}"
