@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from community.extensions import db
 from tests.conftest import post_form, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +90,12 @@ def _pages(app, world):
     )
     yield "attendance", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir")
     yield "attendance-search", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir?q=siti")
+    with app.app_context():
+        from community.events import participation
+        from community.events.models import Activity
+
+        token = participation.check_in_token(db.session.get(Activity, activity.id))
+    yield "check-in-closed", resident.get(f"/kegiatan/{activity.id}/hadir/{token}")
     rw = sign_in(app.test_client(), world["ketua_rw"])
     yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
     kel = sign_in(app.test_client(), world["admin_kelurahan"])
