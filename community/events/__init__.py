@@ -8,7 +8,7 @@ bp = Blueprint("events", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.events import routes, routes_participation, services  # noqa: F401
+    from community.events import routes, routes_participation, services, share  # noqa: F401
 
     app.register_blueprint(bp)
     services.register_exports()

@@ -136,7 +136,7 @@ def _calendar(name: str | None = None) -> Calendar:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", "Asia/Makassar")
         cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", FEED_REFRESH)
+        cal.add("x-published-ttl", "PT1H")  # the same hour, for Outlook
     return cal
 
 

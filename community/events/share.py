@@ -90,13 +90,13 @@ def calendar_feed_section(form: CalendarFeedForm | None = None) -> FeedSection:
     """The "Langganan kalender" section of the profile page, for the signed-in user."""
     feed = calendar.get_feed(current_user)
     if form is None:  # never bound to another form's POST (the profile's own)
-        form = CalendarFeedForm(formdata=None, prefix="cal", scope=feed.scope if feed else None)
+        form = CalendarFeedForm(formdata=None, **({"scope": feed.scope} if feed else {}))
     return FeedSection(
         feed=feed,
         url=_feed_url(feed) if feed else None,
         scope_label=str(FEED_SCOPE_LABELS.get(feed.scope, feed.scope)) if feed else None,
         form=form,
-        revoke_form=EmptyForm(formdata=None, prefix="cal-revoke"),
+        revoke_form=EmptyForm(formdata=None),
     )
 
 
@@ -147,9 +147,9 @@ def poster_qr(activity_id: int):
 @login_required
 def feed_create():
     """Make the feed URL, or a new one (the old URL stops working at once)."""
-    form = CalendarFeedForm(prefix="cal")
+    form = CalendarFeedForm()
     if not form.validate_on_submit():
-        return render("events/calendar_feed.html", form=form, status=422)
+        return render("events/calendar_feed.html", feed_form=form, status=422)
     replacing = calendar.get_feed(current_user) is not None
     token = secrets.token_urlsafe(calendar.TOKEN_BYTES)
     try:
@@ -169,7 +169,7 @@ def feed_create():
 @bp.post("/profil/kalender/hapus")
 @login_required
 def feed_revoke():
-    if not EmptyForm(prefix="cal-revoke").validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     if calendar.revoke_feed(current_user):
         db.session.commit()
@@ -177,13 +177,20 @@ def feed_revoke():
     return redirect(url_for("accounts.profile", _anchor="kalender"), code=303)
 
 
+def _feed_name(owner: User, scope: str) -> str:
+    """The calendar's name in the app; no personal name (the URL may be passed on)."""
+    if scope == calendar.FeedScope.RT and owner.rt is not None:
+        return _("Rukun: kegiatan %(rt)s", rt=owner.rt.full_name)
+    return _("Rukun: kegiatan saya")
+
+
 @bp.get("/kalender/<token>.ics")
 def feed(token: str):
     """The feed itself: no sign-in (calendar apps cannot), the token is the key."""
     found = calendar.get_feed_by_token(token)
-    if found is None:
+    owner = db.session.get(User, found.user_id) if found is not None else None
+    if owner is None:
         abort(404)
-    owner = db.session.get(User, found.user_id)
     now = utcnow()
     with force_locale(owner.language or "id"):
         content = calendar.list_feed_activities(owner, found.scope, now=now)
@@ -192,7 +199,7 @@ def feed(token: str):
             siblings=content.siblings,
             link=activity_url,
             now=now,
-            name=_("Rukun: kegiatan %(name)s", name=owner.name),
+            name=_feed_name(owner, found.scope),
         )
     response = _ics(body, "rukun.ics", disposition="inline")
     response.headers["Cache-Control"] = "private, no-store"  # a secret URL: no shared caches

@@ -573,7 +573,9 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
     def take(page: Page, step: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{_slug(name)}-{_slug(step)}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx then
+        # copies onto swapped-in inputs (attributesToSettle) and the CSP reports.
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take

@@ -458,7 +458,58 @@ ROUTES: list[Route] = [
         lambda w: f"/wilayah/{w.kelurahan.id}/tambah",
         expect("403", anonymous="login", pending="404", admin_kelurahan="422", admin_kota="422"),
     ),
+    # --- events: share and calendar ---
+    Route("events.activity_ics", "GET", act("rt_a", ".ics"), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "events.activity_ics",
+        "GET",
+        act("rt_b", ".ics"),
+        expect("200", anonymous="login", pending="404", resident_a="404", pengurus_a="404"),
+    ),
+    Route(
+        "events.activity_ics",
+        "GET",
+        lambda w: "/kegiatan/999999.ics",
+        expect("404", anonymous="login"),
+    ),
+    Route("events.poster", "GET", act("rt_a", "/poster"), expect("200", **MANAGE_ACTIVITY_A)),
+    Route("events.poster_qr", "GET", act("rt_a", "/qr.svg"), expect("200", **MANAGE_ACTIVITY_A)),
+    Route(
+        "events.feed_create",
+        "POST",
+        lambda w: "/profil/kalender",
+        expect("303", anonymous="login"),
+        {"scope": "rt"},
+    ),
+    Route(
+        "events.feed_create",
+        "POST",  # a tampered scope
+        lambda w: "/profil/kalender",
+        expect("422", anonymous="login"),
+        {"scope": "semua"},
+    ),
+    Route(
+        "events.feed_revoke",
+        "POST",
+        lambda w: "/profil/kalender/hapus",
+        expect("303", anonymous="login"),
+    ),
+    # The feed needs no sign-in (calendar apps cannot): the secret token is the key.
+    Route("events.feed", "GET", lambda w: _calendar_feed_path(w), expect("200")),
+    Route("events.feed", "GET", lambda w: "/kalender/tidak-dikenal.ics", expect("404")),
 ]
+
+
+def _calendar_feed_path(w: World) -> str:
+    """A feed of RT A's resident, created for this request (runs in an app context)."""
+    import secrets
+
+    from community.events.models import CalendarFeed
+
+    feed = CalendarFeed(user_id=w["resident_a"].id, token=secrets.token_urlsafe(32), scope="rt")
+    db.session.add(feed)
+    db.session.commit()
+    return f"/kalender/{feed.token}.ics"
 
 
 def _outcome(response) -> str:

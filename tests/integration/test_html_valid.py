@@ -96,6 +96,11 @@ def _pages(app, world):
 
         token = participation.check_in_token(db.session.get(Activity, activity.id))
     yield "check-in-closed", resident.get(f"/kegiatan/{activity.id}/hadir/{token}")
+    # events: share and calendar
+    yield "activity-poster", pengurus.get(f"/kegiatan/{activity.id}/poster")
+    post_form(resident, "/profil/kalender", {"scope": "rt"})
+    yield "profile-calendar", resident.get("/profil")
+    yield "calendar-error", post_form(resident, "/profil/kalender", {"scope": "semua"})
     rw = sign_in(app.test_client(), world["ketua_rw"])
     yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
     kel = sign_in(app.test_client(), world["admin_kelurahan"])
