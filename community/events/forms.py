@@ -97,7 +97,7 @@ REPEAT_LABELS = {
     "": _l("Tidak berulang (sekali saja)"),
     "weekly": _l("Setiap minggu, di hari yang sama"),
     "monthly_day": _l("Setiap bulan, di tanggal yang sama"),
-    "monthly_nth": _l("Setiap bulan, di minggu ke-N (mis. Minggu kedua)"),
+    "monthly_nth": _l("Setiap bulan, hari yang sama di minggu ke-N (mis. Minggu kedua)"),
 }
 APPLY_LABELS = {
     "this": _l("Hanya kegiatan ini"),

@@ -44,7 +44,7 @@ ACTIVITY_ERRORS = {
     "too_long": ("end_time", _l("Kegiatan paling lama 7 hari.")),
     "capacity": ("capacity", _l("Kuota harus antara 1 dan 10.000.")),
     "deadline_after_start": ("deadline_date", _l("Batas konfirmasi harus sebelum kegiatan mulai.")),
-    "capacity_below_taken": ("capacity", _l("Kuota tidak boleh lebih kecil dari jumlah yang sudah hadir.")),
+    "capacity_below_taken": ("capacity", _l("Kuota tidak boleh lebih kecil dari jumlah yang sudah menjawab Hadir.")),
     "too_many": ("repeat_count", _l("Terlalu banyak pertemuan: paling banyak 500. Pilih tanggal akhir lebih dekat.")),
     "empty": ("repeat_until", _l("Tidak ada tanggal yang cocok sebelum tanggal akhir.")),
     "no_end": ("repeat_until", _l("Isi tanggal akhir atau berapa kali kegiatan berulang.")),
