@@ -40,3 +40,18 @@ def test_next_never_leaves_the_site(world, as_user):
         client, f"/kegiatan/{activity.id}/jawab", {"answer": "tidak", "next": "//evil.example/"}
     )
     assert response.headers["Location"] == f"/kegiatan/{activity.id}"
+
+
+def test_map_link_only_with_coordinates(app, world, as_user):
+    from community.events.models import Activity
+    from community.extensions import db
+
+    client = as_user(world["resident_a"])
+    activity = world.activities["rt_a"]
+    assert "openstreetmap.org" not in client.get(f"/kegiatan/{activity.id}").get_data(as_text=True)
+    with app.app_context():
+        row = db.session.get(Activity, activity.id)
+        row.latitude, row.longitude = -3.4417, 114.8316
+        db.session.commit()
+    page = client.get(f"/kegiatan/{activity.id}").get_data(as_text=True)
+    assert "https://www.openstreetmap.org/?mlat=-3.4417&amp;mlon=114.8316" in page
