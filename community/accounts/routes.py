@@ -121,7 +121,8 @@ def logout():
     logout_user()
     session.clear()
     response = redirect(url_for("web.index"), code=303)
-    response.headers["Clear-Site-Data"] = '"cache"'
+    # "storage" empties Cache Storage too (pages kept for offline use) on a shared phone.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

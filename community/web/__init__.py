@@ -8,7 +8,7 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.web import errors, routes, security, templating  # noqa: F401
+    from community.web import errors, pwa, routes, security, templating  # noqa: F401
 
     app.register_blueprint(bp)
     security.init_app(app)

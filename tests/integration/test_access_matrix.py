@@ -272,6 +272,9 @@ ROUTES: list[Route] = [
     Route("events.past", "GET", lambda w: "/kegiatan/lalu", expect("200", anonymous="login")),
     # --- web ---
     Route("web.index", "GET", lambda w: "/", expect("200")),
+    Route("web.manifest", "GET", lambda w: "/manifest.webmanifest", expect("200")),
+    Route("web.service_worker", "GET", lambda w: "/sw.js", expect("200")),
+    Route("web.offline", "GET", lambda w: "/offline", expect("200")),
     Route("web.set_language", "POST", lambda w: "/bahasa", expect("303"), {"language": "en"}),
     Route("web.healthz", "GET", lambda w: "/healthz", expect("200")),
     # --- accounts ---

@@ -43,6 +43,7 @@ def _pages(app, world):
     yield "register-error", post_form(anon, "/daftar", {"name": "<b>", "phone": "x"})
     yield "reset", anon.get("/lupa-sandi")
     yield "not-found", anon.get("/tidak-ada")
+    yield "offline", anon.get("/offline")
     pending = sign_in(app.test_client(), world["pending"])
     yield "waiting", pending.get("/")
     yield "join", pending.get("/gabung")

@@ -1,0 +1,64 @@
+/* Rukun service worker (served at /sw.js, scope /). Version {{ version }}. */
+"use strict";
+const VERSION = {{ version|tojson }};
+const SHELL = "rukun-shell-" + VERSION;
+const PAGES = "rukun-pages-" + VERSION;
+const PRECACHE = {{ precache|tojson }};
+const OFFLINE_URL = "/offline";
+// Only pages without phone numbers, needs flags or messages are kept for offline use.
+const CACHEABLE = [/^\/$/, /^\/kegiatan\/\d+$/, /^\/kegiatan\/lalu$/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL)
+      .then((cache) => cache.addAll(PRECACHE))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+function notSent() {
+  const html = '<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<title>Tidak terkirim · Rukun</title><link rel="stylesheet" href="/static/css/app.css"></head><body><main id="main">' +
+    '<h1>Tidak terkirim</h1><p>Anda sedang offline, jadi isian ini <strong>belum terkirim</strong>. ' +
+    'Kembali ke halaman sebelumnya dan kirim lagi setelah ada sinyal.</p></main></body></html>';
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8", "X-Rukun-Offline": "1" } });
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET") {
+    // Never queue or replay a form silently: say clearly that it was not sent.
+    event.respondWith(fetch(request).catch(() => notSent()));
+    return;
+  }
+  // Other origins (the htmx CDN) go straight to the network: the browser checks their SRI
+  // hash. Offline, pages still work as plain forms without htmx.
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (request.mode === "navigate") {
+    const keep = CACHEABLE.some((pattern) => pattern.test(url.pathname)) && !url.search;
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (keep && response.ok && response.type === "basic" && !response.redirected) {
+          const copy = response.clone();
+          caches.open(PAGES).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      }).catch(() => caches.open(PAGES)
+        .then((cache) => cache.match(request))
+        .then((hit) => hit || caches.match(OFFLINE_URL)))
+    );
+  }
+});
