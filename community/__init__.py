@@ -50,12 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     database.init_app(app)
 
-    from community import accounts, areas, events, web
+    from community import accounts, areas, events, notifications, web
 
     web.init_app(app)
     accounts.init_app(app)
     areas.init_app(app)
     events.init_app(app)
+    notifications.init_app(app)
 
     from community.cli import register_commands
 

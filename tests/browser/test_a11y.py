@@ -48,6 +48,8 @@ VISITS = {
     "gabung-bad-link": Visit("pending", "/gabung/SALAHKODE1", status=404),
     "home-resident": Visit("resident", "/"),
     "profil-resident": Visit("resident", "/profil"),
+    "notifikasi-resident": Visit("resident", "/profil/notifikasi"),
+    "offline-page": Visit(None, "/offline"),
     "tetangga-resident": Visit("resident", "/tetangga"),
     "kota-forbidden-for-resident": Visit("resident", "{kota}", status=403),
     "other-rt-hidden-from-resident": Visit("resident", "{rt2}", status=404),

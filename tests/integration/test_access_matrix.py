@@ -270,6 +270,19 @@ ROUTES: list[Route] = [
         "events.withdraw", "POST", act("rt_a", "/jawab/hapus"), expect("303/200", **SEE_ACTIVITY_A)
     ),
     Route("events.past", "GET", lambda w: "/kegiatan/lalu", expect("200", anonymous="login")),
+    # --- notifications ---
+    Route(
+        "notifications.preferences",
+        "GET",
+        lambda w: "/profil/notifikasi",
+        expect("200", anonymous="login"),
+    ),
+    Route(
+        "notifications.preferences",
+        "POST",
+        lambda w: "/profil/notifikasi",
+        expect("422", anonymous="login"),
+    ),
     # --- web ---
     Route("web.index", "GET", lambda w: "/", expect("200")),
     Route("web.manifest", "GET", lambda w: "/manifest.webmanifest", expect("200")),

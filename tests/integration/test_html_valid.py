@@ -55,6 +55,11 @@ def _pages(app, world):
     yield "profile", resident.get("/profil")
     yield "profile-error", post_form(resident, "/profil", {"name": "", "phone": "1"})
     yield "neighbours", resident.get("/tetangga")
+    yield "notification-prefs", resident.get("/profil/notifikasi")
+    yield (
+        "notification-prefs-error",
+        post_form(resident, "/profil/notifikasi", {"quiet_start": "x"}),
+    )
     yield "forbidden", resident.get(f"/wilayah/{world.rt_a.id}")
     pengurus = sign_in(app.test_client(), world["pengurus_a"])
     yield "rt-page", pengurus.get(f"/wilayah/{world.rt_a.id}")
