@@ -161,7 +161,8 @@ def main() -> int:
         host = urlsplit(htmx_url).hostname
         flags = (
             "--headless=new --no-sandbox --disable-gpu "
-            f"--host-resolver-rules=MAP {host}:443 127.0.0.1:{cdn_port} "
+            # quoted: Lighthouse splits --chrome-flags on spaces
+            f"--host-resolver-rules='MAP {host}:443 127.0.0.1:{cdn_port}' "
             "--ignore-certificate-errors"
         )
         pages = {
