@@ -74,7 +74,15 @@ def list_feed(
     else:
         query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at)
     rows = db.session.execute(query.limit(limit)).all()
-    return [FeedItem(a, answer, waitlisted is not None) for a, answer, waitlisted in rows]
+    items, seen_series = [], set()
+    for activity, answer, waitlisted in rows:
+        if not past and activity.series_id is not None:
+            # A weekly pengajian shows once, as its next meeting, not twelve times.
+            if activity.series_id in seen_series:
+                continue
+            seen_series.add(activity.series_id)
+        items.append(FeedItem(activity, answer, waitlisted is not None))
+    return items
 
 
 def answer_problem(activity: Activity, *, now: datetime, guests: int = 0) -> str | None:

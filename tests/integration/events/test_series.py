@@ -116,3 +116,12 @@ def test_hadir_for_all_coming_ones_answers_every_later_occurrence(app, world, as
             select(Rsvp.activity_id).where(Rsvp.user_id == resident.id, Rsvp.answer == Answer.HADIR)
         ).all()
     assert sorted(answered) == sorted(o.id for o in occurrences[3:])
+
+
+def test_the_feed_shows_a_series_once_as_its_next_meeting(app, world, as_user):
+    _create(as_user(world["pengurus_a"]), world)
+    occurrences = _series(app)
+    feed = as_user(world["resident_a"]).get("/").get_data(as_text=True)
+    assert feed.count(">Yasinan RT 01</a>") == 1  # one card (its buttons name it too)
+    assert f"/kegiatan/{occurrences[0].id}" in feed
+    assert "rutin" in feed
