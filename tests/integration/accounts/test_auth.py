@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -412,7 +413,20 @@ def test_htmx_sends_the_token_in_a_header(app, client, world):
 RATE_LIMITED = {"RATELIMIT_ENABLED": True, "AUTH_LIMIT_PER_ACCOUNT": "3 per minute"}
 
 
-@pytest.mark.parametrize("app_config", [RATE_LIMITED], indirect=True, ids=["rate-limited"])
+# With REDIS_URL the counters live in Redis, shared by every gunicorn worker and host.
+# CI starts a real redis-server and sets RUKUN_TEST_REDIS_URL; locally it runs when set.
+REDIS_URL = os.environ.get("RUKUN_TEST_REDIS_URL")
+STORAGES = [pytest.param(RATE_LIMITED, id="memory")]
+if REDIS_URL:
+    STORAGES.append(pytest.param({**RATE_LIMITED, "RATELIMIT_STORAGE_URI": REDIS_URL}, id="redis"))
+
+
+def test_ci_exercises_the_redis_storage():
+    if os.environ.get("CI") and not REDIS_URL:
+        pytest.fail("CI must set RUKUN_TEST_REDIS_URL (see .ci/run)")
+
+
+@pytest.mark.parametrize("app_config", STORAGES, indirect=True)
 def test_fourth_sign_in_attempt_for_one_phone_is_refused(app, client, world):
     phone = world["resident_a"].phone
     # Three wrong tries, each written differently: the limit counts the account, not the text.
