@@ -19,11 +19,11 @@ from community.events.models import Activity, Answer, Attendance, Comment, Rsvp,
 from community.events.services import (
     EventError,
     RsvpResult,
-    _claim,
-    _locked,
-    _release,
     answer_problem,
+    claim_places,
+    lock_activity,
     promote_waitlist,
+    release_places,
 )
 from community.extensions import db
 
@@ -162,7 +162,7 @@ def respond_for(
     if answer not in set(Answer):
         raise EventError("answer")
     guests = guests if answer == Answer.HADIR else 0
-    _locked(activity)
+    lock_activity(activity)
     existing = db.session.scalar(
         select(Rsvp).where(
             Rsvp.activity_id == activity.id, Rsvp.user_id.is_(None), Rsvp.proxy_name == name
@@ -170,11 +170,11 @@ def respond_for(
     )
     released = False
     if existing is not None and existing.answer == Answer.HADIR and not existing.waitlisted_at:
-        _release(activity, existing.party)
+        release_places(activity, existing.party)
         released = True
     rsvp = existing or Rsvp(activity_id=activity.id, user_id=None, proxy_name=name)
     waitlisted_at = None
-    if answer == Answer.HADIR and not _claim(activity, 1 + guests):
+    if answer == Answer.HADIR and not claim_places(activity, 1 + guests):
         waitlisted_at = now
     rsvp.answer, rsvp.guests, rsvp.needs_help = answer, guests, needs_help
     rsvp.proxy_by_id, rsvp.waitlisted_at, rsvp.responded_at = by.id, waitlisted_at, now

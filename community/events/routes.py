@@ -51,7 +51,8 @@ ACTIVITY_ERRORS = {
 }  # fmt: skip
 
 
-def _load(activity_id: int, action: str) -> Activity:
+def load_activity(activity_id: int, action: str) -> Activity:
+    """Load → authorize for every activity route (404 for someone who may not see it)."""
     activity = services.get_activity(activity_id)
     require(action, activity)
     return activity
@@ -151,7 +152,7 @@ def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity
 @bp.route("/kegiatan/<int:activity_id>/ubah", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = EditActivityForm(obj=activity)
     form.scope.choices = [SelectChoice(activity.wilayah_id, activity.wilayah.full_name)]
     if request.method == "GET":
@@ -188,7 +189,7 @@ def _fill(form: ActivityForm, activity: Activity) -> None:
 @bp.post("/kegiatan/<int:activity_id>/batalkan")
 @login_required
 def cancel(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = CancelForm()
     if not form.validate_on_submit():
         return _detail_page(activity, cancel_form=form, status=422)
@@ -204,7 +205,7 @@ def cancel(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     return _detail_page(activity)
 
 
@@ -272,7 +273,7 @@ def _panel(activity: Activity, *, status: int = 200, **context):
 @bp.post("/kegiatan/<int:activity_id>/jawab")
 @login_required
 def respond(activity_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     form = RsvpForm()
     if not form.validate_on_submit():
         error = str(RSVP_ERRORS["answer"]) if form.answer.errors else None  # no field shows it
@@ -298,7 +299,7 @@ def respond(activity_id: int):
 @login_required
 def respond_all(activity_id: int):
     """Hadir untuk semua: Hadir to this and every later occurrence of the series."""
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     if not EmptyForm().validate_on_submit():
         abort(400)
     count = services.respond_to_following(activity, current_user, now=utcnow())
@@ -310,7 +311,7 @@ def respond_all(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/jawab/hapus")
 @login_required
 def withdraw(activity_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from community.areas import services as areas
 from community.areas.models import Level
-from community.core.authz import Action, can, require
+from community.core.authz import Action, can
 from community.core.forms import EmptyForm
 from community.core.time import as_utc, utcnow
 from community.events import bp, participation, rules, services
@@ -29,6 +29,7 @@ from community.events.forms import (
     WalkInForm,
 )
 from community.events.models import Activity
+from community.events.routes import load_activity
 from community.extensions import db
 from community.web.htmx import render, wants_fragment
 
@@ -42,12 +43,6 @@ TASK_ERRORS = {
 
 def _errors(form) -> str:
     return " ".join(str(message) for messages in form.errors.values() for message in messages)
-
-
-def _load(activity_id: int, action: str) -> Activity:
-    activity = services.get_activity(activity_id)
-    require(action, activity)
-    return activity
 
 
 def _back(activity: Activity, anchor: str = ""):
@@ -80,7 +75,7 @@ def _open(activity: Activity) -> bool:
 @bp.post("/kegiatan/<int:activity_id>/tugas")
 @login_required
 def add_task(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = TaskForm()
     if not form.validate_on_submit():
         return _tasks_panel(activity, status=422, error=_errors(form))
@@ -94,7 +89,7 @@ def add_task(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/hapus")
 @login_required
 def remove_task(activity_id: int, task_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     task = participation.get_task(activity, task_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -106,7 +101,7 @@ def remove_task(activity_id: int, task_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/ambil")
 @login_required
 def sign_up(activity_id: int, task_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     task = participation.get_task(activity, task_id) or abort(404)
     form = SignupForm()
     if not form.validate_on_submit():
@@ -125,7 +120,7 @@ def sign_up(activity_id: int, task_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/batal")
 @login_required
 def withdraw_signup(activity_id: int, task_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     task = participation.get_task(activity, task_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -152,7 +147,7 @@ def _proxy_form(activity: Activity, form: ProxyForm | None = None) -> ProxyForm:
 @bp.get("/kegiatan/<int:activity_id>/peserta")
 @login_required
 def participants(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return _participants_page(activity)
 
 
@@ -176,7 +171,7 @@ def _participants_page(activity: Activity, *, form: ProxyForm | None = None, sta
 @bp.post("/kegiatan/<int:activity_id>/atas-nama")
 @login_required
 def respond_for(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = _proxy_form(activity)
     if not form.validate_on_submit():
         return _participants_page(activity, form=form, status=422)
@@ -217,7 +212,7 @@ def _sheet(activity: Activity, query: str = ""):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir")
 @login_required
 def attendance(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     query = request.args.get("q", "")[:80]
     lines = _sheet(activity, query)
     return render(
@@ -241,7 +236,7 @@ def attendance(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/<int:user_id>")
 @login_required
 def toggle_attendance(activity_id: int, user_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     if not EmptyForm().validate_on_submit():
         abort(400)
     line = next((x for x in _sheet(activity) if x.user_id == user_id), None)
@@ -265,7 +260,7 @@ def toggle_attendance(activity_id: int, user_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/tamu")
 @login_required
 def walk_in(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = WalkInForm()
     if form.validate_on_submit():
         name = " ".join(form.name.data.split())
@@ -281,7 +276,7 @@ def walk_in(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/catatan/<int:attendance_id>/hapus")
 @login_required
 def remove_attendance(activity_id: int, attendance_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     if not EmptyForm().validate_on_submit():
         abort(400)
     participation.unmark_attendance(activity, attendance_id)
@@ -292,7 +287,7 @@ def remove_attendance(activity_id: int, attendance_id: int):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir.csv")
 @login_required
 def attendance_csv(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["nama", "jawaban", "hadir", "cara", "waktu_wita"])
@@ -316,7 +311,7 @@ def attendance_csv(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir/qr.svg")
 @login_required
 def check_in_qr(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     url = url_for("events.self_check_in", activity_id=activity.id,
                   token=participation.check_in_token(activity), _external=True)  # fmt: skip
     out = io.BytesIO()
@@ -327,7 +322,7 @@ def check_in_qr(activity_id: int):
 @bp.route("/kegiatan/<int:activity_id>/hadir/<token>", methods=["GET", "POST"])
 @login_required
 def self_check_in(activity_id: int, token: str):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     if not participation.valid_check_in_token(activity, token):
         abort(404)
     now = utcnow()
@@ -351,7 +346,7 @@ def self_check_in(activity_id: int, token: str):
 @bp.post("/kegiatan/<int:activity_id>/komentar")
 @login_required
 def comment(activity_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     form = CommentForm()
     if form.validate_on_submit():
         participation.add_comment(activity, current_user, form.body.data.strip(), now=utcnow())
@@ -364,7 +359,7 @@ def comment(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/komentar/<int:comment_id>/sembunyikan")
 @login_required
 def hide_comment(activity_id: int, comment_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     found = participation.get_comment(activity, comment_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -265,7 +265,7 @@ def update_activity(activity: Activity, *, now: datetime, **fields: Any) -> list
         raise ValueError(sorted(unknown))  # mass-assignment guard
     _check(fields)
     capacity = fields.get("capacity")
-    if capacity is not None and capacity < _locked(activity).seats_taken:
+    if capacity is not None and capacity < lock_activity(activity).seats_taken:
         raise EventError("capacity_below_taken")
     for key, value in fields.items():
         setattr(activity, key, value)
@@ -301,7 +301,7 @@ class RsvpResult:
     promoted: list[int]  # RSVP ids that left the Daftar Tunggu because of this change
 
 
-def _locked(activity: Activity) -> Activity:
+def lock_activity(activity: Activity) -> Activity:
     """Re-read the activity row under a row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE
     already serialises writers)."""
     # OF activity: the eagerly joined wilayah is an outer join, which FOR UPDATE refuses
@@ -310,7 +310,7 @@ def _locked(activity: Activity) -> Activity:
     return activity
 
 
-def _claim(activity: Activity, party: int) -> bool:
+def claim_places(activity: Activity, party: int) -> bool:
     """Take ``party`` places if they are free; the guarded UPDATE decides."""
     claimed = db.session.execute(
         update(Activity)
@@ -324,7 +324,7 @@ def _claim(activity: Activity, party: int) -> bool:
     return claimed.rowcount == 1
 
 
-def _release(activity: Activity, party: int) -> None:
+def release_places(activity: Activity, party: int) -> None:
     db.session.execute(
         update(Activity)
         .where(Activity.id == activity.id)
@@ -351,18 +351,18 @@ def respond(
         raise EventError("answer")
     if answer != Answer.HADIR:
         guests = 0  # guests only come along with someone who comes
-    _locked(activity)
+    lock_activity(activity)
     rsvp = get_rsvp(activity, user)
     released = 0
     was_confirmed = rsvp is not None and rsvp.answer == Answer.HADIR and not rsvp.waitlisted_at
     was_waiting = rsvp is not None and rsvp.waitlisted_at is not None
     if was_confirmed:
-        _release(activity, rsvp.party)
+        release_places(activity, rsvp.party)
         released = rsvp.party
     waitlisted_at = None
     hadir = answer == Answer.HADIR
     queue_ahead = hadir and not was_confirmed and _someone_waiting_ahead(activity, rsvp)
-    if hadir and (queue_ahead or not _claim(activity, 1 + guests)):
+    if hadir and (queue_ahead or not claim_places(activity, 1 + guests)):
         if was_confirmed:  # more guests than free places: keep what they had, say why
             raise EventError("no_room_for_guests")
         # keep the place in line of someone already waiting who only changes their note
@@ -398,13 +398,13 @@ def withdraw(activity: Activity, user: User, *, now: datetime) -> RsvpResult:
     problem = answer_problem(activity, now=now)
     if problem:
         raise EventError(problem)
-    _locked(activity)
+    lock_activity(activity)
     rsvp = get_rsvp(activity, user)
     if rsvp is None:
         return RsvpResult(None, [])
     freed = rsvp.answer == Answer.HADIR and rsvp.waitlisted_at is None
     if freed:
-        _release(activity, rsvp.party)
+        release_places(activity, rsvp.party)
     left_line = rsvp.waitlisted_at is not None  # maybe the head that blocked the others
     db.session.delete(rsvp)
     db.session.flush()
@@ -425,7 +425,7 @@ def promote_waitlist(activity: Activity) -> list[int]:
     by_id = {r.id: r for r in queue}
     promoted = []
     for rsvp_id in chosen:
-        if not _claim(activity, by_id[rsvp_id].party):
+        if not claim_places(activity, by_id[rsvp_id].party):
             break
         by_id[rsvp_id].waitlisted_at = None
         promoted.append(rsvp_id)

@@ -16,22 +16,17 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
-from community.core.authz import Action, require
+from community.core.authz import Action
 from community.core.forms import EmptyForm
 from community.core.time import format_wita, utcnow
-from community.events import bp, calendar, services
+from community.events import bp, calendar
 from community.events.forms import FEED_SCOPE_LABELS, KIND_LABELS, CalendarFeedForm
 from community.events.models import Activity, CalendarFeed
+from community.events.routes import load_activity
 from community.extensions import db
 from community.web.htmx import render
 
 WHATSAPP = "https://wa.me/?text="
-
-
-def _load(activity_id: int, action: str) -> Activity:
-    activity = services.get_activity(activity_id)
-    require(action, activity)
-    return activity
 
 
 def activity_url(activity: Activity) -> str:
@@ -112,7 +107,7 @@ def _ics(body: bytes, filename: str, *, disposition: str = "attachment") -> Resp
 @bp.get("/kegiatan/<int:activity_id>.ics")
 @login_required
 def activity_ics(activity_id: int):
-    activity = _load(activity_id, Action.VIEW)
+    activity = load_activity(activity_id, Action.VIEW)
     body = calendar.activity_calendar(activity, link=activity_url, now=utcnow())
     return _ics(body, f"kegiatan-{activity.id}.ics")
 
@@ -120,7 +115,7 @@ def activity_ics(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/poster")
 @login_required
 def poster(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return render(
         "events/poster.html",
         activity=activity,
@@ -132,7 +127,7 @@ def poster(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/qr.svg")
 @login_required
 def poster_qr(activity_id: int):
-    activity = _load(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     out = io.BytesIO()
     segno.make(activity_url(activity), error="m").save(
         out, kind="svg", scale=8, border=2, title=activity.title
