@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -94,8 +99,14 @@ def make_admin_command(phone: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Load demo data when the database is empty.")
+@click.option(
+    "--with-worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run the reminder worker (off when separate `rukun worker` processes run).",
+)
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, demo: bool) -> None:
+def serve_command(host: str, port: int, workers: int, demo: bool, with_worker: bool) -> None:
     """Apply migrations, then run the production server (gunicorn)."""
     from flask_migrate import upgrade
 
@@ -110,7 +121,44 @@ def serve_command(host: str, port: int, workers: int, demo: bool) -> None:
     db.session.remove()
     db.engine.dispose()  # gunicorn forks: no connection may be shared with the workers
     click.echo(f"Rukun berjalan di http://{host}:{port}/")
-    _run_gunicorn(current_app._get_current_object(), host, port, workers)
+    worker = _start_worker() if with_worker else None
+    try:
+        _run_gunicorn(current_app._get_current_object(), host, port, workers)
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+
+
+def _start_worker() -> subprocess.Popen:
+    """The reminder worker beside the web server, so the embedded default is one command."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from community.cli import main; main()", "worker"],
+        env=os.environ.copy(),
+    )
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)  # graceful: Huey finishes the batch in hand
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads taking tasks.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the reminder worker (Huey consumer): sends due push messages every minute."""
+    queue = current_app.extensions["rukun_queue"]
+    click.echo(f"Pekerja pengingat berjalan ({current_app.config['WORKER_BACKEND']}).")
+    consumer = queue.huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=2.0
+    )
+    consumer.run()
 
 
 def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
@@ -133,5 +181,7 @@ def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
 
 
 def register_commands(app) -> None:
-    for command in (demo_command, seed_wilayah_command, make_admin_command, serve_command):
+    for command in (
+        demo_command, seed_wilayah_command, make_admin_command, serve_command, worker_command,
+    ):  # fmt: skip
         app.cli.add_command(command)

@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from community.notifications.delivery_rules import DEFAULT_PUSH_HOSTS
+
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -83,4 +85,18 @@ def default_config(instance_path: Path) -> dict:
         "HTMX_URL": "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js",
         "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Web Push.  Subscriptions are accepted only for these push services (a leading
+        # "*." allows subdomains); the check, and the public-address check when sending,
+        # may be switched off only for the loopback stand-in in tests (never in production).
+        "PUSH_ALLOWED_HOSTS": tuple(
+            h.strip()
+            for h in os.environ.get("RUKUN_PUSH_HOSTS", ",".join(DEFAULT_PUSH_HOSTS)).split(",")
+            if h.strip()
+        ),
+        "PUSH_CHECK_ENDPOINTS": _env_bool("RUKUN_PUSH_CHECK_ENDPOINTS", True),
+        "PUSH_CONTACT": os.environ.get("RUKUN_PUSH_CONTACT", "mailto:admin@rukun.example"),
+        "PUSH_CONCURRENCY": int(os.environ.get("RUKUN_PUSH_CONCURRENCY", "96")),
+        "PUSH_TIMEOUT": float(os.environ.get("RUKUN_PUSH_TIMEOUT", "10")),
+        # The reminder worker's queue: SQLite file in instance/ unless REDIS_URL is set.
+        "WORKER_BACKEND": os.environ.get("RUKUN_WORKER", "redis" if redis_url else "sqlite"),
     }

@@ -43,6 +43,7 @@ def test_config(tmp_path, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "WORKER_BACKEND": "memory",
         **extra,
     }
 

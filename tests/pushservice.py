@@ -101,6 +101,11 @@ def verify_vapid(header: str, audience: str, server_key: str, *, now: float) -> 
     return claims
 
 
+class _Server(ThreadingHTTPServer):
+    # The worker keeps ~100 requests in flight; the default backlog of 5 drops SYNs.
+    request_queue_size = 256
+
+
 class PushService:
     """``with PushService() as service: info = service.subscribe(server_key)``."""
 
@@ -108,7 +113,7 @@ class PushService:
         self.subscribers: dict[str, Subscriber] = {}
         self.lock = threading.Lock()
         self.hang_seconds = hang_seconds
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
 

@@ -8,7 +8,8 @@ bp = Blueprint("events", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.events import routes, routes_participation, services, share  # noqa: F401
+    from community.events import reminders, routes, routes_participation, services, share  # noqa: F401
 
     app.register_blueprint(bp)
+    reminders.install()
     services.register_exports()

@@ -69,6 +69,12 @@ class Activity(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     rsvp_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_cancelled: Mapped[bool] = mapped_column(default=False)
+    # Reminders: the defaults for the kind (gotong royong H-1 19.00 and 60 min before,
+    # others 2 h before) unless switched off, plus the organiser's own, in minutes before
+    # the start ("30,1440").  By default only Hadir and Mungkin are reminded.
+    default_reminders: Mapped[bool] = mapped_column(default=True)
+    reminder_minutes: Mapped[str] = mapped_column(String(60), default="")
+    remind_unanswered: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -76,3 +76,51 @@ def reminder_schedule(
         if now <= due < starts_at
     }
     return sorted(times)
+
+
+MAX_CUSTOM_REMINDERS = 5
+_UNITS = {
+    "menit": 1, "mnt": 1, "m": 1, "min": 1, "minute": 1, "minutes": 1,
+    "jam": 60, "j": 60, "h": 60, "hour": 60, "hours": 60,
+    "hari": 1440, "hr": 1440, "d": 1440, "day": 1440, "days": 1440,
+}  # fmt: skip
+
+
+def parse_offsets(text: str) -> tuple[list[int], str | None]:
+    """The organiser's own reminder times, typed as "30 menit, 3 jam, 1 hari" (a bare
+    number is minutes).  Returns the minutes before the start, or the problem."""
+    minutes: set[int] = set()
+    for raw in (text or "").replace(";", ",").split(","):
+        part = raw.strip().lower()
+        if not part:
+            continue
+        number, _, unit = part.partition(" ")
+        if not unit:  # "30m", "2jam"
+            digits = "".join(ch for ch in part if ch in "+-0123456789")
+            number, unit = digits, part[len(digits) :]
+        try:
+            value = int(number)
+        except ValueError:
+            return [], "offset_unreadable"
+        factor = _UNITS.get(unit.strip() or "menit")
+        if factor is None:
+            return [], "offset_unreadable"
+        problem = offset_problem(value * factor)
+        if problem:
+            return [], problem
+        minutes.add(value * factor)
+    if len(minutes) > MAX_CUSTOM_REMINDERS:
+        return [], "too_many_offsets"
+    return sorted(minutes, reverse=True), None
+
+
+def format_offsets(minutes: list[int]) -> str:
+    parts = []
+    for value in minutes:
+        if value % 1440 == 0:
+            parts.append(f"{value // 1440} hari")
+        elif value % 60 == 0:
+            parts.append(f"{value // 60} jam")
+        else:
+            parts.append(f"{value} menit")
+    return ", ".join(parts)

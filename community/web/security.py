@@ -41,6 +41,8 @@ def check_production_config(config: dict) -> None:
         problems.append("DEBUG must be off")
     if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
         problems.append("cookies must be Secure (served over HTTPS)")
+    if not config.get("PUSH_CHECK_ENDPOINTS", True):
+        problems.append("push endpoint checks may be off only in tests")
     if problems:
         raise RuntimeError("unsafe production configuration: " + "; ".join(problems))
 

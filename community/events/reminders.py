@@ -1,0 +1,367 @@
+"""Push messages about activities, planned in the same transaction as the change that
+causes them: reminders for those who are coming, a notice when an activity is
+cancelled or changes time or place, and a word to whoever leaves the Daftar Tunggu.
+
+Nothing here is called by hand: a ``before_flush`` listener notes which activities and
+answers changed, and a ``before_commit`` listener re-plans them before the commit, so
+every path that changes an answer (own, atas nama, waitlist promotion, series edits)
+keeps the outbox right."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from community.accounts.models import User
+from community.areas.models import Wilayah
+from community.core.time import format_wita, utcnow
+from community.events.models import Activity, Answer, Rsvp
+from community.events.services import visible_scope_ids
+from community.extensions import db
+from community.notifications import outbox, signals
+from community.notifications import rules as notif_rules
+
+log = logging.getLogger(__name__)
+PLANNED_FIELDS = (
+    "starts_at", "ends_at", "place", "title", "kind", "is_cancelled",
+    "default_reminders", "reminder_minutes", "remind_unanswered",
+)  # fmt: skip
+NOTICE_FIELDS = ("starts_at", "place")
+HORIZON = timedelta(minutes=notif_rules.MAX_OFFSET_MINUTES + 24 * 60)
+_STATE = "rukun_reminders"
+
+
+def ref_of(activity_id: int) -> str:
+    return f"activity:{activity_id}"
+
+
+def topic_of(activity_id: int) -> str:
+    return f"rukun-a{activity_id}"  # <= 32 characters of the URL-safe alphabet
+
+
+def due_times(activity: Activity) -> list[datetime]:
+    times: set[datetime] = set()
+    if activity.default_reminders:
+        times.update(notif_rules.default_reminders(activity.kind, activity.starts_at))
+    custom, _problem = notif_rules.parse_offsets(activity.reminder_minutes or "")
+    times.update(activity.starts_at - timedelta(minutes=m) for m in custom)
+    return sorted(times)
+
+
+def reminded_ids(activity: Activity, only: Iterable[int] | None = None) -> set[int]:
+    """Who is reminded: Hadir (with a place) and Mungkin; and, if the organiser chose so,
+    everyone in scope who has not answered."""
+    if activity.is_cancelled:
+        return set()
+    query = select(Rsvp.user_id).where(
+        Rsvp.activity_id == activity.id,
+        Rsvp.user_id.is_not(None),
+        Rsvp.answer.in_([Answer.HADIR, Answer.MUNGKIN]),
+        Rsvp.waitlisted_at.is_(None),
+    )
+    only = None if only is None else sorted(set(only))
+    if only is not None:
+        query = query.where(Rsvp.user_id.in_(only))
+    ids = set(db.session.scalars(query))
+    if activity.remind_unanswered:
+        answered = select(Rsvp.user_id).where(
+            Rsvp.activity_id == activity.id, Rsvp.user_id.is_not(None)
+        )
+        members = (
+            select(User.id)
+            .join(Wilayah, User.rt_id == Wilayah.id)
+            .where(Wilayah.path.startswith(activity.wilayah.path), User.id.not_in(answered))
+        )
+        if only is not None:
+            members = members.where(User.id.in_(only))
+        ids.update(db.session.scalars(members))
+    return ids
+
+
+def _languages(user_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.language).where(User.id.in_(ids))).all())
+
+
+def _text(lang: str, make) -> dict:
+    with force_locale(lang or "id"):
+        return make()
+
+
+def _payload(activity: Activity, title: str, body: str) -> dict:
+    return {
+        "title": title[:120],
+        "body": body[:300],
+        "url": f"/kegiatan/{activity.id}",
+        "tag": topic_of(activity.id),
+    }
+
+
+def _when_where(activity: Activity) -> str:
+    locale = get_locale()
+    return (
+        f"{format_wita(activity.starts_at, locale.language if locale else 'id')} · {activity.place}"
+    )
+
+
+def plan_reminders(activity: Activity, *, now: datetime, only: Iterable[int] | None = None) -> int:
+    """Re-plan the reminders of one activity (for everyone, or ``only`` these users)."""
+    ref = ref_of(activity.id)
+    wanted = reminded_ids(activity, only)
+    affected = set(wanted) | (
+        set(only) if only is not None else outbox.pending_user_ids(ref, "reminder")
+    )
+    if not affected:
+        return 0
+    if activity.is_cancelled or activity.starts_at <= now:
+        wanted = set()
+    times = due_times(activity)
+    languages = _languages(wanted)
+    texts: dict[str, dict] = {}
+
+    def build(person: outbox.Recipient) -> list[outbox.Message]:
+        if person.user_id not in wanted:
+            return []
+        lang = languages.get(person.user_id, "id")
+        if lang not in texts:
+            texts[lang] = _text(
+                lang,
+                lambda: _payload(
+                    activity, _("Pengingat: %(title)s", title=activity.title), _when_where(activity)
+                ),
+            )
+        schedule = notif_rules.reminder_schedule(
+            times,
+            now=now,
+            starts_at=activity.starts_at,
+            quiet_start=person.quiet_start,
+            quiet_end=person.quiet_end,
+        )
+        start = int(activity.starts_at.timestamp())
+        return [
+            outbox.Message(
+                user_id=person.user_id,
+                subject=f"a{activity.id}:rem:{start}:{int(at.timestamp())}",
+                due_at=at,
+                payload=texts[lang],
+                topic=topic_of(activity.id),
+                expires_at=activity.starts_at,
+            )
+            for at in schedule
+        ]
+
+    return outbox.plan(ref, "reminder", affected, build)
+
+
+def _answered_ids(activity: Activity, *, include_tidak: bool) -> set[int]:
+    answers = [Answer.HADIR, Answer.MUNGKIN] + ([Answer.TIDAK] if include_tidak else [])
+    return set(
+        db.session.scalars(
+            select(Rsvp.user_id).where(
+                Rsvp.activity_id == activity.id,
+                Rsvp.user_id.is_not(None),
+                Rsvp.answer.in_(answers),
+            )
+        )
+    )
+
+
+def notify_cancelled(activity: Activity, *, now: datetime) -> int:
+    """Everyone who said Hadir or Mungkin (or waits for a place) hears at once."""
+    if activity.starts_at <= now:
+        return 0
+    ids = _answered_ids(activity, include_tidak=False)
+    soon = activity.starts_at - now <= timedelta(hours=1)
+    return _notice(activity, ids, "cancelled", f"a{activity.id}:batal", now=now,
+                   title=lambda: _("Dibatalkan: %(title)s", title=activity.title),
+                   body=lambda: activity.cancel_reason or _when_where(activity),
+                   urgency="high" if soon else "normal")  # fmt: skip
+
+
+def notify_changed(activity: Activity, *, now: datetime) -> int:
+    """A new time or place: everyone who answered, also Tidak (they may come now)."""
+    if activity.starts_at <= now or activity.is_cancelled:
+        return 0
+    ids = _answered_ids(activity, include_tidak=True)
+    stamp = f"{int(activity.starts_at.timestamp())}:{abs(hash(activity.place)) % 10**8}"
+    return _notice(activity, ids, "changed", f"a{activity.id}:ubah:{stamp}", now=now,
+                   title=lambda: _("Berubah: %(title)s", title=activity.title),
+                   body=lambda: _("Sekarang %(when)s", when=_when_where(activity)))  # fmt: skip
+
+
+def notify_promoted(activity: Activity, user_ids: Iterable[int], *, now: datetime) -> int:
+    if activity.starts_at <= now or activity.is_cancelled:
+        return 0
+    return _notice(activity, set(user_ids), "promoted", f"a{activity.id}:dapat:{int(now.timestamp())}",
+                   now=now, title=lambda: _("Anda dapat tempat: %(title)s", title=activity.title),
+                   body=lambda: _when_where(activity))  # fmt: skip
+
+
+def _notice(activity, ids, kind, subject, *, now, title, body, urgency="normal") -> int:
+    if not ids:
+        return 0
+    languages = _languages(ids)
+    texts = {
+        lang: _text(lang, lambda: _payload(activity, title(), body()))
+        for lang in set(languages.values())
+    }
+    messages = [
+        outbox.Message(
+            user_id=uid,
+            subject=subject,
+            due_at=now,
+            payload=texts[languages[uid]],
+            topic=topic_of(activity.id),
+            urgency=urgency,
+            expires_at=activity.starts_at,
+        )
+        for uid in ids
+        if uid in languages
+    ]
+    return outbox.notify(ref_of(activity.id), kind, messages)
+
+
+def plan_for_user(user_id: int, *, now: datetime | None = None) -> None:
+    """Re-plan one person's reminders (a new device, new preferences)."""
+    now = now or utcnow()
+    user = db.session.get(User, user_id)
+    if user is None:
+        return
+    scopes = visible_scope_ids(user)
+    answered = select(Rsvp.activity_id).where(Rsvp.user_id == user_id)
+    upcoming = select(Activity).where(
+        Activity.starts_at > now,
+        Activity.starts_at <= now + HORIZON,
+        Activity.is_cancelled.is_(False),
+        Activity.id.in_(answered)
+        | (Activity.remind_unanswered.is_(True) & Activity.wilayah_id.in_(scopes)),
+    )
+    activities = {a.id: a for a in db.session.scalars(upcoming)}
+    for ref in outbox.pending_refs(user_id, "reminder"):
+        activity_id = int(ref.partition(":")[2])
+        if activity_id not in activities:
+            found = db.session.get(Activity, activity_id)
+            if found is not None:
+                activities[activity_id] = found
+    for activity in activities.values():
+        plan_reminders(activity, now=now, only=[user_id])
+
+
+# --- listening to the session --------------------------------------------------------------
+
+
+def _state(session: Session) -> dict:
+    return session.info.setdefault(
+        _STATE, {"activities": {}, "answers": {}, "notices": [], "busy": False}
+    )
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    state = _state(session)
+    if state["busy"]:
+        return
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Activity):
+            _note_activity(session, state, obj)
+        elif isinstance(obj, Rsvp):
+            _note_rsvp(session, state, obj)
+
+
+def _changed(obj, name: str) -> bool:
+    return inspect(obj).attrs[name].history.has_changes()
+
+
+def _note_activity(session: Session, state: dict, activity: Activity) -> None:
+    if activity in session.new:
+        state["activities"][id(activity)] = activity
+        return
+    if activity in session.deleted or not any(_changed(activity, f) for f in PLANNED_FIELDS):
+        return
+    state["activities"][id(activity)] = activity
+    if _changed(activity, "is_cancelled") and activity.is_cancelled:
+        state["notices"].append(("cancelled", activity, None))
+    elif any(_changed(activity, f) for f in NOTICE_FIELDS):
+        state["notices"].append(("changed", activity, None))
+
+
+def _note_rsvp(session: Session, state: dict, rsvp: Rsvp) -> None:
+    if rsvp.user_id is None:
+        return
+    key = rsvp.activity_id
+    if rsvp in session.dirty:
+        if not any(_changed(rsvp, f) for f in ("answer", "waitlisted_at", "user_id")):
+            return
+        history = inspect(rsvp).attrs.waitlisted_at.history
+        left_line = (
+            history.deleted and history.deleted[0] is not None and rsvp.waitlisted_at is None
+        )
+        if left_line and not _changed(rsvp, "responded_at"):  # moved up, not their own answer
+            state["notices"].append(("promoted", rsvp.activity_id, rsvp.user_id))
+    state["answers"].setdefault(key, set()).add(rsvp.user_id)
+
+
+def _before_commit(session: Session) -> None:
+    state = session.info.get(_STATE)
+    if not state or state["busy"] or not has_app_context():
+        return
+    if not (state["activities"] or state["answers"] or state["notices"]):
+        return
+    state["busy"] = True
+    try:
+        session.flush()
+        now = utcnow()
+        activities = {a.id: a for a in state["activities"].values() if a.id is not None}
+        for activity in activities.values():
+            plan_reminders(activity, now=now)
+        for activity_id, user_ids in state["answers"].items():
+            if activity_id in activities:
+                continue
+            activity = session.get(Activity, activity_id)
+            if activity is not None:
+                plan_reminders(activity, now=now, only=user_ids)
+        promoted: dict[int, set[int]] = {}
+        for kind, target, user_id in state["notices"]:
+            if kind == "cancelled":
+                notify_cancelled(target, now=now)
+            elif kind == "changed":
+                notify_changed(target, now=now)
+            else:
+                promoted.setdefault(target, set()).add(user_id)
+        for activity_id, user_ids in promoted.items():
+            activity = session.get(Activity, activity_id)
+            if activity is not None:
+                notify_promoted(activity, user_ids, now=now)
+        session.flush()
+    finally:
+        session.info.pop(_STATE, None)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_STATE, None)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+        signals.recipient_changed.connect(_on_recipient_changed)
+        _installed = True
+
+
+def _on_recipient_changed(_sender, user_id: int, **_extra) -> None:
+    if has_app_context() and current_app:
+        plan_for_user(user_id)

@@ -1,0 +1,169 @@
+"""Pure rules for Web Push delivery: which subscriptions we accept, how long a message
+may live, and what to do with each answer from a push service."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+# The push services of Chrome/Android, Firefox, Safari and Edge.  A leading "*." allows any
+# subdomain (dot-boundary: "evil-notify.windows.com" does not match "*.notify.windows.com").
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "web.push.apple.com",
+    "*.notify.windows.com",
+)
+MAX_SUBSCRIPTIONS = 10
+MAX_ENDPOINT_LENGTH = 1000
+MAX_TTL = timedelta(hours=24)
+MIN_TTL = timedelta(minutes=5)  # TTL 0 lets a push service drop it when the phone is asleep
+MAX_PAYLOAD_BYTES = 3072
+MAX_ATTEMPTS = 12
+
+
+def _b64url(value: str) -> bytes | None:
+    if not isinstance(value, str) or not value or len(value) > 200:
+        return None
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def host_allowed(host: str, allowed: tuple[str, ...] | list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    for pattern in allowed:
+        pattern = pattern.lower()
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]) and len(host) > len(pattern) - 1:
+                return True
+        elif host == pattern:
+            return True
+    return False
+
+
+def endpoint_problem(endpoint: object, allowed: tuple[str, ...] | list[str]) -> str | None:
+    """Why an endpoint is refused, or None.  Only HTTPS on the default port, a host name
+    (never an IP literal or userinfo) on the allow-list."""
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT_LENGTH:
+        return "endpoint_invalid"
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        return "endpoint_invalid"
+    if parts.scheme != "https":
+        return "endpoint_not_https"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "endpoint_userinfo"
+    if port not in (None, 443):
+        return "endpoint_port"
+    host = parts.hostname or ""
+    if not host:
+        return "endpoint_invalid"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return "endpoint_ip"
+    if not host_allowed(host, allowed):
+        return "endpoint_not_allowed"
+    return None
+
+
+def keys_problem(p256dh: object, auth: object) -> str | None:
+    """``p256dh`` must be an uncompressed point on P-256 and ``auth`` 16 random bytes."""
+    raw = _b64url(p256dh) if isinstance(p256dh, str) else None
+    if raw is None or len(raw) != 65 or raw[0] != 4:
+        return "key_invalid"
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        return "key_invalid"
+    secret = _b64url(auth) if isinstance(auth, str) else None
+    if secret is None or len(secret) != 16:
+        return "auth_invalid"
+    return None
+
+
+def address_is_public(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_global and not ip.is_multicast
+
+
+def ttl_seconds(now: datetime, starts_at: datetime | None) -> int:
+    """How long a push service should keep trying: until the activity starts, at most a
+    day, never zero."""
+    left = MAX_TTL if starts_at is None else min(starts_at - now, MAX_TTL)
+    return int(max(left, MIN_TTL).total_seconds())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent" | "gone" | "retry" | "failed"
+    retry_at: datetime | None = None
+    reason: str = ""
+
+
+def backoff(attempt: int, *, rng: random.Random | None = None) -> timedelta:
+    """Exponential back-off with full jitter: ~30 s, 1 min, 2 min … capped at 1 h."""
+    base = min(30 * 2 ** max(attempt - 1, 0), 3600)
+    return timedelta(seconds=(rng or random).uniform(base / 2, base))
+
+
+def outcome(
+    status_code: int | None,
+    *,
+    now: datetime,
+    attempt: int,
+    give_up_at: datetime | None,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> Outcome:
+    """What a push service's answer means.  ``status_code`` None is a timeout or a
+    connection error.  Retries stop when the activity has started (``give_up_at``)."""
+    if status_code in (200, 201, 202):
+        return Outcome("sent")
+    if status_code in (404, 410):
+        return Outcome("gone", reason=str(status_code))
+    if status_code == 429 or status_code is None or status_code >= 500:
+        wait = (
+            timedelta(seconds=min(retry_after, 3600))
+            if status_code == 429 and retry_after is not None and retry_after >= 0
+            else backoff(attempt, rng=rng)
+        )
+        retry_at = now + wait
+        reason = "timeout" if status_code is None else str(status_code)
+        if attempt >= MAX_ATTEMPTS or (give_up_at is not None and retry_at >= give_up_at):
+            return Outcome("failed", reason=f"gave_up:{reason}")
+        return Outcome("retry", retry_at=retry_at, reason=reason)
+    return Outcome("failed", reason=str(status_code))  # 400/401/403/413: our bug, never retried
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max((when - now).total_seconds(), 0.0)

@@ -1,0 +1,391 @@
+"""Subscriptions and the outbox: what must be pushed to whom, and when.
+
+Other domains call :func:`plan` (reminders: replace the pending rows of one subject
+family with what is wanted now) and :func:`notify` (a notice due at once).  Both only
+flush: the rows are committed with the change that caused them, or not at all."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import case, func, select, update
+
+from community.core import privacy
+from community.extensions import db
+from community.notifications import delivery_rules, signals
+from community.notifications.models import (
+    MessageStatus,
+    NotificationPref,
+    PushMessage,
+    PushSubscription,
+)
+from community.notifications.rules import QUIET_END_DEFAULT, QUIET_START_DEFAULT
+
+log = logging.getLogger(__name__)
+
+# Which preference allows which kind of message.
+KIND_PREF = {
+    "reminder": "wants_reminders",
+    "changed": "wants_changes",
+    "cancelled": "wants_changes",
+    "promoted": "wants_waitlist",
+}
+
+
+class SubscriptionError(Exception):
+    """A subscription we refuse; ``code`` names the reason for the message shown."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# --- subscriptions -----------------------------------------------------------------------
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    return tuple(current_app.config["PUSH_ALLOWED_HOSTS"])
+
+
+def subscribe(user_id: int, data: object, *, device: str = "") -> PushSubscription:
+    """Store the browser's ``PushSubscription.toJSON()`` for ``user_id``."""
+    if not isinstance(data, Mapping):
+        raise SubscriptionError("endpoint_invalid")
+    endpoint = data.get("endpoint")
+    keys = data.get("keys") if isinstance(data.get("keys"), Mapping) else {}
+    problem = delivery_rules.endpoint_problem(endpoint, allowed_hosts())
+    problem = problem or delivery_rules.keys_problem(keys.get("p256dh"), keys.get("auth"))
+    if problem:
+        raise SubscriptionError(problem)
+    existing = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+    if existing is not None and existing.user_id != user_id:
+        # A shared phone: the browser now belongs to someone else.
+        unsubscribe(existing)
+        db.session.flush()
+        existing = None
+    if existing is None:
+        count = db.session.scalar(select(func.count()).where(PushSubscription.user_id == user_id))
+        if count >= delivery_rules.MAX_SUBSCRIPTIONS:
+            raise SubscriptionError("too_many")
+        existing = PushSubscription(user_id=user_id, endpoint=endpoint)
+        db.session.add(existing)
+    existing.p256dh, existing.auth = keys["p256dh"], keys["auth"]
+    existing.device = device[:80]
+    db.session.flush()
+    signals.recipient_changed.send(current_app._get_current_object(), user_id=user_id)
+    return existing
+
+
+def subscriptions_of(user_id: int) -> list[PushSubscription]:
+    return list(
+        db.session.scalars(
+            select(PushSubscription)
+            .where(PushSubscription.user_id == user_id)
+            .order_by(PushSubscription.created_at, PushSubscription.id)
+        )
+    )
+
+
+def get_subscription(user_id: int, subscription_id: int) -> PushSubscription | None:
+    """Only the user's own: someone else's id is "not found"."""
+    return db.session.scalar(
+        select(PushSubscription).where(
+            PushSubscription.id == subscription_id, PushSubscription.user_id == user_id
+        )
+    )
+
+
+def find_by_endpoint(user_id: int, endpoint: str) -> PushSubscription | None:
+    return db.session.scalar(
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user_id
+        )
+    )
+
+
+def unsubscribe(subscription: PushSubscription, *, status: str = MessageStatus.CANCELLED) -> None:
+    """Forget a device; what was still waiting for it will not be sent."""
+    db.session.execute(
+        update(PushMessage)
+        .where(
+            PushMessage.subscription_id == subscription.id,
+            PushMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING]),
+        )
+        .values(status=status, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(PushMessage)
+        .where(PushMessage.subscription_id == subscription.id)
+        .values(subscription_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(subscription)
+    db.session.flush()
+
+
+# --- preferences, read in bulk -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    quiet_start: int
+    quiet_end: int
+    wants: frozenset[str]
+    subscription_ids: tuple[int, ...]
+
+
+def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
+    """Users that have at least one device, with their preferences (two queries)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    subs: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for sub_id, user_id in db.session.execute(
+            select(PushSubscription.id, PushSubscription.user_id).where(
+                PushSubscription.user_id.in_(chunk)
+            )
+        ):
+            subs[user_id].append(sub_id)
+    prefs: dict[int, NotificationPref] = {}
+    with_devices = sorted(subs)
+    for chunk in _chunks(with_devices):
+        prefs.update(
+            (p.user_id, p)
+            for p in db.session.scalars(
+                select(NotificationPref).where(NotificationPref.user_id.in_(chunk))
+            )
+        )
+    result = {}
+    for user_id in with_devices:
+        pref = prefs.get(user_id)
+        wants = {field for field in set(KIND_PREF.values()) if pref is None or getattr(pref, field)}
+        result[user_id] = Recipient(
+            user_id,
+            pref.quiet_start_minute if pref else QUIET_START_DEFAULT,
+            pref.quiet_end_minute if pref else QUIET_END_DEFAULT,
+            frozenset(wants),
+            tuple(sorted(subs[user_id])),
+        )
+    return result
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+# --- the outbox --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing to push to every device of one user."""
+
+    user_id: int
+    subject: str
+    due_at: datetime
+    payload: dict
+    topic: str
+    urgency: str = "normal"
+    expires_at: datetime | None = None
+
+
+def encode(payload: dict) -> str:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode()) > delivery_rules.MAX_PAYLOAD_BYTES:
+        raise ValueError("payload too large")
+    return text
+
+
+def plan(
+    ref: str,
+    kind: str,
+    user_ids: Iterable[int],
+    build: Callable[[Recipient], Iterable[Message]],
+) -> int:
+    """Make the *pending* rows of ``kind`` about ``ref`` for ``user_ids`` exactly what
+    ``build`` wants for each of them (it is given their quiet hours): insert what is
+    missing, update what changed, cancel what is no longer wanted.  Rows already sent
+    (or failed) stay as the ledger, and a subject already sent is not sent again.
+    Returns the number of rows inserted."""
+    user_ids = sorted(set(user_ids))
+    if not user_ids:
+        return 0
+    pref = KIND_PREF[kind]
+    people = recipients(user_ids)
+    desired: dict[tuple[int, str], Message] = {}
+    for person in people.values():
+        if pref not in person.wants:
+            continue
+        for message in build(person):
+            for sub_id in person.subscription_ids:
+                desired[(sub_id, message.subject)] = message
+    existing: dict[tuple[int, str], PushMessage] = {}
+    for chunk in _chunks(user_ids):
+        for row in db.session.scalars(
+            select(PushMessage).where(
+                PushMessage.ref == ref,
+                PushMessage.kind == kind,
+                PushMessage.user_id.in_(chunk),
+                PushMessage.subscription_id.is_not(None),
+            )
+        ):
+            existing[(row.subscription_id, row.subject)] = row
+    inserted = 0
+    for key, row in existing.items():
+        if row.status != MessageStatus.PENDING:
+            continue
+        if key in desired:
+            _fill(row, desired[key])
+        else:
+            row.status = MessageStatus.CANCELLED
+    for key, message in desired.items():
+        if key in existing:
+            continue
+        row = PushMessage(subscription_id=key[0], user_id=message.user_id, ref=ref, kind=kind)
+        _fill(row, message)
+        db.session.add(row)
+        inserted += 1
+    db.session.flush()
+    return inserted
+
+
+def pending_user_ids(ref: str, kind: str) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(PushMessage.user_id)
+            .distinct()
+            .where(
+                PushMessage.ref == ref,
+                PushMessage.kind == kind,
+                PushMessage.status == MessageStatus.PENDING,
+                PushMessage.user_id.is_not(None),
+            )
+        )
+    )
+
+
+def pending_refs(user_id: int, kind: str) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(PushMessage.ref)
+            .distinct()
+            .where(
+                PushMessage.user_id == user_id,
+                PushMessage.kind == kind,
+                PushMessage.status == MessageStatus.PENDING,
+            )
+        )
+    )
+
+
+def notify(ref: str, kind: str, messages: Iterable[Message]) -> int:
+    """Notices due now (cancelled, moved, off the waitlist): one row per device, unless
+    that device already has this subject.  Returns the number of rows inserted."""
+    messages = list(messages)
+    people = recipients(m.user_id for m in messages)
+    pref = KIND_PREF[kind]
+    subjects = sorted({m.subject for m in messages})
+    taken = set()
+    if subjects:
+        taken = set(
+            db.session.execute(
+                select(PushMessage.subscription_id, PushMessage.subject).where(
+                    PushMessage.ref == ref, PushMessage.subject.in_(subjects)
+                )
+            ).all()
+        )
+    inserted = 0
+    for message in messages:
+        person = people.get(message.user_id)
+        if person is None or pref not in person.wants:
+            continue
+        for sub_id in person.subscription_ids:
+            if (sub_id, message.subject) in taken:
+                continue
+            taken.add((sub_id, message.subject))
+            row = PushMessage(subscription_id=sub_id, user_id=message.user_id, ref=ref, kind=kind)
+            _fill(row, message)
+            db.session.add(row)
+            inserted += 1
+    db.session.flush()
+    if inserted:
+        db.session.info["rukun_push_now"] = True
+    return inserted
+
+
+def _fill(row: PushMessage, message: Message) -> None:
+    row.subject = message.subject
+    row.due_at = message.due_at
+    row.expires_at = message.expires_at
+    row.payload = encode(message.payload)
+    row.topic = message.topic
+    row.urgency = message.urgency
+
+
+def cancel_pending(ref: str, kinds: Iterable[str] | None = None) -> int:
+    query = (
+        update(PushMessage)
+        .where(PushMessage.ref == ref, PushMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    if kinds is not None:
+        query = query.where(PushMessage.kind.in_(list(kinds)))
+    return db.session.execute(query).rowcount
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    kind: str
+    due_at: datetime
+    total: int
+    waiting: int
+    sent: int
+    failed: int
+    gone: int
+
+
+def delivery_report(ref: str) -> list[DeliveryLine]:
+    """Per reminder (kind and time): how many rows, and what became of them."""
+    status = PushMessage.status
+    rows = db.session.execute(
+        select(
+            PushMessage.kind,
+            PushMessage.due_at,
+            func.count(),
+            func.sum(_when(status.in_([MessageStatus.PENDING, MessageStatus.SENDING]))),
+            func.sum(_when(status == MessageStatus.SENT)),
+            func.sum(_when(status == MessageStatus.FAILED)),
+            func.sum(_when(status == MessageStatus.GONE)),
+        )
+        .where(PushMessage.ref == ref, status != MessageStatus.CANCELLED)
+        .group_by(PushMessage.kind, PushMessage.due_at)
+        .order_by(PushMessage.due_at)
+    ).all()
+    return [DeliveryLine(k, d, t, w or 0, s or 0, f or 0, g or 0) for k, d, t, w, s, f, g in rows]
+
+
+def _when(condition):
+    return case((condition, 1), else_=0)
+
+
+def _export(user) -> list[dict]:
+    return [
+        {"device": s.device, "created_at": s.created_at.isoformat()}
+        for s in subscriptions_of(user.id)
+    ]
+
+
+privacy.register_exporter("push_devices", _export)

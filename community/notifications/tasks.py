@@ -1,0 +1,76 @@
+"""The Huey queue behind the reminder worker.
+
+SQLite storage in ``instance/`` by default (no extra server), Redis when ``REDIS_URL`` is
+set so several ``rukun worker`` processes on several machines share the load.  A
+periodic task every minute sends what is due; Huey also fires it when the consumer
+starts, which is harmless because :func:`dispatch.dispatch_due` is idempotent.  Each
+task run gets its own app context (Huey's ``context_task`` would share one between
+threads)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+log = logging.getLogger(__name__)
+OPTIONS = {"store_intermediate_errors": False, "results": False}
+
+
+@dataclass
+class Queue:
+    huey: Huey
+    dispatch: object  # the task: ``queue.dispatch()`` enqueues a run now
+
+
+def make_huey(app: Flask) -> Huey:
+    backend = app.config["WORKER_BACKEND"]
+    if backend == "redis":
+        return RedisHuey("rukun", url=app.config["REDIS_URL"], **OPTIONS)
+    if backend == "memory":  # tests: nothing consumes it, enqueueing is harmless
+        return MemoryHuey("rukun", **OPTIONS)
+    filename = Path(app.instance_path) / "huey.sqlite3"
+    filename.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("rukun", filename=str(filename), **OPTIONS)
+
+
+def init_queue(app: Flask) -> Queue:
+    huey = make_huey(app)
+
+    def in_app_context(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with app.app_context():
+                return fn(*args, **kwargs)
+
+        return run
+
+    @huey.periodic_task(crontab(minute="*"), name="send_due")
+    @in_app_context
+    def send_due():
+        from community.notifications import dispatch
+
+        dispatch.dispatch_due()
+
+    @huey.task(name="send_now")
+    @in_app_context
+    def send_now():
+        from community.notifications import dispatch
+
+        dispatch.dispatch_due()
+
+    queue = Queue(huey, send_now)
+    app.extensions["rukun_queue"] = queue
+    return queue
+
+
+def kick(app: Flask) -> None:
+    """Ask the worker to send now (a cancellation should not wait for the minute)."""
+    try:
+        app.extensions["rukun_queue"].dispatch()
+    except Exception:  # the queue being down must not fail the request: the minute task catches up
+        log.warning("could not enqueue an immediate send", exc_info=True)
