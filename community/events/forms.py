@@ -15,10 +15,18 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from community.core.forms import RukunForm
 from community.events import rules
+from community.notifications import rules as notif_rules
 
 KIND_LABELS = {
     "gotong_royong": _l("Gotong royong"),
@@ -37,6 +45,14 @@ ANSWER_LABELS = {
 
 def kind_choices(*_args) -> list[SelectChoice]:
     return [SelectChoice(k, str(v)) for k, v in KIND_LABELS.items()]
+
+
+OFFSET_MESSAGES = {
+    "offset_unreadable": _l("Tulis pengingat seperti: 30 menit, 3 jam, 1 hari."),
+    "not_before_start": _l("Pengingat harus sebelum kegiatan mulai: angkanya lebih dari 0."),
+    "too_early": _l("Pengingat paling awal 14 hari sebelum kegiatan."),
+    "too_many_offsets": _l("Paling banyak 5 pengingat tambahan."),
+}
 
 
 class ActivityForm(RukunForm):
@@ -91,6 +107,28 @@ class ActivityForm(RukunForm):
         _l("Batas konfirmasi: tanggal (tidak wajib)"), validators=[Optional()]
     )
     deadline_time = TimeField(_l("Batas konfirmasi: jam (WITA)"), validators=[Optional()])
+    default_reminders = BooleanField(
+        _l("Kirim pengingat bawaan"),
+        default=True,
+        description=_l(
+            "Gotong royong: malam sebelumnya pukul 19.00 dan 1 jam sebelum mulai. "
+            "Kegiatan lain: 2 jam sebelum mulai."
+        ),
+    )
+    reminder_minutes = StringField(
+        _l("Pengingat tambahan (tidak wajib)"),
+        description=_l("Berapa lama sebelum mulai, misalnya: 30 menit, 3 jam, 1 hari."),
+        validators=[Length(max=60, message=_l("Paling banyak 60 karakter."))],
+    )
+    remind_unanswered = BooleanField(
+        _l("Ingatkan juga warga yang belum menjawab"),
+        description=_l("Biasanya hanya warga yang menjawab Hadir atau Mungkin yang diingatkan."),
+    )
+
+    def validate_reminder_minutes(self, field) -> None:
+        _minutes, problem = notif_rules.parse_offsets(field.data or "")
+        if problem:
+            raise ValidationError(str(OFFSET_MESSAGES[problem]))
 
 
 REPEAT_LABELS = {

@@ -15,7 +15,7 @@ from community.areas.models import RoleAssignment, Wilayah
 from community.core.authz import Action, can, require
 from community.core.forms import EmptyForm
 from community.core.time import WITA, as_utc, utcnow
-from community.events import bp, rules, services
+from community.events import bp, reminders, rules, services
 from community.events.forms import (
     ANSWER_LABELS,
     KIND_LABELS,
@@ -27,6 +27,8 @@ from community.events.forms import (
 )
 from community.events.models import Activity
 from community.extensions import db
+from community.notifications import outbox
+from community.notifications import rules as notif_rules
 from community.web.htmx import render, wants_fragment
 from community.web.redirects import safe_next
 
@@ -96,6 +98,11 @@ def _fields(form: ActivityForm) -> dict:
         "ends_at": ends,
         "capacity": form.capacity.data,
         "rsvp_deadline_at": deadline,
+        "default_reminders": form.default_reminders.data,
+        "reminder_minutes": notif_rules.format_offsets(
+            notif_rules.parse_offsets(form.reminder_minutes.data or "")[0]
+        ),
+        "remind_unanswered": form.remind_unanswered.data,
     }
 
 
@@ -329,4 +336,23 @@ def past():
     items = services.list_feed(current_user, now=utcnow(), past=True)
     return render(
         "events/past.html", items=items, kind_labels=KIND_LABELS, answer_labels=ANSWER_LABELS
+    )
+
+
+@bp.get("/kegiatan/<int:activity_id>/pengingat")
+@login_required
+def reminders_report(activity_id: int):
+    """For pengurus: each reminder and notice, and how far it got (counts only)."""
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    return render(
+        "events/reminders.html",
+        activity=activity,
+        lines=outbox.delivery_report(reminders.ref_of(activity.id)),
+        planned=reminders.due_times(activity),
+        kind_labels={
+            "reminder": _("Pengingat"),
+            "changed": _("Perubahan"),
+            "cancelled": _("Pembatalan"),
+            "promoted": _("Dapat tempat"),
+        },
     )

@@ -255,6 +255,7 @@ def respond_to_following(activity: Activity, user: User, *, now: datetime) -> in
 EDITABLE = {
     "kind", "title", "description", "place", "latitude", "longitude", "accessibility_notes",
     "starts_at", "ends_at", "capacity", "rsvp_deadline_at",
+    "default_reminders", "reminder_minutes", "remind_unanswered",
 }  # fmt: skip
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from community.core.forms import EmptyForm
 from community.extensions import db
-from community.notifications import bp, services
+from community.notifications import bp, outbox, services
 from community.notifications.forms import PrefsForm
 from community.web.htmx import render
 
@@ -41,4 +43,87 @@ def preferences():
         db.session.commit()
         flash(_("Pengaturan notifikasi tersimpan."), "success")
         return redirect(url_for("notifications.preferences"), code=303)
-    return render("notifications/preferences.html", form=form, status=422 if form.errors else 200)
+    return render(
+        "notifications/preferences.html",
+        form=form,
+        devices=outbox.subscriptions_of(current_user.id),
+        server_key=services.application_server_key(services.load_vapid()),
+        remove_form=EmptyForm(),
+        status=422 if form.errors else 200,
+    )
+
+
+# --- devices (push subscriptions) --------------------------------------------------------
+
+SUBSCRIPTION_MESSAGES = {
+    "endpoint_invalid": _l("Data langganan dari browser tidak lengkap. Coba lagi."),
+    "endpoint_not_https": _l("Layanan notifikasi browser ini tidak didukung (harus HTTPS)."),
+    "endpoint_userinfo": _l("Layanan notifikasi browser ini tidak didukung."),
+    "endpoint_port": _l("Layanan notifikasi browser ini tidak didukung."),
+    "endpoint_ip": _l("Layanan notifikasi browser ini tidak didukung."),
+    "endpoint_not_allowed": _l(
+        "Layanan notifikasi browser ini tidak kami kenal. Gunakan Chrome, Firefox, Edge atau Safari."
+    ),
+    "key_invalid": _l("Kunci notifikasi dari browser tidak valid. Coba lagi."),
+    "auth_invalid": _l("Kunci notifikasi dari browser tidak valid. Coba lagi."),
+    "too_many": _l(
+        "Sudah 10 perangkat menerima notifikasi. Hapus perangkat lama dulu di halaman ini."
+    ),
+}
+_BROWSERS = (("Edg/", "Edge"), ("SamsungBrowser", "Samsung Internet"), ("Firefox", "Firefox"),
+             ("Chrome", "Chrome"), ("Safari", "Safari"))  # fmt: skip
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS", "Mac"), ("Linux", "Linux"))  # fmt: skip
+
+
+def device_label(user_agent: str) -> str:
+    """ "Chrome · Android": enough for a resident to tell their devices apart."""
+    browser = next((name for key, name in _BROWSERS if key in user_agent), "Browser")
+    system = next((name for key, name in _SYSTEMS if key in user_agent), "")
+    return f"{browser} · {system}" if system else browser
+
+
+def _json_error(message, status: int = 422):
+    return jsonify({"error": str(message)}), status
+
+
+@bp.post("/profil/notifikasi/perangkat")
+@login_required
+def subscribe():
+    """Store this browser's ``PushSubscription`` (sent by static/js/push.js)."""
+    data = request.get_json(silent=True)
+    try:
+        sub = outbox.subscribe(
+            current_user.id, data, device=device_label(request.headers.get("User-Agent", ""))
+        )
+    except outbox.SubscriptionError as exc:
+        db.session.rollback()
+        return _json_error(SUBSCRIPTION_MESSAGES[exc.code])
+    db.session.commit()
+    return jsonify({"id": sub.id, "message": _("Notifikasi aktif di perangkat ini.")}), 201
+
+
+@bp.post("/profil/notifikasi/perangkat/lepas")
+@login_required
+def unsubscribe_this():
+    """This browser turned notifications off: forget it (by its endpoint)."""
+    data = request.get_json(silent=True)
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    sub = outbox.find_by_endpoint(current_user.id, endpoint) if isinstance(endpoint, str) else None
+    if sub is None:
+        return _json_error(_("Perangkat ini tidak terdaftar."), 404)
+    outbox.unsubscribe(sub)
+    db.session.commit()
+    return jsonify({"message": _("Notifikasi dimatikan di perangkat ini.")})
+
+
+@bp.post("/profil/notifikasi/perangkat/<int:subscription_id>/hapus")
+@login_required
+def remove_device(subscription_id: int):
+    form = EmptyForm()
+    sub = outbox.get_subscription(current_user.id, subscription_id) or abort(404)
+    if form.validate_on_submit():
+        outbox.unsubscribe(sub)
+        db.session.commit()
+        flash(_("Perangkat dihapus: tidak akan menerima notifikasi lagi."), "success")
+    return redirect(url_for("notifications.preferences"), code=303)

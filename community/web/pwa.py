@@ -17,6 +17,7 @@ from community.web.htmx import render
 SHELL_FILES = (
     "css/app.css",
     "js/app.js",
+    "js/push.js",
     "icons/favicon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",

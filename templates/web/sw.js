@@ -62,3 +62,41 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// A push from Rukun: {title, body, url, tag}. The tag (one per activity) makes a repeat or
+// a later change replace the earlier notification instead of piling up.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  const title = data.title || "Rukun";
+  const options = {
+    body: data.body || "",
+    tag: data.tag || "rukun",
+    renotify: !!data.tag,
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    lang: "id",
+    data: { url: typeof data.url === "string" && data.url.startsWith("/") ? data.url : "/" }
+  };
+  event.waitUntil(
+    self.registration.showNotification(title, options).then(() =>
+      self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) =>
+        list.forEach((client) => client.postMessage({ type: "push", tag: options.tag }))))
+  );
+});
+
+// Tapping it opens the activity: an open Rukun window is focused and navigated there.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data && event.notification.data.url || "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) => {
+      for (const client of list) {
+        if (new URL(client.url).origin === self.location.origin && "focus" in client) {
+          return client.focus().then((focused) => (focused || client).navigate ? (focused || client).navigate(target) : null);
+        }
+      }
+      return self.clients.openWindow(target);
+    })
+  );
+});

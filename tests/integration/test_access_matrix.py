@@ -159,6 +159,12 @@ ROUTES: list[Route] = [
         "events.attendance", "GET", act("rt_a", "/daftar-hadir"), expect("200", **MANAGE_ACTIVITY_A)
     ),
     Route(
+        "events.reminders_report",
+        "GET",
+        act("rt_a", "/pengingat"),
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
         "events.toggle_attendance",
         "POST",
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/{w['resident_a'].id}",
@@ -282,6 +288,25 @@ ROUTES: list[Route] = [
         "POST",
         lambda w: "/profil/notifikasi",
         expect("422", anonymous="login"),
+    ),
+    # A form post is not the JSON a browser's PushSubscription sends: refused, nothing stored.
+    Route(
+        "notifications.subscribe",
+        "POST",
+        lambda w: "/profil/notifikasi/perangkat",
+        expect("422", anonymous="login"),
+    ),
+    Route(
+        "notifications.unsubscribe_this",
+        "POST",
+        lambda w: "/profil/notifikasi/perangkat/lepas",
+        expect("404", anonymous="login"),
+    ),
+    Route(
+        "notifications.remove_device",
+        "POST",
+        lambda w: "/profil/notifikasi/perangkat/999999/hapus",
+        expect("404", anonymous="login"),
     ),
     # --- web ---
     Route("web.index", "GET", lambda w: "/", expect("200")),

@@ -90,6 +90,7 @@ def _pages(app, world):
     yield "activity-with-tasks", resident.get(f"/kegiatan/{activity.id}")
     yield "activity-organiser-tasks", pengurus.get(f"/kegiatan/{activity.id}")
     yield "participants", pengurus.get(f"/kegiatan/{activity.id}/peserta")
+    yield "reminders-report", pengurus.get(f"/kegiatan/{activity.id}/pengingat")
     yield (
         "participants-error",
         post_form(pengurus, f"/kegiatan/{activity.id}/atas-nama", {"answer": "hadir"}),

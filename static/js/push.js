@@ -1,0 +1,106 @@
+/* "Aktifkan notifikasi": ask for permission only when the resident taps the button,
+   subscribe this browser, and tell the server (POST with the CSRF token). */
+(function () {
+  "use strict";
+  var panel = document.getElementById("notifikasi-hp");
+  if (!panel) return;
+  var status = panel.querySelector("[data-push-status]");
+  var enable = panel.querySelector("[data-push-enable]");
+  var disable = panel.querySelector("[data-push-disable]");
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+
+  function say(text) { status.textContent = text; }
+  function show(el, on) { el.hidden = !on; }
+
+  function keyBytes(base64url) {
+    var padded = (base64url + "===".slice((base64url.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(padded);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.content : "" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) throw new Error(data.error || "Gagal menyimpan. Coba lagi.");
+        return data;
+      });
+    });
+  }
+
+  function state(subscribed) {
+    show(enable, !subscribed);
+    show(disable, subscribed);
+  }
+
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    show(panel.querySelector("[data-push-unsupported]"), true);
+    say("");
+    return;
+  }
+  if (Notification.permission === "denied") {
+    show(panel.querySelector("[data-push-denied]"), true);
+    say("");
+    return;
+  }
+
+  navigator.serviceWorker.ready.then(function (registration) {
+    return registration.pushManager.getSubscription();
+  }).then(function (subscription) {
+    state(!!subscription);
+    if (subscription) say("Notifikasi aktif di perangkat ini.");
+  });
+
+  enable.addEventListener("click", function () {
+    enable.disabled = true;
+    say("Menunggu izin dari browser…");
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") {
+        throw new Error(permission === "denied"
+          ? "Izin notifikasi ditolak. Anda bisa mengubahnya di pengaturan situs browser."
+          : "Izin notifikasi belum diberikan.");
+      }
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      return registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: keyBytes(panel.dataset.serverKey)
+      });
+    }).then(function (subscription) {
+      return post(panel.dataset.subscribeUrl, subscription.toJSON()).catch(function (error) {
+        subscription.unsubscribe();  // the server refused it: do not leave a dangling one
+        throw error;
+      });
+    }).then(function (data) {
+      state(true);
+      say(data.message || "Notifikasi aktif di perangkat ini.");
+    }).catch(function (error) {
+      state(false);
+      say(error && error.message ? error.message : "Notifikasi belum aktif. Coba lagi.");
+    }).then(function () { enable.disabled = false; });
+  });
+
+  disable.addEventListener("click", function () {
+    disable.disabled = true;
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager.getSubscription();
+    }).then(function (subscription) {
+      if (!subscription) return { message: "Notifikasi dimatikan di perangkat ini." };
+      var endpoint = subscription.endpoint;
+      return subscription.unsubscribe().then(function () {
+        return post(panel.dataset.unsubscribeUrl, { endpoint: endpoint });
+      });
+    }).then(function (data) {
+      state(false);
+      say(data.message || "Notifikasi dimatikan di perangkat ini.");
+    }).catch(function (error) {
+      say(error.message);
+    }).then(function () { disable.disabled = false; });
+  });
+})();

@@ -1,0 +1,105 @@
+"""The organiser's reminder settings on the activity form, and the delivery page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from community.core.time import WITA, utcnow
+from community.events import services as events
+from community.events.models import Activity
+from community.extensions import db
+from community.notifications.models import PushMessage
+from tests.conftest import post_form, text_of
+from tests.integration.notifications.test_subscriptions import URL, browser_subscription, post_json
+
+
+def form(scope_id: int, **changes) -> dict:
+    start = (utcnow() + timedelta(days=4)).astimezone(WITA)
+    return {
+        "scope": str(scope_id), "kind": "pengajian", "title": "Pengajian ibu-ibu",
+        "place": "Musala Al-Ikhlas", "description": "", "accessibility_notes": "",
+        "start_date": start.date().isoformat(), "start_time": "16:00", "end_date": "",
+        "end_time": "17:30", "capacity": "", "deadline_date": "", "deadline_time": "",
+        "latitude": "", "longitude": "", "repeat": "", "repeat_until": "", "repeat_count": "",
+        "default_reminders": "y", "reminder_minutes": "", **changes,
+    }  # fmt: skip
+
+
+def stored(app, title: str = "Pengajian ibu-ibu") -> Activity | None:
+    with app.app_context():
+        found = db.session.scalar(select(Activity).where(Activity.title == title))
+        if found is not None:
+            db.session.expunge(found)
+        return found
+
+
+def test_organiser_adds_own_reminder_times(app, world, as_user):
+    ketua = as_user(world["pengurus_a"])
+    data = form(world.rt_a.id, reminder_minutes="30 menit, 1 hari", default_reminders="")
+    data.pop("default_reminders")
+    response = post_form(ketua, "/kegiatan/baru", data)
+    assert response.status_code == 303
+    activity = stored(app)
+    assert (activity.default_reminders, activity.reminder_minutes) == (False, "1 hari, 30 menit")
+    page = text_of(ketua.get(f"/kegiatan/{activity.id}/pengingat"))
+    start = activity.starts_at
+    for before in (timedelta(days=1), timedelta(minutes=30)):
+        local = (start - before).astimezone(WITA)
+        assert f"{local:%H.%M}" in page
+    edit = ketua.get(f"/kegiatan/{activity.id}/ubah").get_data(as_text=True)
+    assert 'value="1 hari, 30 menit"' in edit
+
+
+def test_reminder_times_after_the_start_or_unreadable_are_refused(app, world, as_user):
+    ketua = as_user(world["pengurus_a"])
+    for typed, message in [
+        ("-30 menit", "Pengingat harus sebelum kegiatan mulai"),
+        ("0", "Pengingat harus sebelum kegiatan mulai"),
+        ("besok pagi", "Tulis pengingat seperti: 30 menit, 3 jam, 1 hari."),
+        ("20 hari", "Pengingat paling awal 14 hari sebelum kegiatan."),
+    ]:
+        response = post_form(ketua, "/kegiatan/baru", form(world.rt_a.id, reminder_minutes=typed))
+        assert response.status_code == 422, typed
+        assert message in text_of(response)
+    assert stored(app) is None
+
+
+def test_everyone_who_has_not_answered_can_be_reminded(app, world, as_user):
+    post_json(as_user(world["resident_a"]), URL, browser_subscription())
+    post_json(as_user(world["resident_b"]), URL, browser_subscription())  # another RT
+    ketua = as_user(world["pengurus_a"])
+    post_form(ketua, "/kegiatan/baru", form(world.rt_a.id, remind_unanswered="y"))
+    activity = stored(app)
+    with app.app_context():
+        users = set(
+            db.session.scalars(select(PushMessage.user_id).where(PushMessage.status == "pending"))
+        )
+        assert users == {world["resident_a"].id}
+        events.respond(
+            db.session.get(Activity, activity.id), world["resident_a"], answer="tidak", now=utcnow()
+        )
+        db.session.commit()
+        assert db.session.scalars(select(PushMessage.status)).all() == ["cancelled"]
+
+
+def test_the_delivery_page_counts_without_naming_anyone(app, world, as_user):
+    post_json(as_user(world["resident_a"]), URL, browser_subscription())
+    activity_id = world.activities["rt_a"].id
+    with app.app_context():
+        events.respond(
+            db.session.get(Activity, activity_id), world["resident_a"], answer="hadir", now=utcnow()
+        )
+        db.session.commit()
+        first = db.session.scalars(select(PushMessage).order_by(PushMessage.due_at)).first()
+        first.status, first.sent_at = "sent", utcnow()
+        db.session.commit()
+    page = as_user(world["pengurus_a"]).get(f"/kegiatan/{activity_id}/pengingat")
+    assert page.status_code == 200
+    rows = [r for r in page.get_data(as_text=True).split("<tr>")[2:]]
+    cells = [[c.split("</td>")[0].strip() for c in r.split("<td>")[2:]] for r in rows]
+    assert cells == [["Pengingat", "1", "1", "0", "0"], ["Pengingat", "1", "0", "1", "0"]]
+    assert world["resident_a"].name not in text_of(page) and world[
+        "resident_a"
+    ].phone not in text_of(page)

@@ -1,0 +1,226 @@
+"""Turning notifications on and off per device, and what the server refuses: only known
+push services, valid keys, ten devices, and nobody else's device."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import func, select
+
+from community.extensions import db
+from community.notifications.models import PushSubscription
+from tests.conftest import csrf_token, post_form, text_of
+
+URL = "/profil/notifikasi/perangkat"
+ANDROID_CHROME = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def browser_subscription(endpoint: str | None = None) -> dict:
+    """What ``PushSubscription.toJSON()`` gives on a real phone."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    raw = key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {
+        "endpoint": endpoint or f"https://fcm.googleapis.com/fcm/send/{b64u(os.urandom(24))}",
+        "expirationTime": None,
+        "keys": {"p256dh": b64u(raw), "auth": b64u(os.urandom(16))},
+    }
+
+
+def post_json(client, url: str, body, *, token: str | None = None):
+    headers = {"X-CSRFToken": token or csrf_token(client, "/profil/notifikasi"),
+               "User-Agent": ANDROID_CHROME}  # fmt: skip
+    return client.post(url, json=body, headers=headers)
+
+
+def devices(app, user) -> list[PushSubscription]:
+    with app.app_context():
+        return list(
+            db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == user.id))
+        )
+
+
+def test_a_resident_turns_notifications_on_for_their_phone(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    page = resident.get("/profil/notifikasi")
+    assert "Aktifkan notifikasi" in text_of(page)
+    assert "Belum ada perangkat" in text_of(page)
+    sub = browser_subscription()
+    response = post_json(resident, URL, sub)
+    assert response.status_code == 201
+    assert response.json["message"] == "Notifikasi aktif di perangkat ini."
+    [stored] = devices(app, world["resident_a"])
+    assert (stored.endpoint, stored.p256dh, stored.auth) == (
+        sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"],
+    )  # fmt: skip
+    assert stored.device == "Chrome · Android"
+    assert "Chrome · Android" in text_of(resident.get("/profil/notifikasi"))
+
+
+def test_subscribing_the_same_browser_again_updates_it(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    sub = browser_subscription()
+    post_json(resident, URL, sub)
+    renewed = {**sub, "keys": browser_subscription()["keys"]}
+    assert post_json(resident, URL, renewed).status_code == 201
+    [stored] = devices(app, world["resident_a"])
+    assert stored.p256dh == renewed["keys"]["p256dh"]
+
+
+def test_a_shared_phone_moves_to_whoever_subscribed_last(app, world, as_user):
+    sub = browser_subscription()
+    post_json(as_user(world["resident_a"]), URL, sub)
+    post_json(as_user(world["pengurus_a"]), URL, sub)
+    assert devices(app, world["resident_a"]) == []
+    assert len(devices(app, world["pengurus_a"])) == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("https://evil.example/push/1", "tidak kami kenal"),
+        ("http://fcm.googleapis.com/fcm/send/abc", "harus HTTPS"),
+        ("https://fcm.googleapis.com:8443/fcm/send/abc", "tidak didukung"),
+        ("https://user:pw@fcm.googleapis.com/fcm/send/abc", "tidak didukung"),
+        ("https://203.0.113.7/push/abc", "tidak didukung"),
+        ("https://[2001:db8::1]/push/abc", "tidak didukung"),
+        ("https://fcm.googleapis.com.evil.example/x", "tidak kami kenal"),
+        ("https://evilnotify.windows.com/x", "tidak kami kenal"),
+        ("", "tidak lengkap"),
+    ],
+)
+def test_endpoints_outside_the_known_push_services_are_refused(
+    app, world, as_user, endpoint, message
+):
+    response = post_json(
+        as_user(world["resident_a"]), URL, browser_subscription(endpoint) | {"endpoint": endpoint}
+    )
+    assert response.status_code == 422
+    assert message in response.json["error"]
+    assert devices(app, world["resident_a"]) == []
+
+
+def test_windows_push_subdomains_are_accepted(app, world, as_user):
+    sub = browser_subscription("https://wns2-sg2p.notify.windows.com/w/?token=abc")
+    assert post_json(as_user(world["resident_a"]), URL, sub).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {
+            "p256dh": b64u(b"\x04" + os.urandom(64)),
+            "auth": b64u(os.urandom(16)),
+        },  # not on the curve
+        {"p256dh": b64u(os.urandom(33)), "auth": b64u(os.urandom(16))},  # compressed / wrong size
+        {"p256dh": "not base64 !!", "auth": b64u(os.urandom(16))},
+        {"p256dh": None, "auth": b64u(os.urandom(16))},
+        {"auth": b64u(os.urandom(16))},
+        {"p256dh": "VALID", "auth": b64u(os.urandom(15))},
+        {"p256dh": "VALID"},
+    ],
+)
+def test_malformed_keys_are_refused(app, world, as_user, keys):
+    sub = browser_subscription()
+    if keys.get("p256dh") == "VALID":
+        keys = {**keys, "p256dh": sub["keys"]["p256dh"]}
+    response = post_json(as_user(world["resident_a"]), URL, {**sub, "keys": keys})
+    assert response.status_code == 422
+    assert "Kunci notifikasi dari browser tidak valid" in response.json["error"]
+    assert devices(app, world["resident_a"]) == []
+
+
+@pytest.mark.parametrize("body", [None, [], "x", {"endpoint": 5}, {"keys": "x"}])
+def test_nonsense_bodies_are_refused_without_a_crash(app, world, as_user, body):
+    resident = as_user(world["resident_a"])
+    token = csrf_token(resident, "/profil/notifikasi")
+    response = resident.post(URL, data="{not json", headers={"X-CSRFToken": token,
+                             "Content-Type": "application/json"}) if body is None else post_json(resident, URL, body, token=token)  # fmt: skip
+    assert response.status_code == 422
+    assert devices(app, world["resident_a"]) == []
+
+
+def test_at_most_ten_devices_per_person(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    token = csrf_token(resident, "/profil/notifikasi")
+    for _ in range(10):
+        assert post_json(resident, URL, browser_subscription(), token=token).status_code == 201
+    response = post_json(resident, URL, browser_subscription(), token=token)
+    assert response.status_code == 422
+    assert "Sudah 10 perangkat" in response.json["error"]
+    assert len(devices(app, world["resident_a"])) == 10
+
+
+def test_without_the_csrf_token_nothing_is_stored(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    response = resident.post(URL, json=browser_subscription())
+    assert response.status_code == 400
+    assert devices(app, world["resident_a"]) == []
+
+
+def test_turning_off_this_device_forgets_it(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    sub = browser_subscription()
+    post_json(resident, URL, sub)
+    response = post_json(resident, URL + "/lepas", {"endpoint": sub["endpoint"]})
+    assert response.status_code == 200
+    assert response.json["message"] == "Notifikasi dimatikan di perangkat ini."
+    assert devices(app, world["resident_a"]) == []
+
+
+def test_someone_elses_device_cannot_be_turned_off_or_removed(app, world, as_user):
+    owner = as_user(world["resident_a"])
+    sub = browser_subscription()
+    post_json(owner, URL, sub)
+    [device] = devices(app, world["resident_a"])
+    neighbour = as_user(world["resident_b"])
+    assert post_json(neighbour, URL + "/lepas", {"endpoint": sub["endpoint"]}).status_code == 404
+    assert post_form(neighbour, f"{URL}/{device.id}/hapus").status_code == 404
+    assert len(devices(app, world["resident_a"])) == 1
+    assert sub["endpoint"] not in neighbour.get("/profil/notifikasi").get_data(as_text=True)
+
+
+def test_removing_a_device_from_the_list(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    post_json(resident, URL, browser_subscription())
+    [device] = devices(app, world["resident_a"])
+    response = post_form(resident, f"{URL}/{device.id}/hapus", follow_redirects=True)
+    assert "Perangkat dihapus" in text_of(response)
+    assert devices(app, world["resident_a"]) == []
+
+
+def test_the_export_lists_devices_but_not_their_keys(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    sub = browser_subscription()
+    post_json(resident, URL, sub)
+    exported = resident.get("/profil/data.json").get_data(as_text=True)
+    assert "Chrome · Android" in exported or "Chrome \\u00b7 Android" in exported
+    assert sub["keys"]["auth"] not in exported and sub["endpoint"] not in exported
+
+
+def test_subscribing_plans_reminders_for_what_the_resident_already_answered(app, world, as_user):
+    from community.events import services as events
+    from community.events.models import Activity
+    from community.notifications.models import PushMessage
+
+    with app.app_context():
+        activity = db.session.get(Activity, world.activities["rt_a"].id)
+        events.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(PushMessage.id))) == 0  # no device yet
+    post_json(as_user(world["resident_a"]), URL, browser_subscription())
+    with app.app_context():
+        kinds = db.session.scalars(select(PushMessage.kind)).all()
+        assert kinds == ["reminder", "reminder"]  # gotong royong: H-1 19.00 and 60 min before
