@@ -9,6 +9,7 @@
   var disable = panel.querySelector("[data-push-disable]");
   var csrf = document.querySelector('meta[name="csrf-token"]');
 
+  var msg = panel.dataset;
   function say(text) { status.textContent = text; }
   function show(el, on) { el.hidden = !on; }
 
@@ -26,9 +27,11 @@
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.content : "" },
       body: JSON.stringify(body)
+    }).catch(function () {
+      throw new Error(msg.msgFailed);  // offline: say so, nothing was saved
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.error || "Gagal menyimpan. Coba lagi.");
+        if (!response.ok) throw new Error(data.error || msg.msgFailed);
         return data;
       });
     });
@@ -54,17 +57,17 @@
     return registration.pushManager.getSubscription();
   }).then(function (subscription) {
     state(!!subscription);
-    if (subscription) say("Notifikasi aktif di perangkat ini.");
+    if (subscription) say(msg.msgActive);
   });
 
   enable.addEventListener("click", function () {
     enable.disabled = true;
-    say("Menunggu izin dari browser…");
+    say(msg.msgWaiting);
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") {
         throw new Error(permission === "denied"
-          ? "Izin notifikasi ditolak. Anda bisa mengubahnya di pengaturan situs browser."
-          : "Izin notifikasi belum diberikan.");
+          ? msg.msgDenied
+          : msg.msgDismissed);
       }
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
@@ -79,10 +82,10 @@
       });
     }).then(function (data) {
       state(true);
-      say(data.message || "Notifikasi aktif di perangkat ini.");
+      say(data.message || msg.msgActive);
     }).catch(function (error) {
       state(false);
-      say(error && error.message ? error.message : "Notifikasi belum aktif. Coba lagi.");
+      say(error && error.message ? error.message : msg.msgFailed);
     }).then(function () { enable.disabled = false; });
   });
 
@@ -91,16 +94,16 @@
     navigator.serviceWorker.ready.then(function (registration) {
       return registration.pushManager.getSubscription();
     }).then(function (subscription) {
-      if (!subscription) return { message: "Notifikasi dimatikan di perangkat ini." };
+      if (!subscription) return { message: msg.msgOff };
       var endpoint = subscription.endpoint;
       return subscription.unsubscribe().then(function () {
         return post(panel.dataset.unsubscribeUrl, { endpoint: endpoint });
       });
     }).then(function (data) {
       state(false);
-      say(data.message || "Notifikasi dimatikan di perangkat ini.");
+      say(data.message || msg.msgOff);
     }).catch(function (error) {
-      say(error.message);
+      say(error && error.message ? error.message : msg.msgFailed);
     }).then(function () { disable.disabled = false; });
   });
 })();
