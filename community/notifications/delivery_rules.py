@@ -7,6 +7,7 @@ import base64
 import binascii
 import ipaddress
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -27,6 +28,10 @@ MAX_TTL = timedelta(hours=24)
 MIN_TTL = timedelta(minutes=5)  # TTL 0 lets a push service drop it when the phone is asleep
 MAX_PAYLOAD_BYTES = 3072
 MAX_ATTEMPTS = 12
+
+
+_HOST_CHARS = re.compile(r"[a-z0-9.-]+")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def _b64url(value: str) -> bytes | None:
@@ -75,6 +80,8 @@ def endpoint_problem(endpoint: object, allowed: tuple[str, ...] | list[str]) -> 
         pass
     else:
         return "endpoint_ip"
+    if not _HOST_CHARS.fullmatch(host):
+        return "endpoint_invalid"  # "evil.example\\.notify.windows.com": a browser sees evil.example
     if not host_allowed(host, allowed):
         return "endpoint_not_allowed"
     return None
@@ -96,10 +103,18 @@ def keys_problem(p256dh: object, auth: object) -> str | None:
 
 
 def address_is_public(address: str) -> bool:
+    """A global unicast address; IPv6 forms that wrap an IPv4 address (mapped, 6to4,
+    NAT64) are judged by the address inside."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not address_is_public(str(inner)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -156,7 +171,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     from email.utils import parsedate_to_datetime
 

@@ -3,6 +3,7 @@ datetimes; the local clock is WITA (Asia/Makassar, UTC+8, no daylight saving).""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,8 +82,8 @@ def reminder_schedule(
 MAX_CUSTOM_REMINDERS = 5
 _UNITS = {
     "menit": 1, "mnt": 1, "m": 1, "min": 1, "minute": 1, "minutes": 1,
-    "jam": 60, "j": 60, "h": 60, "hour": 60, "hours": 60,
-    "hari": 1440, "hr": 1440, "d": 1440, "day": 1440, "days": 1440,
+    "jam": 60, "j": 60, "hour": 60, "hours": 60,  # not "h": in Indonesian "H-1" is a day
+    "hari": 1440, "d": 1440, "day": 1440, "days": 1440,
 }  # fmt: skip
 
 
@@ -90,6 +91,8 @@ def parse_offsets(text: str) -> tuple[list[int], str | None]:
     """The organiser's own reminder times, typed as "30 menit, 3 jam, 1 hari" (a bare
     number is minutes).  Returns the minutes before the start, or the problem."""
     minutes: set[int] = set()
+    if re.search(r"\d\s*[,.]\d", text or ""):
+        return [], "offset_unreadable"  # "1,5 jam": a decimal comma, not two reminders
     for raw in (text or "").replace(";", ",").split(","):
         part = raw.strip().lower()
         if not part:

@@ -54,7 +54,9 @@ class VapidSigner:
 
     def headers(self, endpoint: str, *, now: float | None = None) -> dict[str, str]:
         parts = urlsplit(endpoint)
-        aud = f"{parts.scheme}://{parts.netloc}"
+        default = {"https": 443, "http": 80}.get(parts.scheme)
+        port = f":{parts.port}" if parts.port not in (None, default) else ""
+        aud = f"{parts.scheme}://{(parts.hostname or '').lower()}{port}"  # the origin, normalised
         now = int(now if now is not None else time.time())
         hit = self._cache.get(aud)
         if hit is None or hit[0] - VAPID_REFRESH_BEFORE <= now:

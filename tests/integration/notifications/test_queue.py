@@ -1,0 +1,66 @@
+"""The worker's queue: SQLite storage by default, Redis when REDIS_URL is set (CI runs a
+real redis-server). A notice committed by a request asks the worker to send at once;
+the periodic task is harmless when nothing is due."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from huey import RedisHuey, SqliteHuey
+
+from community import create_app
+from community.events import services as events
+from community.events.models import Activity
+from community.extensions import db
+from community.notifications.models import PushSubscription
+from tests.conftest import test_config
+from tests.integration.notifications.test_subscriptions import browser_subscription
+
+REDIS_URL = os.environ.get("RUKUN_TEST_REDIS_URL")
+
+
+def test_the_default_queue_is_a_sqlite_file_in_the_instance_folder(tmp_path):
+    app = create_app(test_config(tmp_path, WORKER_BACKEND="sqlite"))
+    app.instance_path = str(tmp_path)
+    huey = app.extensions["rukun_queue"].huey
+    assert isinstance(huey, SqliteHuey)
+    assert huey.storage.filename.endswith("huey.sqlite3")
+    assert huey.results is False and huey.store_intermediate_errors is False
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs RUKUN_TEST_REDIS_URL (CI starts redis-server)")
+def test_with_redis_every_worker_shares_one_queue(tmp_path):
+    app = create_app(test_config(tmp_path, WORKER_BACKEND="redis", REDIS_URL=REDIS_URL))
+    huey = app.extensions["rukun_queue"].huey
+    assert isinstance(huey, RedisHuey)
+    huey.flush()
+    app.extensions["rukun_queue"].dispatch()
+    other = create_app(test_config(tmp_path, WORKER_BACKEND="redis", REDIS_URL=REDIS_URL))
+    assert other.extensions["rukun_queue"].huey.pending_count() == 1  # seen by another process
+    task = other.extensions["rukun_queue"].huey.dequeue()
+    assert task.name == "send_now"
+    with other.app_context():
+        db.create_all()
+    other.extensions["rukun_queue"].huey.execute(task)  # nothing due: returns quietly
+    huey.flush()
+
+
+def test_a_committed_cancellation_asks_the_worker_to_send_now(app, world):
+    huey = app.extensions["rukun_queue"].huey
+    huey.flush()
+    with app.app_context():
+        sub = browser_subscription()
+        db.session.add(PushSubscription(user_id=world["resident_a"].id, endpoint=sub["endpoint"],
+                                        p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))  # fmt: skip
+        activity = db.session.get(Activity, world.activities["rt_a"].id)
+        events.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
+        db.session.commit()
+        assert huey.pending_count() == 0  # reminders wait for their time
+        events.cancel_activity(activity, reason="Banjir", now=activity.created_at)
+        db.session.rollback()
+        assert huey.pending_count() == 0  # rolled back: nothing to send
+        events.cancel_activity(activity, reason="Banjir", now=activity.created_at)
+        db.session.commit()
+        assert huey.pending_count() == 1
+        assert huey.dequeue().name == "send_now"
