@@ -80,8 +80,8 @@ def endpoint_problem(endpoint: object, allowed: tuple[str, ...] | list[str]) -> 
         pass
     else:
         return "endpoint_ip"
-    if not _HOST_CHARS.fullmatch(host):
-        return "endpoint_invalid"  # "evil.example\\.notify.windows.com": a browser sees evil.example
+    if not _HOST_CHARS.fullmatch(host):  # a browser reads "evil.example\\.x.com" as evil.example
+        return "endpoint_invalid"
     if not host_allowed(host, allowed):
         return "endpoint_not_allowed"
     return None
