@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -153,6 +154,7 @@ def _stop_worker(worker: subprocess.Popen) -> None:
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run the reminder worker (Huey consumer): sends due push messages every minute."""
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(name)s] %(message)s")
     queue = current_app.extensions["rukun_queue"]
     click.echo(f"Pekerja pengingat berjalan ({current_app.config['WORKER_BACKEND']}).")
     consumer = queue.huey.create_consumer(

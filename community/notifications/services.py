@@ -66,10 +66,19 @@ def load_vapid() -> Vapid:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole to a private temporary file, then linked into place: the worker
+        # and the web server may start at the same moment, and one key must win.
+        tmp = path.with_name(f".vapid-{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
-        log.info("generated a VAPID key pair in the instance folder")
+        try:
+            os.link(tmp, path)
+            log.info("generated a VAPID key pair in the instance folder")
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return Vapid.from_file(str(path))
 
 
