@@ -57,9 +57,10 @@ def _shared_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def app_config(_shared_dir) -> dict:
-    """Override in a test module to change configuration before the app is built."""
-    return test_config(_shared_dir)
+def app_config(request, _shared_dir) -> dict:
+    """Override in a test module, or parametrize it indirectly with a dict of settings,
+    to change configuration before the app is built."""
+    return test_config(_shared_dir, **getattr(request, "param", {}))
 
 
 # Building an app and a schema costs ~150 ms; the suite has hundreds of tests. Apps

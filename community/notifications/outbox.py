@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import case, func, select, update
@@ -63,6 +65,8 @@ def subscribe(user_id: int, data: object, *, device: str = "") -> PushSubscripti
     problem = problem or delivery_rules.keys_problem(keys.get("p256dh"), keys.get("auth"))
     if problem:
         raise SubscriptionError(problem)
+    if current_app.config["PUSH_CHECK_ENDPOINTS"] and _resolves_to_private(endpoint):
+        raise SubscriptionError("endpoint_private")
     existing = db.session.scalar(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
@@ -82,6 +86,18 @@ def subscribe(user_id: int, data: object, *, device: str = "") -> PushSubscripti
     db.session.flush()
     signals.recipient_changed.send(current_app._get_current_object(), user_id=user_id)
     return existing
+
+
+def _resolves_to_private(endpoint: str) -> bool:
+    """True when the push service's name points at a private address (an attacker's DNS
+    aimed at the intranet).  A name that does not resolve right now is accepted: the
+    worker checks the address again at every send and connects only to public ones."""
+    host = urlsplit(endpoint).hostname or ""
+    try:
+        found = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return not all(delivery_rules.address_is_public(info[4][0]) for info in found)
 
 
 def subscriptions_of(user_id: int) -> list[PushSubscription]:

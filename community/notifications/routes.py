@@ -61,6 +61,7 @@ SUBSCRIPTION_MESSAGES = {
     "endpoint_userinfo": _l("Layanan notifikasi browser ini tidak didukung."),
     "endpoint_port": _l("Layanan notifikasi browser ini tidak didukung."),
     "endpoint_ip": _l("Layanan notifikasi browser ini tidak didukung."),
+    "endpoint_private": _l("Layanan notifikasi browser ini tidak didukung."),
     "endpoint_not_allowed": _l(
         "Layanan notifikasi browser ini tidak kami kenal. Gunakan Chrome, Firefox, Edge atau Safari."
     ),

@@ -224,3 +224,22 @@ def test_subscribing_plans_reminders_for_what_the_resident_already_answered(app,
     with app.app_context():
         kinds = db.session.scalars(select(PushMessage.kind)).all()
         assert kinds == ["reminder", "reminder"]  # gotong royong: H-1 19.00 and 60 min before
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        pytest.param(
+            {"PUSH_ALLOWED_HOSTS": ("localhost", "fcm.googleapis.com")}, id="localhost-listed"
+        )
+    ],
+    indirect=True,
+)
+def test_a_listed_name_that_resolves_to_a_private_address_is_refused(app, world, as_user):
+    # Even a host on the list is refused when its name points inside (here: localhost).
+    response = post_json(
+        as_user(world["resident_a"]), URL, browser_subscription("https://localhost/push/1")
+    )
+    assert response.status_code == 422
+    assert "tidak didukung" in response.json["error"]
+    assert devices(app, world["resident_a"]) == []
