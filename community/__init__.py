@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(
         __name__,
+        instance_path=os.environ.get("RUKUN_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

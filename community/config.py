@@ -97,6 +97,10 @@ def default_config(instance_path: Path) -> dict:
         "PUSH_CONTACT": os.environ.get("RUKUN_PUSH_CONTACT", "mailto:admin@rukun.example"),
         "PUSH_CONCURRENCY": int(os.environ.get("RUKUN_PUSH_CONCURRENCY", "96")),
         "PUSH_TIMEOUT": float(os.environ.get("RUKUN_PUSH_TIMEOUT", "10")),
+        # Rows claimed (and recorded) at a time; a worker that dies resends at most these.
+        "PUSH_BATCH": int(os.environ.get("RUKUN_PUSH_BATCH", "250")),
+        # How long a claimed row is a worker's; after that another worker may send it.
+        "PUSH_LEASE_SECONDS": int(os.environ.get("RUKUN_PUSH_LEASE_SECONDS", "120")),
         # The reminder worker's queue: SQLite file in instance/ unless REDIS_URL is set.
         "WORKER_BACKEND": os.environ.get("RUKUN_WORKER", "redis" if redis_url else "sqlite"),
     }

@@ -3,7 +3,12 @@
 Delivery is at least once: a worker that dies after sending but before recording leaves
 its rows leased; when the lease ends another worker sends them again, and the phone
 hides the repeat (same Topic and notification tag).  The ledger keeps one row per
-subscription and subject, so it shows each reminder sent exactly once."""
+subscription and subject, so it shows each reminder sent exactly once.
+
+No database transaction is open while pushes are on the wire (on SQLite a writer holds
+the whole file, and residents' answers must not wait for a slow push service): rows are
+read into plain values when claimed, and results are written in a short transaction per
+batch, so a crash resends at most one batch."""
 
 from __future__ import annotations
 
@@ -23,7 +28,6 @@ from community.notifications import delivery_rules, outbox, sender, services
 from community.notifications.models import MessageStatus, PushMessage, PushSubscription
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
 
 
 @dataclass
@@ -43,10 +47,26 @@ class Tally:
             self.by_reason[reason] += count
 
 
-def claim(now: datetime, limit: int) -> tuple[datetime, list[PushMessage]]:
-    """Lease up to ``limit`` due rows (and rows whose lease ran out: a dead worker's).
-    Committed before anything is sent."""
-    lease_until = now + LEASE
+@dataclass(frozen=True)
+class Claimed:
+    """A leased row, with its device, as plain values."""
+
+    id: int
+    subscription_id: int | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+    payload: str
+    urgency: str
+    topic: str
+    attempts: int
+    expires_at: datetime | None
+
+
+def claim(now: datetime, limit: int) -> tuple[datetime, list[Claimed]]:
+    """Lease up to ``limit`` due rows (and rows whose lease ran out: a dead worker's),
+    read them, and commit: the caller sends with no transaction open."""
+    lease_until = now + timedelta(seconds=current_app.config["PUSH_LEASE_SECONDS"])
     due = or_(
         and_(PushMessage.status == MessageStatus.PENDING, PushMessage.due_at <= now),
         and_(PushMessage.status == MessageStatus.SENDING, PushMessage.lease_until < now),
@@ -68,9 +88,18 @@ def claim(now: datetime, limit: int) -> tuple[datetime, list[PushMessage]]:
         )
         .execution_options(synchronize_session=False)
     )
+    columns = (
+        PushMessage.id, PushMessage.subscription_id, PushSubscription.endpoint,
+        PushSubscription.p256dh, PushSubscription.auth, PushMessage.payload,
+        PushMessage.urgency, PushMessage.topic, PushMessage.attempts, PushMessage.expires_at,
+    )  # fmt: skip
+    rows = db.session.execute(
+        select(*columns)
+        .outerjoin(PushSubscription, PushSubscription.id == PushMessage.subscription_id)
+        .where(PushMessage.id.in_(ids))
+    ).all()
     db.session.commit()
-    rows = list(db.session.scalars(select(PushMessage).where(PushMessage.id.in_(ids))))
-    return lease_until, rows
+    return lease_until, [Claimed(*row) for row in rows]
 
 
 def _finish(ids: list[int], lease_until: datetime, **values) -> None:
@@ -87,63 +116,46 @@ def _finish(ids: list[int], lease_until: datetime, **values) -> None:
         )
 
 
-def run_batch(
-    signer: sender.VapidSigner, *, now: datetime | None = None, limit: int = 1000
-) -> Tally:
-    """One claim, one concurrent fan-out, one commit of the results."""
-    now = now or utcnow()
-    tally = Tally()
-    lease_until, rows = claim(now, limit)
-    if not rows:
-        return tally
-    tally.claimed = len(rows)
-    config = current_app.config
+@dataclass
+class Batch:
+    lease_until: datetime
+    claimed: dict[int, Claimed]
+    pushes: list[sender.Push]
+    gone: list[int]
+    expired: list[int]
+    refused: list[int]
+
+
+def prepare(lease_until: datetime, claimed: list[Claimed], now: datetime) -> Batch:
+    """Decide what to send: a row without a device is gone, one past its activity's start
+    has expired, one whose push service is no longer allowed is refused."""
+    check = current_app.config["PUSH_CHECK_ENDPOINTS"]
     allowed = outbox.allowed_hosts()
-    subs = {
-        s.id: s
-        for s in db.session.scalars(
-            select(PushSubscription).where(
-                PushSubscription.id.in_({r.subscription_id for r in rows if r.subscription_id})
-            )
-        )
-    }
-    pushes: list[sender.Push] = []
-    by_id = {r.id: r for r in rows}
-    gone_ids, expired_ids, refused_ids = [], [], []
-    for row in rows:
-        sub = subs.get(row.subscription_id)
-        if sub is None:
-            gone_ids.append(row.id)
-            continue
-        if row.expires_at is not None and row.expires_at <= now:
-            expired_ids.append(row.id)
-            continue
-        if config["PUSH_CHECK_ENDPOINTS"] and delivery_rules.endpoint_problem(
-            sub.endpoint, allowed
-        ):
-            refused_ids.append(row.id)
-            continue
-        pushes.append(
-            sender.Push(
-                row.id, sub.endpoint, sub.p256dh, sub.auth, row.payload,
-                delivery_rules.ttl_seconds(now, row.expires_at), row.urgency, row.topic,
-            )
-        )  # fmt: skip
-    started = time.monotonic()
-    answers = asyncio.run(
-        sender.send_all(
-            pushes,
-            signer,
-            concurrency=config["PUSH_CONCURRENCY"],
-            timeout=config["PUSH_TIMEOUT"],
-            public_only=config["PUSH_CHECK_ENDPOINTS"],
-        )
-    )
-    elapsed = time.monotonic() - started
+    batch = Batch(lease_until, {c.id: c for c in claimed}, [], [], [], [])
+    for row in claimed:
+        if row.endpoint is None:
+            batch.gone.append(row.id)
+        elif row.expires_at is not None and row.expires_at <= now:
+            batch.expired.append(row.id)
+        elif check and delivery_rules.endpoint_problem(row.endpoint, allowed):
+            batch.refused.append(row.id)
+        else:
+            batch.pushes.append(
+                sender.Push(
+                    row.id, row.endpoint, row.p256dh, row.auth, row.payload,
+                    delivery_rules.ttl_seconds(now, row.expires_at), row.urgency, row.topic,
+                )
+            )  # fmt: skip
+    return batch
+
+
+def record(batch: Batch, answers: list[sender.Answer]) -> Tally:
+    """Write what the push services said, in one short transaction."""
     done = utcnow()
     sent_ids, retry, failed = [], defaultdict(list), defaultdict(list)
+    gone_ids = list(batch.gone)
     for answer in answers:
-        row = by_id[answer.id]
+        row = batch.claimed[answer.id]
         result = delivery_rules.outcome(
             answer.status_code,
             now=done,
@@ -163,53 +175,87 @@ def run_batch(
             log.warning(
                 "push %s refused with %s (403: check the VAPID key)", row.id, answer.status_code
             )
-    _finish(sent_ids, lease_until, status=MessageStatus.SENT, sent_at=done, last_error="")
+    lease = batch.lease_until
+    _finish(sent_ids, lease, status=MessageStatus.SENT, sent_at=done, last_error="")
     for (retry_at, reason), ids in retry.items():
-        _finish(ids, lease_until, status=MessageStatus.PENDING, due_at=retry_at, last_error=reason)
+        _finish(ids, lease, status=MessageStatus.PENDING, due_at=retry_at, last_error=reason)
     for reason, ids in failed.items():
-        _finish(ids, lease_until, status=MessageStatus.FAILED, last_error=reason[:40])
-    _finish(expired_ids, lease_until, status=MessageStatus.FAILED, last_error="expired")
-    _finish(refused_ids, lease_until, status=MessageStatus.FAILED, last_error="endpoint_refused")
-    _finish(gone_ids, lease_until, status=MessageStatus.GONE, last_error="gone")
-    dead_subs = {by_id[i].subscription_id for i in gone_ids} - {None}
-    for sub_id in dead_subs:
-        sub = subs.get(sub_id)
+        _finish(ids, lease, status=MessageStatus.FAILED, last_error=reason[:40])
+    _finish(batch.expired, lease, status=MessageStatus.FAILED, last_error="expired")
+    _finish(batch.refused, lease, status=MessageStatus.FAILED, last_error="endpoint_refused")
+    _finish(gone_ids, lease, status=MessageStatus.GONE, last_error="gone")
+    for sub_id in {batch.claimed[i].subscription_id for i in gone_ids} - {None}:
+        sub = db.session.get(PushSubscription, sub_id)
         if sub is not None:
             outbox.unsubscribe(sub, status=MessageStatus.GONE)
     if sent_ids:
         db.session.execute(
             update(PushSubscription)
-            .where(PushSubscription.id.in_({by_id[i].subscription_id for i in sent_ids}))
+            .where(PushSubscription.id.in_({batch.claimed[i].subscription_id for i in sent_ids}))
             .values(last_sent_at=done)
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
-    tally.sent = len(sent_ids)
-    tally.retry = sum(len(v) for v in retry.values())
-    tally.failed = sum(len(v) for v in failed.values()) + len(refused_ids)
-    tally.expired = len(expired_ids)
-    tally.gone = len(gone_ids)
+    tally = Tally(
+        claimed=len(batch.claimed),
+        sent=len(sent_ids),
+        retry=sum(len(v) for v in retry.values()),
+        failed=sum(len(v) for v in failed.values()) + len(batch.refused),
+        gone=len(gone_ids),
+        expired=len(batch.expired),
+    )
     for reason, ids in failed.items():
         tally.by_reason[reason] += len(ids)
-    log.info(
-        "push batch claimed=%s sent=%s retry=%s failed=%s gone=%s expired=%s in %.2fs",
-        tally.claimed, tally.sent, tally.retry, tally.failed, tally.gone, tally.expired, elapsed,
-    )  # fmt: skip
     return tally
 
 
-def dispatch_due(*, max_seconds: float = 50.0, limit: int = 1000) -> Tally:
-    """Send everything that is due, batch after batch, for at most ``max_seconds``.
-    Idempotent: with nothing due it does one query and returns."""
-    signer = make_signer()
+async def _run(
+    signer: sender.VapidSigner, *, now: datetime | None, limit: int, max_seconds: float, once: bool
+) -> Tally:
+    config = current_app.config
     total = Tally()
     deadline = time.monotonic() + max_seconds
-    while time.monotonic() < deadline:
-        tally = run_batch(signer, limit=limit)
-        total.add(tally)
-        if tally.claimed < limit:
-            break
+    async with sender.Sender(
+        signer,
+        concurrency=config["PUSH_CONCURRENCY"],
+        timeout=config["PUSH_TIMEOUT"],
+        public_only=config["PUSH_CHECK_ENDPOINTS"],
+    ) as push:
+        while True:
+            moment = now or utcnow()
+            lease_until, claimed = claim(moment, limit)
+            if not claimed:
+                break
+            batch = prepare(lease_until, claimed, moment)
+            started = time.monotonic()
+            answers = await push.send(batch.pushes)
+            tally = record(batch, answers)
+            total.add(tally)
+            log.info(
+                "push batch claimed=%s sent=%s retry=%s failed=%s gone=%s expired=%s in %.2fs",
+                tally.claimed, tally.sent, tally.retry, tally.failed, tally.gone, tally.expired,
+                time.monotonic() - started,
+            )  # fmt: skip
+            if once or len(claimed) < limit or time.monotonic() >= deadline:
+                break
     return total
+
+
+def run_batch(
+    signer: sender.VapidSigner, *, now: datetime | None = None, limit: int | None = None
+) -> Tally:
+    """One claim, one concurrent fan-out, one commit of the results."""
+    limit = limit or current_app.config["PUSH_BATCH"]
+    return asyncio.run(_run(signer, now=now, limit=limit, max_seconds=0, once=True))
+
+
+def dispatch_due(*, max_seconds: float = 50.0, limit: int | None = None) -> Tally:
+    """Send everything that is due, batch after batch over one connection pool, for at
+    most ``max_seconds``.  Idempotent: with nothing due it does one query and returns."""
+    limit = limit or current_app.config["PUSH_BATCH"]
+    return asyncio.run(
+        _run(make_signer(), now=None, limit=limit, max_seconds=max_seconds, once=False)
+    )
 
 
 _SIGNERS: dict[str, sender.VapidSigner] = {}

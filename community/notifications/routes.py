@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import time
 
 from flask import abort, flash, jsonify, redirect, request, url_for
@@ -46,7 +47,9 @@ def preferences():
     return render(
         "notifications/preferences.html",
         form=form,
-        devices=outbox.subscriptions_of(current_user.id),
+        devices=(devices := outbox.subscriptions_of(current_user.id)),
+        # So this browser can tell whether it is still on the list (it hashes its endpoint).
+        device_keys=[hashlib.sha256(d.endpoint.encode()).hexdigest() for d in devices],
         server_key=services.application_server_key(services.load_vapid()),
         remove_form=EmptyForm(),
         status=422 if form.errors else 200,

@@ -100,44 +100,53 @@ class _NoRedirects:
         return self._session.post(url, allow_redirects=False, **kwargs)
 
 
-async def send_all(
-    pushes: list[Push],
-    signer: VapidSigner,
-    *,
-    concurrency: int = 96,
-    timeout: float = 10.0,
-    public_only: bool = True,
-) -> list[Answer]:
-    if not pushes:
-        return []
-    connector = aiohttp.TCPConnector(
-        limit=concurrency,
-        resolver=PublicOnlyResolver() if public_only else None,
-        ttl_dns_cache=300,
-    )
-    client_timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 5.0))
-    semaphore = asyncio.Semaphore(concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        wrapped = _NoRedirects(session)
+class Sender:
+    """One aiohttp session (connections kept alive across batches) and a limit on
+    pushes in flight: ``async with Sender(signer) as sender: await sender.send(pushes)``."""
 
-        async def one(push: Push) -> Answer:
-            async with semaphore:
-                headers = signer.headers(push.endpoint)
-                headers["Urgency"] = push.urgency
-                headers["Topic"] = push.topic
-                info = {
-                    "endpoint": push.endpoint,
-                    "keys": {"p256dh": push.p256dh, "auth": push.auth},
-                }
-                try:
-                    response = await WebPusher(info, aiohttp_session=wrapped).send_async(
-                        push.payload, headers, ttl=push.ttl, timeout=client_timeout
-                    )
-                except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                    return Answer(push.id, None, error=type(exc).__name__)
-                except Exception as exc:  # a malformed stored key must not stop the batch
-                    log.warning("push %s could not be encoded: %s", push.id, type(exc).__name__)
-                    return Answer(push.id, 400, error="encode")
-                return Answer(push.id, response.status, response.headers.get("Retry-After"))
+    def __init__(
+        self,
+        signer: VapidSigner,
+        *,
+        concurrency: int = 96,
+        timeout: float = 10.0,
+        public_only: bool = True,
+    ) -> None:
+        self.signer = signer
+        self.concurrency = concurrency
+        self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 5.0))
+        self.public_only = public_only
 
-        return await asyncio.gather(*(one(p) for p in pushes))
+    async def __aenter__(self) -> Sender:
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency,
+            resolver=PublicOnlyResolver() if self.public_only else None,
+            ttl_dns_cache=300,
+        )
+        self._session = aiohttp.ClientSession(connector=connector)
+        self._wrapped = _NoRedirects(self._session)
+        self._semaphore = asyncio.Semaphore(self.concurrency)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._session.close()
+
+    async def send(self, pushes: list[Push]) -> list[Answer]:
+        return list(await asyncio.gather(*(self._one(p) for p in pushes)))
+
+    async def _one(self, push: Push) -> Answer:
+        async with self._semaphore:
+            headers = self.signer.headers(push.endpoint)
+            headers["Urgency"] = push.urgency
+            headers["Topic"] = push.topic
+            info = {"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}}
+            try:
+                response = await WebPusher(info, aiohttp_session=self._wrapped).send_async(
+                    push.payload, headers, ttl=push.ttl, timeout=self.timeout
+                )
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                return Answer(push.id, None, error=type(exc).__name__)
+            except Exception as exc:  # a malformed stored key must not stop the batch
+                log.warning("push %s could not be encoded: %s", push.id, type(exc).__name__)
+                return Answer(push.id, 400, error="encode")
+            return Answer(push.id, response.status, response.headers.get("Retry-After"))

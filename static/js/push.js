@@ -53,12 +53,33 @@
     return;
   }
 
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  // Is this browser's subscription still on the server's list? A device removed there
+  // (or forgotten after the push service said it was gone) is unsubscribed here too.
+  function listed(subscription) {
+    if (!window.crypto || !crypto.subtle) return Promise.resolve(true);
+    var known = (msg.devices || "").split(" ");
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(subscription.endpoint))
+      .then(function (digest) { return known.indexOf(hex(digest)) !== -1; });
+  }
+
   navigator.serviceWorker.ready.then(function (registration) {
     return registration.pushManager.getSubscription();
   }).then(function (subscription) {
-    state(!!subscription);
-    if (subscription) say(msg.msgActive);
-  });
+    if (!subscription) return false;
+    return listed(subscription).then(function (onList) {
+      if (onList) return true;
+      return subscription.unsubscribe().then(function () { return false; });
+    });
+  }).then(function (active) {
+    state(active);
+    if (active) say(msg.msgActive);
+  }).catch(function () { state(false); });
 
   enable.addEventListener("click", function () {
     enable.disabled = true;
@@ -97,7 +118,10 @@
       if (!subscription) return { message: msg.msgOff };
       var endpoint = subscription.endpoint;
       return subscription.unsubscribe().then(function () {
-        return post(panel.dataset.unsubscribeUrl, { endpoint: endpoint });
+        return post(panel.dataset.unsubscribeUrl, { endpoint: endpoint }).catch(function () {
+          // Already gone from the server (removed from the list): it is off all the same.
+          return { message: msg.msgOff };
+        });
       });
     }).then(function (data) {
       state(false);

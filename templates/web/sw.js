@@ -63,6 +63,18 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// Only a path on this site: "//other.example/..." (or "/\other.example/...") starts
+// with "/" too, but would take the tap to another site.
+function sitePath(url) {
+  if (typeof url !== "string" || !url.startsWith("/")) return "/";
+  try {
+    const parsed = new URL(url, self.location.origin);
+    return parsed.origin === self.location.origin ? parsed.pathname + parsed.search + parsed.hash : "/";
+  } catch (e) {
+    return "/";
+  }
+}
+
 // A push from Rukun: {title, body, url, tag}. The tag (one per activity) makes a repeat or
 // a later change replace the earlier notification instead of piling up.
 self.addEventListener("push", (event) => {
@@ -76,7 +88,7 @@ self.addEventListener("push", (event) => {
     icon: "/static/icons/icon-192.png",
     badge: "/static/icons/icon-192.png",
     lang: "id",
-    data: { url: typeof data.url === "string" && data.url.startsWith("/") ? data.url : "/" }
+    data: { url: sitePath(data.url) }
   };
   event.waitUntil(
     self.registration.showNotification(title, options).then(() =>
@@ -88,15 +100,17 @@ self.addEventListener("push", (event) => {
 // Tapping it opens the activity: an open Rukun window is focused and navigated there.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const target = new URL(event.notification.data && event.notification.data.url || "/", self.location.origin).href;
+  const target = new URL(sitePath(event.notification.data && event.notification.data.url), self.location.origin).href;
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) => {
-      for (const client of list) {
-        if (new URL(client.url).origin === self.location.origin && "focus" in client) {
-          return client.focus().then((focused) => (focused || client).navigate ? (focused || client).navigate(target) : null);
-        }
-      }
-      return self.clients.openWindow(target);
+      const open = list.find((client) => new URL(client.url).origin === self.location.origin && "focus" in client);
+      if (!open) return self.clients.openWindow(target);
+      // navigate() refuses a window this worker does not control (e.g. after a hard
+      // reload): then open the activity in a new window instead of doing nothing.
+      return open.focus()
+        .then((focused) => (focused || open).navigate(target))
+        .then((navigated) => navigated || self.clients.openWindow(target))
+        .catch(() => self.clients.openWindow(target));
     })
   );
 });
