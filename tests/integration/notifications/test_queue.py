@@ -40,10 +40,14 @@ def test_with_redis_every_worker_shares_one_queue(tmp_path):
     assert other.extensions["rukun_queue"].huey.pending_count() == 1  # seen by another process
     task = other.extensions["rukun_queue"].huey.dequeue()
     assert task.name == "send_now"
-    with other.app_context():
-        db.create_all()
-    other.extensions["rukun_queue"].huey.execute(task)  # nothing due: returns quietly
-    huey.flush()
+    try:
+        with other.app_context():
+            db.create_all()
+        other.extensions["rukun_queue"].huey.execute(task)  # nothing due: returns quietly
+    finally:
+        huey.flush()
+        with other.app_context():
+            db.engine.dispose()  # no connection left for the garbage collector to close
 
 
 def test_a_committed_cancellation_asks_the_worker_to_send_now(app, world):
