@@ -141,9 +141,9 @@ def _start_worker() -> subprocess.Popen:
 def _stop_worker(worker: subprocess.Popen) -> None:
     if worker.poll() is not None:
         return
-    worker.send_signal(signal.SIGINT)  # graceful: Huey finishes the batch in hand
+    worker.send_signal(signal.SIGINT)  # graceful: Huey finishes its task (at most ~20 s)
     try:
-        worker.wait(timeout=15)
+        worker.wait(timeout=30)
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait()

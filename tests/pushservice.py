@@ -113,6 +113,7 @@ class PushService:
         self.subscribers: dict[str, Subscriber] = {}
         self.lock = threading.Lock()
         self.hang_seconds = hang_seconds
+        self._verified: dict[tuple[str, str, str], dict] = {}
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
@@ -124,6 +125,22 @@ class PushService:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def verified(self, header: str, audience: str, server_key: str) -> dict:
+        """:func:`verify_vapid`, remembering tokens whose signature was checked already
+        (like a real push service: one token is reused for thousands of pushes).  The
+        expiry is checked on every push all the same."""
+        key = (header, audience, server_key)
+        now = time.time()
+        with self.lock:
+            claims = self._verified.get(key)
+        if claims is None:
+            claims = verify_vapid(header, audience, server_key, now=now)
+            with self.lock:
+                self._verified[key] = claims
+        elif not now < int(claims.get("exp", 0)) <= now + 24 * 3600:
+            raise VapidError("exp must be in the future and at most 24 h away")
+        return claims
 
     def subscribe(self, server_key: str, mode: str = "201") -> tuple[Subscriber, dict]:
         subscriber = Subscriber(
@@ -170,11 +187,10 @@ class PushService:
                 if self.headers.get("TTL") is None:
                     return self._send(400, b"TTL header required")
                 try:
-                    claims = verify_vapid(
+                    claims = service.verified(
                         self.headers.get("Authorization", ""),
                         f"http://{self.headers.get('Host')}",
                         subscriber.server_key,
-                        now=time.time(),
                     )
                 except VapidError as exc:
                     return self._send(403, str(exc).encode())

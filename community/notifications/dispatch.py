@@ -38,6 +38,7 @@ class Tally:
     failed: int = 0
     gone: int = 0
     expired: int = 0
+    more: bool = False  # stopped at the time limit with rows still due
     by_reason: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, other: Tally) -> None:
@@ -236,7 +237,10 @@ async def _run(
                 tally.claimed, tally.sent, tally.retry, tally.failed, tally.gone, tally.expired,
                 time.monotonic() - started,
             )  # fmt: skip
-            if once or len(claimed) < limit or time.monotonic() >= deadline:
+            if once or len(claimed) < limit:
+                break
+            if time.monotonic() >= deadline:
+                total.more = True
                 break
     return total
 
@@ -249,9 +253,11 @@ def run_batch(
     return asyncio.run(_run(signer, now=now, limit=limit, max_seconds=0, once=True))
 
 
-def dispatch_due(*, max_seconds: float = 50.0, limit: int | None = None) -> Tally:
+def dispatch_due(*, max_seconds: float = 20.0, limit: int | None = None) -> Tally:
     """Send everything that is due, batch after batch over one connection pool, for at
-    most ``max_seconds``.  Idempotent: with nothing due it does one query and returns."""
+    most ``max_seconds`` (``Tally.more`` says the caller should go on: short runs let a
+    stopping worker finish its task quickly).  Idempotent: with nothing due it does one
+    query and returns."""
     limit = limit or current_app.config["PUSH_BATCH"]
     return asyncio.run(
         _run(make_signer(), now=None, limit=limit, max_seconds=max_seconds, once=False)

@@ -49,19 +49,21 @@ def init_queue(app: Flask) -> Queue:
 
         return run
 
+    def send() -> None:
+        from community.notifications import dispatch
+
+        if dispatch.dispatch_due().more:
+            send_now()  # a big fan-out goes on as a new task, so a stop never waits long
+
     @huey.periodic_task(crontab(minute="*"), name="send_due")
     @in_app_context
     def send_due():
-        from community.notifications import dispatch
-
-        dispatch.dispatch_due()
+        send()
 
     @huey.task(name="send_now")
     @in_app_context
     def send_now():
-        from community.notifications import dispatch
-
-        dispatch.dispatch_due()
+        send()
 
     queue = Queue(huey, send_now)
     app.extensions["rukun_queue"] = queue

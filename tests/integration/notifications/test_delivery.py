@@ -305,3 +305,21 @@ def test_turning_reminders_off_cancels_what_was_planned(app, world, push_service
         services.save_prefs(world["resident_a"].id, wants_reminders=True)
         db.session.commit()
         assert [r.status for r in rows(activity_id)].count(MessageStatus.PENDING) == 0
+
+
+def test_a_run_stops_at_its_time_limit_and_says_more_is_due(app, world, push_service, server_key):
+    phone = add_device(app, push_service, server_key, world["resident_a"])
+    with app.app_context():
+        activity_id = gotong_royong(world, utcnow() + timedelta(minutes=90))
+        db.session.get(Activity, activity_id).reminder_minutes = "30 menit"  # and 60 (default)
+        db.session.commit()
+        answer(world, activity_id, "resident_a")
+        assert len(rows(activity_id)) == 2
+        for row in rows(activity_id):
+            row.due_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        first = dispatch.dispatch_due(max_seconds=0, limit=1)
+        assert (first.sent, first.more) == (1, True)
+        rest = dispatch.dispatch_due(limit=1)
+        assert (rest.sent, rest.more) == (1, False)
+    assert len(phone.received) == 2

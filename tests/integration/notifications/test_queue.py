@@ -68,3 +68,16 @@ def test_a_committed_cancellation_asks_the_worker_to_send_now(app, world):
         db.session.commit()
         assert huey.pending_count() == 1
         assert huey.dequeue().name == "send_now"
+
+
+def test_a_fan_out_longer_than_one_run_goes_on_as_a_new_task(app, world, monkeypatch):
+    from community.notifications import dispatch
+
+    huey = app.extensions["rukun_queue"].huey
+    huey.flush()
+    runs = iter([dispatch.Tally(claimed=250, sent=250, more=True), dispatch.Tally(claimed=10)])
+    monkeypatch.setattr(dispatch, "dispatch_due", lambda **_: next(runs))
+    huey.execute(app.extensions["rukun_queue"].dispatch.s())
+    assert huey.pending_count() == 1  # the rest is queued, not dropped
+    huey.execute(huey.dequeue())
+    assert huey.pending_count() == 0
