@@ -114,6 +114,7 @@ class PushService:
         self.lock = threading.Lock()
         self.hang_seconds = hang_seconds
         self._verified: dict[tuple[str, str, str], dict] = {}
+        self.requests = 0  # pushes that reached the service, answered or not
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
@@ -125,6 +126,10 @@ class PushService:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def arrived(self) -> int:
+        with self.lock:
+            return self.requests
 
     def verified(self, header: str, audience: str, server_key: str) -> dict:
         """:func:`verify_vapid`, remembering tokens whose signature was checked already
@@ -172,6 +177,8 @@ class PushService:
                 self.wfile.write(body)
 
             def do_POST(self):
+                with service.lock:
+                    service.requests += 1
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 match = re.match(r"^/push/([\w-]+)$", self.path)
                 subscriber = service.subscribers.get(match.group(1)) if match else None

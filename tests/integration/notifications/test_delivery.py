@@ -323,3 +323,53 @@ def test_a_run_stops_at_its_time_limit_and_says_more_is_due(app, world, push_ser
         rest = dispatch.dispatch_due(limit=1)
         assert (rest.sent, rest.more) == (1, False)
     assert len(phone.received) == 2
+
+
+def test_a_hanging_push_service_holds_no_lock_that_pages_would_wait_for(
+    app, world, push_service, server_key
+):
+    """While the worker waits for a push service that does not answer, residents' answers
+    (writes) go through at once: no transaction is open during the fan-out."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    add_device(app, push_service, server_key, world["resident_a"], mode="hang")
+    with app.app_context():
+        activity_id = gotong_royong(world, wita(3, 7))
+        answer(world, activity_id, "resident_a")
+        [first_id, _second] = [r.id for r in rows(activity_id)]
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def work():
+        with app.app_context():
+            send_due(wita(2, 19))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        deadline = utcnow() + timedelta(seconds=5)
+        while not push_service.arrived() and utcnow() < deadline:
+            threading.Event().wait(0.01)
+        assert push_service.arrived() == 1  # the push is on the wire, unanswered
+        sqlite = uri.startswith("sqlite")
+        other = create_engine(uri, connect_args={"timeout": 0} if sqlite else {})
+        try:
+            with other.connect() as conn:
+                if sqlite:
+                    conn.exec_driver_sql(
+                        "BEGIN IMMEDIATE"
+                    )  # fails at once if a writer holds the file
+                else:
+                    conn.execute(text("SET lock_timeout = '200ms'"))
+                conn.execute(
+                    text("UPDATE push_message SET last_error = last_error WHERE id = :id"),
+                    {"id": first_id},
+                )
+                conn.rollback()
+        finally:
+            other.dispose()
+    finally:
+        worker.join(timeout=10)
+    with app.app_context():
+        assert rows(activity_id)[0].last_error == "timeout"
