@@ -25,7 +25,7 @@ from community.events.forms import (
     EditActivityForm,
     RsvpForm,
 )
-from community.events.models import Activity
+from community.events.models import Activity, Answer
 from community.extensions import db
 from community.notifications import outbox
 from community.notifications import rules as notif_rules
@@ -216,7 +216,12 @@ def detail(activity_id: int):
     return _detail_page(activity)
 
 
-def _panel_context(activity: Activity, form: RsvpForm | None = None, error: str | None = None):
+def _panel_context(
+    activity: Activity,
+    form: RsvpForm | None = None,
+    error: str | None = None,
+    remind_hint: bool = False,
+):
     rsvp = services.get_rsvp(activity, current_user)
     if form is None:
         form = RsvpForm(obj=rsvp) if rsvp else RsvpForm()
@@ -229,6 +234,7 @@ def _panel_context(activity: Activity, form: RsvpForm | None = None, error: str 
         "rsvp_error": error,
         "answer_labels": ANSWER_LABELS,
         "closed_reason": services.answer_problem(activity, now=utcnow()),
+        "remind_hint": remind_hint,
     }
 
 
@@ -299,7 +305,19 @@ def respond(activity_id: int):
         db.session.rollback()
         return _panel(activity, form=form, error=str(RSVP_ERRORS[exc.code]), status=422)
     db.session.commit()
-    return _panel(activity)
+    # Coming, but no phone would be reminded: say how to turn reminders on (only right
+    # after answering, so reading the page costs no extra query).
+    hint = form.answer.data in (Answer.HADIR, Answer.MUNGKIN) and not outbox.has_devices(
+        current_user.id
+    )
+    if hint and not wants_fragment():
+        flash(
+            _(
+                "Aktifkan notifikasi (Profil → Pengaturan notifikasi) supaya HP Anda mengingatkan sebelum kegiatan mulai."
+            ),
+            "info",
+        )
+    return _panel(activity, remind_hint=hint)
 
 
 @bp.post("/kegiatan/<int:activity_id>/jawab/semua")

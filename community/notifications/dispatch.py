@@ -13,9 +13,11 @@ batch, so a crash resends at most one batch."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -250,7 +252,7 @@ def run_batch(
 ) -> Tally:
     """One claim, one concurrent fan-out, one commit of the results."""
     limit = limit or current_app.config["PUSH_BATCH"]
-    return asyncio.run(_run(signer, now=now, limit=limit, max_seconds=0, once=True))
+    return _run_to_end(_run(signer, now=now, limit=limit, max_seconds=0, once=True))
 
 
 def dispatch_due(*, max_seconds: float = 20.0, limit: int | None = None) -> Tally:
@@ -259,9 +261,22 @@ def dispatch_due(*, max_seconds: float = 20.0, limit: int | None = None) -> Tall
     stopping worker finish its task quickly).  Idempotent: with nothing due it does one
     query and returns."""
     limit = limit or current_app.config["PUSH_BATCH"]
-    return asyncio.run(
+    return _run_to_end(
         _run(make_signer(), now=None, limit=limit, max_seconds=max_seconds, once=False)
     )
+
+
+def _run_to_end(coroutine) -> Tally:
+    """``asyncio.run``, also when called from a thread whose event loop is already running
+    (e.g. inside another framework's loop): then on a helper thread that carries this
+    context (the app context) along, while this thread waits."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()
 
 
 _SIGNERS: dict[str, sender.VapidSigner] = {}

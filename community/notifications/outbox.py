@@ -110,6 +110,15 @@ def subscriptions_of(user_id: int) -> list[PushSubscription]:
     )
 
 
+def has_devices(user_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(PushSubscription.id).where(PushSubscription.user_id == user_id).limit(1)
+        )
+        is not None
+    )
+
+
 def get_subscription(user_id: int, subscription_id: int) -> PushSubscription | None:
     """Only the user's own: someone else's id is "not found"."""
     return db.session.scalar(

@@ -373,3 +373,19 @@ def test_a_hanging_push_service_holds_no_lock_that_pages_would_wait_for(
         worker.join(timeout=10)
     with app.app_context():
         assert rows(activity_id)[0].last_error == "timeout"
+
+
+def test_sending_works_when_called_inside_a_running_event_loop(app, world, push_service, server_key):
+    """Browser tests (Playwright) leave an event loop running in the main thread."""
+    import asyncio
+
+    phone = add_device(app, push_service, server_key, world["resident_a"])
+    with app.app_context():
+        activity_id = gotong_royong(world, wita(3, 7))
+        answer(world, activity_id, "resident_a")
+
+        async def inside_a_loop():
+            return send_due(wita(2, 19))
+
+        assert asyncio.run(inside_a_loop()).sent == 1
+    assert len(phone.received) == 1

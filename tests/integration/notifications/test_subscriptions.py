@@ -243,3 +243,29 @@ def test_a_listed_name_that_resolves_to_a_private_address_is_refused(app, world,
     assert response.status_code == 422
     assert "tidak didukung" in response.json["error"]
     assert devices(app, world["resident_a"]) == []
+
+
+def test_a_resident_who_comes_without_notifications_is_told_how_to_get_reminded(
+    app, world, as_user
+):
+    resident = as_user(world["resident_a"])
+    url = f"/kegiatan/{world.activities['rt_a'].id}"
+    hint = "supaya HP Anda mengingatkan sebelum kegiatan mulai"
+    htmx = {"HX-Request": "true"}
+    panel = post_form(resident, url + "/jawab", {"answer": "hadir"}, headers=htmx)
+    assert hint in text_of(panel) and 'href="/profil/notifikasi#notifikasi-hp"' in panel.get_data(
+        as_text=True
+    )
+    # Without JavaScript the page after the answer says it too, once.
+    page = post_form(resident, url + "/jawab", {"answer": "mungkin"}, follow_redirects=True)
+    assert hint in text_of(page)
+    assert hint not in text_of(resident.get(url))
+    post_json(resident, URL, browser_subscription())
+    assert hint not in text_of(
+        post_form(resident, url + "/jawab", {"answer": "hadir"}, headers=htmx)
+    )
+    resident_b = as_user(world["resident_b"])
+    other = f"/kegiatan/{world.activities['rt_b'].id}"
+    assert hint not in text_of(
+        post_form(resident_b, other + "/jawab", {"answer": "tidak"}, headers=htmx)
+    )
