@@ -375,7 +375,9 @@ def test_a_hanging_push_service_holds_no_lock_that_pages_would_wait_for(
         assert rows(activity_id)[0].last_error == "timeout"
 
 
-def test_sending_works_when_called_inside_a_running_event_loop(app, world, push_service, server_key):
+def test_sending_works_when_called_inside_a_running_event_loop(
+    app, world, push_service, server_key
+):
     """Browser tests (Playwright) leave an event loop running in the main thread."""
     import asyncio
 
