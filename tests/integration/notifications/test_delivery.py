@@ -391,3 +391,25 @@ def test_sending_works_when_called_inside_a_running_event_loop(
 
         assert asyncio.run(inside_a_loop()).sent == 1
     assert len(phone.received) == 1
+
+
+def test_a_deleted_account_gets_nothing_more_and_its_devices_are_gone(
+    app, world, push_service, server_key, as_user
+):
+    from tests.conftest import PASSWORD, csrf_token
+
+    phone = add_device(app, push_service, server_key, world["resident_a"])
+    with app.app_context():
+        activity_id = gotong_royong(world, wita(3, 7))
+        answer(world, activity_id, "resident_a")
+    client = as_user(world["resident_a"])
+    token = csrf_token(client, "/profil")
+    deleted = client.post("/profil/hapus", data={"del-csrf_token": token, "del-password": PASSWORD,
+                                                 "del-confirm": "y"})  # fmt: skip
+    assert deleted.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(PushSubscription)) is None
+        tally = send_due(wita(3, 6, 1))
+        assert (tally.sent, tally.gone) == (0, 2)
+        assert all(r.user_id is None and r.status == MessageStatus.GONE for r in rows(activity_id))
+    assert phone.received == []
