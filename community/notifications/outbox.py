@@ -376,6 +376,7 @@ class DeliveryLine:
     kind: str
     due_at: datetime
     total: int
+    attempted: int
     waiting: int
     sent: int
     failed: int
@@ -390,6 +391,7 @@ def delivery_report(ref: str) -> list[DeliveryLine]:
             PushMessage.kind,
             PushMessage.due_at,
             func.count(),
+            func.sum(_when(PushMessage.attempts > 0)),
             func.sum(_when(status.in_([MessageStatus.PENDING, MessageStatus.SENDING]))),
             func.sum(_when(status == MessageStatus.SENT)),
             func.sum(_when(status == MessageStatus.FAILED)),
@@ -399,7 +401,10 @@ def delivery_report(ref: str) -> list[DeliveryLine]:
         .group_by(PushMessage.kind, PushMessage.due_at)
         .order_by(PushMessage.due_at)
     ).all()
-    return [DeliveryLine(k, d, t, w or 0, s or 0, f or 0, g or 0) for k, d, t, w, s, f, g in rows]
+    return [
+        DeliveryLine(k, d, t, a or 0, w or 0, s or 0, f or 0, g or 0)
+        for k, d, t, a, w, s, f, g in rows
+    ]
 
 
 def _when(condition):

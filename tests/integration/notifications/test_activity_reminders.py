@@ -93,13 +93,14 @@ def test_the_delivery_page_counts_without_naming_anyone(app, world, as_user):
         )
         db.session.commit()
         first = db.session.scalars(select(PushMessage).order_by(PushMessage.due_at)).first()
-        first.status, first.sent_at = "sent", utcnow()
+        first.status, first.sent_at, first.attempts = "sent", utcnow(), 1
         db.session.commit()
     page = as_user(world["pengurus_a"]).get(f"/kegiatan/{activity_id}/pengingat")
     assert page.status_code == 200
     rows = [r for r in page.get_data(as_text=True).split("<tr>")[2:]]
     cells = [[c.split("</td>")[0].strip() for c in r.split("<td>")[2:]] for r in rows]
-    assert cells == [["Pengingat", "1", "1", "0", "0"], ["Pengingat", "1", "0", "1", "0"]]
+    # devices, tried, accepted by the push service, waiting, failed
+    assert cells == [["Pengingat", "1", "1", "1", "0", "0"], ["Pengingat", "1", "0", "0", "1", "0"]]
     assert world["resident_a"].name not in text_of(page) and world[
         "resident_a"
     ].phone not in text_of(page)
