@@ -380,16 +380,19 @@ def test_sending_works_when_called_inside_a_running_event_loop(
 ):
     """Browser tests (Playwright) leave an event loop running in the main thread."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     phone = add_device(app, push_service, server_key, world["resident_a"])
     with app.app_context():
         activity_id = gotong_royong(world, wita(3, 7))
         answer(world, activity_id, "resident_a")
 
-        async def inside_a_loop():
+    async def inside_a_loop():
+        with app.app_context():
             return send_due(wita(2, 19))
 
-        assert asyncio.run(inside_a_loop()).sent == 1
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of our own, with a loop running
+        assert pool.submit(asyncio.run, inside_a_loop()).result().sent == 1
     assert len(phone.received) == 1
 
 
