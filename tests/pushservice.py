@@ -49,7 +49,7 @@ class Subscriber:
     private_key: ec.EllipticCurvePrivateKey
     auth: bytes
     server_key: str  # the applicationServerKey the subscription was made with
-    mode: str = "201"  # "201" | "404" | "410" | "429" | "500" | "hang"
+    mode: str = "201"  # "201" | "400" | "404" | "410" | "413" | "429" | "500" | "hang"
     received: list[Delivery] = field(default_factory=list)
 
     def info(self, base_url: str) -> dict:
@@ -187,7 +187,7 @@ class PushService:
                 if subscriber.mode == "hang":
                     time.sleep(service.hang_seconds)
                     return self._send(504)
-                if subscriber.mode in ("404", "410", "500"):
+                if subscriber.mode in ("400", "404", "410", "413", "500"):
                     return self._send(int(subscriber.mode))
                 if subscriber.mode == "429":
                     return self._send(429, b"slow down", {"Retry-After": "120"})

@@ -271,6 +271,21 @@ def test_a_wrong_vapid_key_is_not_retried(app, world, push_service, server_key):
     assert subscriber.received == []
 
 
+@pytest.mark.parametrize("mode", ["400", "413"])
+def test_a_refused_message_is_counted_as_failed_and_not_retried(
+    app, world, push_service, server_key, mode
+):
+    add_device(app, push_service, server_key, world["resident_a"], mode=mode)
+    with app.app_context():
+        activity_id = gotong_royong(world, wita(3, 7))
+        answer(world, activity_id, "resident_a")
+        assert send_due(wita(2, 19)).failed == 1
+        first = rows(activity_id)[0]
+        assert (first.status, first.last_error, first.attempts) == (MessageStatus.FAILED, mode, 1)
+        assert send_due(wita(2, 19, 30)).claimed == 0  # not tried again
+        assert db.session.scalar(select(PushSubscription)) is not None  # the device stays
+
+
 def test_expired_messages_are_counted_not_sent(app, world, push_service, server_key):
     phone = add_device(app, push_service, server_key, world["resident_a"])
     with app.app_context():
