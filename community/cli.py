@@ -154,6 +154,13 @@ def _stop_worker(worker: subprocess.Popen) -> None:
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run the reminder worker (Huey consumer): sends due push messages every minute."""
+    from sqlalchemy import inspect
+
+    from community.extensions import db
+
+    if not inspect(db.engine).has_table("push_message"):
+        raise click.ClickException("Database belum siap: jalankan `rukun db upgrade` dulu.")
+    db.engine.dispose()
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(name)s] %(message)s")
     queue = current_app.extensions["rukun_queue"]
     click.echo(f"Pekerja pengingat berjalan ({current_app.config['WORKER_BACKEND']}).")

@@ -37,6 +37,21 @@
     });
   }
 
+  // Show the server's device list as it is now, without reloading the page.
+  function refreshDevices() {
+    return fetch(window.location.pathname, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var fresh = page.getElementById("perangkat");
+      var here = document.getElementById("perangkat");
+      if (fresh && here) here.replaceWith(document.importNode(fresh, true));
+      var freshPanel = page.getElementById("notifikasi-hp");
+      if (freshPanel) panel.dataset.devices = freshPanel.dataset.devices || "";
+    }).catch(function () { /* the list updates on the next visit */ });
+  }
+
   function state(subscribed) {
     show(enable, !subscribed);
     show(disable, subscribed);
@@ -104,6 +119,7 @@
     }).then(function (data) {
       state(true);
       say(data.message || msg.msgActive);
+      return refreshDevices();
     }).catch(function (error) {
       state(false);
       say(error && error.message ? error.message : msg.msgFailed);
@@ -126,6 +142,7 @@
     }).then(function (data) {
       state(false);
       say(data.message || msg.msgOff);
+      return refreshDevices();
     }).catch(function (error) {
       say(error && error.message ? error.message : msg.msgFailed);
     }).then(function () { disable.disabled = false; });

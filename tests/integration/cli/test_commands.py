@@ -75,12 +75,14 @@ def _free_port() -> int:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="gunicorn needs a POSIX system")
 def test_serve_migrates_loads_demo_and_answers(tmp_path):
-    """`rukun serve --demo` on an empty database: migrations, demo data, a real server."""
+    """`rukun serve --demo` on an empty database: migrations, demo data, a real server,
+    and the reminder worker beside it, stopped with the server."""
     port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         "SECRET_KEY": "serve-test-secret-key-0123456789abcdef",
+        "RUKUN_INSTANCE_PATH": str(tmp_path / "instance"),
     }
     rukun = os.path.join(os.path.dirname(sys.executable), "rukun")
     proc = subprocess.Popen(
@@ -103,7 +105,28 @@ def test_serve_migrates_loads_demo_and_answers(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/masuk", timeout=5) as r:
             page = r.read().decode()
         assert "Nomor HP" in page
+        # The worker's first periodic run loads (here: creates) the VAPID key.
+        key = tmp_path / "instance" / "vapid_private.pem"
+        deadline = time.monotonic() + 30
+        while not key.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         proc.terminate()
-        output, _ = proc.communicate(timeout=20)
+        output, _ = proc.communicate(timeout=40)
     assert DEMO_PASSWORD in output  # the demo sign-ins are printed once
+    assert "Pekerja pengingat berjalan (sqlite)." in output
+    assert "Consumer exiting." in output  # the worker stopped gracefully with the server
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_worker_refuses_to_start_on_an_unmigrated_database(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "SECRET_KEY": "worker-test-secret-key-0123456789abcdef",
+        "RUKUN_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    rukun = os.path.join(os.path.dirname(sys.executable), "rukun")
+    done = subprocess.run([rukun, "worker"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "jalankan `rukun db upgrade` dulu" in done.stderr
