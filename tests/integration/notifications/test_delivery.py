@@ -50,6 +50,16 @@ def add_device(app, push_service, server_key, user, mode="201"):
     return subscriber
 
 
+def coming(app, world, push_service, server_key, mode: str = "201"):
+    """Siti has a phone (answering ``mode``) and said Hadir to a gotong royong in three
+    days at 07.00: her reminders are planned for 19.00 the evening before and 06.00."""
+    phone = add_device(app, push_service, server_key, world["resident_a"], mode=mode)
+    with app.app_context():
+        activity_id = gotong_royong(world, wita(3, 7))
+        answer(world, activity_id, "resident_a")
+    return phone, activity_id
+
+
 def wita(days: int, hour: int, minute: int = 0) -> datetime:
     day = utcnow().astimezone(WITA).date() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute), tzinfo=WITA)
@@ -119,10 +129,8 @@ def test_gotong_royong_reminders_are_due_the_evening_before_and_an_hour_before(
 
 
 def test_cancelling_sends_a_notice_instead_of_the_reminders(app, world, push_service, server_key):
-    phone = add_device(app, push_service, server_key, world["resident_a"])
+    phone, activity_id = coming(app, world, push_service, server_key)
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         events.cancel_activity(
             db.session.get(Activity, activity_id), reason="Hujan deras", now=utcnow()
         )
@@ -191,10 +199,8 @@ def test_one_row_per_device_and_no_duplicates_when_answering_again(
 
 
 def test_a_push_service_that_forgot_the_device_removes_it(app, world, push_service, server_key):
-    add_device(app, push_service, server_key, world["resident_a"], mode="410")
+    _phone, activity_id = coming(app, world, push_service, server_key, mode="410")
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         tally = send_due(wita(3, 6, 1))
         assert tally.gone == 2
         assert [r.status for r in rows(activity_id)] == [MessageStatus.GONE] * 2
@@ -202,10 +208,8 @@ def test_a_push_service_that_forgot_the_device_removes_it(app, world, push_servi
 
 
 def test_404_also_means_gone(app, world, push_service, server_key):
-    add_device(app, push_service, server_key, world["resident_a"], mode="404")
+    _phone, activity_id = coming(app, world, push_service, server_key, mode="404")
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         assert send_due(wita(2, 19)).gone == 1
         # the device's other row (the 06.00 reminder) will not be tried either
         assert [r.status for r in rows(activity_id)] == [MessageStatus.GONE] * 2
@@ -213,10 +217,8 @@ def test_404_also_means_gone(app, world, push_service, server_key):
 
 
 def test_429_waits_as_long_as_the_push_service_asks(app, world, push_service, server_key):
-    add_device(app, push_service, server_key, world["resident_a"], mode="429")
+    _phone, activity_id = coming(app, world, push_service, server_key, mode="429")
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         before = utcnow()
         assert send_due(wita(2, 19)).retry == 1
         first = rows(activity_id)[0]
@@ -229,10 +231,8 @@ def test_429_waits_as_long_as_the_push_service_asks(app, world, push_service, se
 def test_server_errors_and_timeouts_back_off_and_are_tried_again(
     app, world, push_service, server_key, mode
 ):
-    add_device(app, push_service, server_key, world["resident_a"], mode=mode)
+    _phone, activity_id = coming(app, world, push_service, server_key, mode=mode)
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         before = utcnow()
         assert send_due(wita(2, 19)).retry == 1
         first = rows(activity_id)[0]
@@ -275,10 +275,8 @@ def test_a_wrong_vapid_key_is_not_retried(app, world, push_service, server_key):
 def test_a_refused_message_is_counted_as_failed_and_not_retried(
     app, world, push_service, server_key, mode
 ):
-    add_device(app, push_service, server_key, world["resident_a"], mode=mode)
+    _phone, activity_id = coming(app, world, push_service, server_key, mode=mode)
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         assert send_due(wita(2, 19)).failed == 1
         first = rows(activity_id)[0]
         assert (first.status, first.last_error, first.attempts) == (MessageStatus.FAILED, mode, 1)
@@ -287,10 +285,8 @@ def test_a_refused_message_is_counted_as_failed_and_not_retried(
 
 
 def test_expired_messages_are_counted_not_sent(app, world, push_service, server_key):
-    phone = add_device(app, push_service, server_key, world["resident_a"])
+    phone, _activity_id = coming(app, world, push_service, server_key)
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         tally = send_due(wita(3, 7, 30))  # the worker was down all night
         assert tally.expired == 2 and tally.sent == 0
     assert phone.received == []
@@ -310,10 +306,8 @@ def test_quiet_hours_move_a_reminder_to_their_end(app, world, push_service, serv
 
 
 def test_turning_reminders_off_cancels_what_was_planned(app, world, push_service, server_key):
-    add_device(app, push_service, server_key, world["resident_a"])
+    _phone, activity_id = coming(app, world, push_service, server_key)
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         services.save_prefs(world["resident_a"].id, wants_reminders=False)
         db.session.commit()
         assert {r.status for r in rows(activity_id)} == {MessageStatus.CANCELLED}
@@ -349,10 +343,8 @@ def test_a_hanging_push_service_holds_no_lock_that_pages_would_wait_for(
 
     from sqlalchemy import create_engine, text
 
-    add_device(app, push_service, server_key, world["resident_a"], mode="hang")
+    _phone, activity_id = coming(app, world, push_service, server_key, mode="hang")
     with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
         [first_id, _second] = [r.id for r in rows(activity_id)]
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
 
@@ -397,10 +389,7 @@ def test_sending_works_when_called_inside_a_running_event_loop(
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    phone = add_device(app, push_service, server_key, world["resident_a"])
-    with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
+    phone, _activity_id = coming(app, world, push_service, server_key)
 
     async def inside_a_loop():
         with app.app_context():
@@ -416,10 +405,7 @@ def test_a_deleted_account_gets_nothing_more_and_its_devices_are_gone(
 ):
     from tests.conftest import PASSWORD, csrf_token
 
-    phone = add_device(app, push_service, server_key, world["resident_a"])
-    with app.app_context():
-        activity_id = gotong_royong(world, wita(3, 7))
-        answer(world, activity_id, "resident_a")
+    phone, activity_id = coming(app, world, push_service, server_key)
     client = as_user(world["resident_a"])
     token = csrf_token(client, "/profil")
     deleted = client.post("/profil/hapus", data={"del-csrf_token": token, "del-password": PASSWORD,

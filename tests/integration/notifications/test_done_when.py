@@ -9,16 +9,15 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from community.core.time import WITA, utcnow
 from community.events import reminders
 from community.events import routes as event_routes
 from community.extensions import db
 from community.notifications import dispatch
-from community.notifications.models import MessageStatus, PushMessage, PushSubscription
+from community.notifications.models import MessageStatus, PushSubscription
 from tests.conftest import post_form, test_config
-from tests.integration.notifications.test_delivery import server_key  # noqa: F401 (fixture)
+from tests.integration.notifications.test_delivery import rows, server_key  # noqa: F401 (fixture)
 from tests.pushservice import PushService
 
 TODAY = utcnow().astimezone(WITA).date()
@@ -72,7 +71,7 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
         )
 
         with app.app_context():
-            due = [(r.kind, r.due_at.astimezone(WITA)) for r in _rows(activity_id)]
+            due = [(r.kind, r.due_at.astimezone(WITA)) for r in rows(activity_id)]
         assert due == [
             ("reminder", datetime.combine(TODAY, time(19, 0), tzinfo=WITA)),
             ("reminder", datetime.combine(tomorrow, time(6, 0), tzinfo=WITA)),
@@ -103,19 +102,9 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
     ]
     assert json.loads(phone.received[1].payload)["body"] == "Hujan deras, diundur"
     with app.app_context():
-        ledger = [(r.kind, r.status) for r in _rows(activity_id)]
+        ledger = [(r.kind, r.status) for r in rows(activity_id)]
     assert ledger == [
         ("reminder", MessageStatus.SENT),
         ("cancelled", MessageStatus.SENT),
         ("reminder", MessageStatus.CANCELLED),
     ]
-
-
-def _rows(activity_id: int) -> list[PushMessage]:
-    return list(
-        db.session.scalars(
-            select(PushMessage)
-            .where(PushMessage.ref == f"activity:{activity_id}")
-            .order_by(PushMessage.due_at, PushMessage.id)
-        )
-    )
