@@ -9,6 +9,7 @@ keeps the outbox right."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -192,7 +193,8 @@ def notify_changed(activity: Activity, *, now: datetime) -> int:
     if activity.starts_at <= now or activity.is_cancelled:
         return 0
     ids = _answered_ids(activity, include_tidak=True)
-    stamp = f"{int(activity.starts_at.timestamp())}:{abs(hash(activity.place)) % 10**8}"
+    place = hashlib.sha256(activity.place.encode()).hexdigest()[:8]  # stable across processes
+    stamp = f"{int(activity.starts_at.timestamp())}:{place}"
     return _notice(activity, ids, "changed", f"a{activity.id}:ubah:{stamp}", now=now,
                    title=lambda: _("Berubah: %(title)s", title=activity.title),
                    body=lambda: _("Sekarang %(when)s", when=_when_where(activity)))  # fmt: skip

@@ -417,3 +417,28 @@ def test_a_deleted_account_gets_nothing_more_and_its_devices_are_gone(
         assert (tally.sent, tally.gone) == (0, 2)
         assert all(r.user_id is None and r.status == MessageStatus.GONE for r in rows(activity_id))
     assert phone.received == []
+
+
+def test_a_new_place_is_announced_and_a_new_title_only_rewrites_the_reminders(
+    app, world, push_service, server_key
+):
+    _phone, activity_id = coming(app, world, push_service, server_key)
+    with app.app_context():
+        activity = db.session.get(Activity, activity_id)
+        same_time = {"starts_at": activity.starts_at, "ends_at": activity.ends_at}
+        events.update_activity(activity, now=utcnow(), place="Balai RT 01", **same_time)
+        db.session.commit()
+        notices = [r for r in rows(activity_id) if r.kind == "changed"]
+        assert len(notices) == 1 and "Balai RT 01" in json.loads(notices[0].payload)["body"]
+        reminders = [r for r in rows(activity_id) if r.kind == "reminder"]
+        assert [r.status for r in reminders] == [MessageStatus.PENDING] * 2
+        assert all("Balai RT 01" in json.loads(r.payload)["body"] for r in reminders)
+
+        events.update_activity(activity, now=utcnow(), title="Kerja bakti besar", **same_time)
+        db.session.commit()
+        assert len([r for r in rows(activity_id) if r.kind == "changed"]) == 1  # no new notice
+        assert all(
+            json.loads(r.payload)["title"] == "Pengingat: Kerja bakti besar"
+            for r in rows(activity_id)
+            if r.kind == "reminder"
+        )
