@@ -10,11 +10,10 @@ keeps the outbox right."""
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select
@@ -29,7 +28,6 @@ from community.extensions import db
 from community.notifications import outbox, signals
 from community.notifications import rules as notif_rules
 
-log = logging.getLogger(__name__)
 PLANNED_FIELDS = (
     "starts_at", "ends_at", "place", "title", "kind", "is_cancelled",
     "default_reminders", "reminder_minutes", "remind_unanswered",
@@ -123,7 +121,7 @@ def plan_reminders(activity: Activity, *, now: datetime, only: Iterable[int] | N
     )
     if not affected:
         return 0
-    if activity.is_cancelled or activity.starts_at <= now:
+    if activity.starts_at <= now:  # (a cancelled activity has nobody in ``wanted``)
         wanted = set()
     times = due_times(activity)
     languages = _languages(wanted)
@@ -365,5 +363,5 @@ def install() -> None:
 
 
 def _on_recipient_changed(_sender, user_id: int, **_extra) -> None:
-    if has_app_context() and current_app:
+    if has_app_context():
         plan_for_user(user_id)

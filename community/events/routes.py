@@ -19,6 +19,7 @@ from community.events import bp, reminders, rules, services
 from community.events.forms import (
     ANSWER_LABELS,
     KIND_LABELS,
+    MESSAGE_KIND_LABELS,
     ActivityForm,
     CancelForm,
     CreateActivityForm,
@@ -367,10 +368,5 @@ def reminders_report(activity_id: int):
         activity=activity,
         lines=outbox.delivery_report(reminders.ref_of(activity.id)),
         planned=reminders.due_times(activity),
-        kind_labels={
-            "reminder": _("Pengingat"),
-            "changed": _("Perubahan"),
-            "cancelled": _("Pembatalan"),
-            "promoted": _("Dapat tempat"),
-        },
+        kind_labels=MESSAGE_KIND_LABELS,
     )

@@ -18,7 +18,7 @@ import logging
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -41,13 +41,10 @@ class Tally:
     gone: int = 0
     expired: int = 0
     more: bool = False  # stopped at the time limit with rows still due
-    by_reason: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, other: Tally) -> None:
         for name in ("claimed", "sent", "retry", "failed", "gone", "expired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for reason, count in other.by_reason.items():
-            self.by_reason[reason] += count
 
 
 @dataclass(frozen=True)
@@ -199,7 +196,7 @@ def record(batch: Batch, answers: list[sender.Answer]) -> Tally:
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
-    tally = Tally(
+    return Tally(
         claimed=len(batch.claimed),
         sent=len(sent_ids),
         retry=sum(len(v) for v in retry.values()),
@@ -207,9 +204,6 @@ def record(batch: Batch, answers: list[sender.Answer]) -> Tally:
         gone=len(gone_ids),
         expired=len(batch.expired),
     )
-    for reason, ids in failed.items():
-        tally.by_reason[reason] += len(ids)
-    return tally
 
 
 async def _run(

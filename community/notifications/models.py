@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -52,8 +53,11 @@ class PushSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    def info(self) -> dict:
-        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the endpoint: lets this browser check it is still on the list
+        (static/js/push.js) without the page showing the endpoint."""
+        return hashlib.sha256(self.endpoint.encode()).hexdigest()
 
 
 class MessageStatus(StrEnum):

@@ -7,7 +7,6 @@ flush: the rows are committed with the change that caused them, or not at all.""
 from __future__ import annotations
 
 import json
-import logging
 import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -28,8 +27,6 @@ from community.notifications.models import (
     PushSubscription,
 )
 from community.notifications.rules import QUIET_END_DEFAULT, QUIET_START_DEFAULT
-
-log = logging.getLogger(__name__)
 
 # Which preference allows which kind of message.
 KIND_PREF = {
@@ -357,18 +354,6 @@ def _fill(row: PushMessage, message: Message) -> None:
     row.payload = encode(message.payload)
     row.topic = message.topic
     row.urgency = message.urgency
-
-
-def cancel_pending(ref: str, kinds: Iterable[str] | None = None) -> int:
-    query = (
-        update(PushMessage)
-        .where(PushMessage.ref == ref, PushMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    if kinds is not None:
-        query = query.where(PushMessage.kind.in_(list(kinds)))
-    return db.session.execute(query).rowcount
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import time
 
 from flask import abort, flash, jsonify, redirect, request, url_for
@@ -47,9 +46,7 @@ def preferences():
     return render(
         "notifications/preferences.html",
         form=form,
-        devices=(devices := outbox.subscriptions_of(current_user.id)),
-        # So this browser can tell whether it is still on the list (it hashes its endpoint).
-        device_keys=[hashlib.sha256(d.endpoint.encode()).hexdigest() for d in devices],
+        devices=outbox.subscriptions_of(current_user.id),
         server_key=services.application_server_key(services.load_vapid()),
         remove_form=EmptyForm(),
         status=422 if form.errors else 200,

@@ -12,7 +12,7 @@ from community.events.models import Activity
 from community.extensions import db
 from community.notifications.models import PushMessage
 from tests.conftest import post_form, text_of
-from tests.integration.notifications.test_subscriptions import URL, browser_subscription, post_json
+from tests.integration.notifications.conftest import URL, browser_subscription, post_json
 
 
 def form(scope_id: int, **changes) -> dict:

@@ -15,30 +15,15 @@ from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
 from community.notifications import dispatch, services
-from community.notifications.models import MessageStatus, PushMessage, PushSubscription
+from community.notifications.models import MessageStatus, PushSubscription
 from tests.conftest import test_config
-from tests.pushservice import PushService
+from tests.integration.notifications.conftest import rows
 
 
 @pytest.fixture
 def app_config(_shared_dir):
     # The stand-in listens on http://127.0.0.1: only tests may switch the endpoint checks off.
     return test_config(_shared_dir, PUSH_CHECK_ENDPOINTS=False, PUSH_TIMEOUT=1.0)
-
-
-@pytest.fixture
-def server_key(app, tmp_path, monkeypatch):
-    monkeypatch.delenv("RUKUN_VAPID_PRIVATE_KEY", raising=False)
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    dispatch._SIGNERS.clear()
-    with app.app_context():
-        return services.application_server_key(services.load_vapid())
-
-
-@pytest.fixture
-def push_service():
-    with PushService(hang_seconds=3) as service:
-        yield service
 
 
 def add_device(app, push_service, server_key, user, mode="201"):
@@ -80,16 +65,6 @@ def answer(world, activity_id: int, who: str, value: str = "hadir") -> None:
     activity = db.session.get(Activity, activity_id)
     events.respond(activity, world[who], answer=value, now=utcnow())
     db.session.commit()
-
-
-def rows(activity_id: int) -> list[PushMessage]:
-    return list(
-        db.session.scalars(
-            select(PushMessage)
-            .where(PushMessage.ref == f"activity:{activity_id}")
-            .order_by(PushMessage.due_at, PushMessage.id)
-        )
-    )
 
 
 def send_due(now: datetime) -> dispatch.Tally:

@@ -17,7 +17,7 @@ from community.extensions import db
 from community.notifications import dispatch
 from community.notifications.models import MessageStatus, PushSubscription
 from tests.conftest import post_form, test_config
-from tests.integration.notifications.test_delivery import rows, server_key  # noqa: F401 (fixture)
+from tests.integration.notifications.conftest import rows
 from tests.pushservice import PushService
 
 TODAY = utcnow().astimezone(WITA).date()
@@ -46,7 +46,7 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
     world,
     as_user,
     monkeypatch,
-    server_key,  # noqa: F811
+    server_key,
 ):
     clock = Clock(monkeypatch, MORNING)
     ketua, resident = as_user(world["pengurus_a"]), as_user(world["resident_a"])

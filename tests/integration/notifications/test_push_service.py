@@ -10,7 +10,6 @@ import requests
 from pywebpush import WebPushException, webpush
 
 from community.notifications import services
-from tests.pushservice import PushService
 
 CLAIMS = {"sub": "mailto:pengurus@rukun.example"}
 
@@ -22,12 +21,6 @@ def vapid(app, tmp_path, monkeypatch):
     with app.app_context():
         key = services.load_vapid()
         return key, services.application_server_key(key)
-
-
-@pytest.fixture
-def push_service():
-    with PushService(hang_seconds=3) as service:
-        yield service
 
 
 def send(info, key, data: dict, **kwargs):

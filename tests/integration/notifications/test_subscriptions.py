@@ -3,46 +3,15 @@ push services, valid keys, ten devices, and nobody else's device."""
 
 from __future__ import annotations
 
-import base64
 import os
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
 from community.extensions import db
 from community.notifications.models import PushSubscription
 from tests.conftest import csrf_token, post_form, text_of
-
-URL = "/profil/notifikasi/perangkat"
-ANDROID_CHROME = (
-    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0 Mobile Safari/537.36"
-)
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def browser_subscription(endpoint: str | None = None) -> dict:
-    """What ``PushSubscription.toJSON()`` gives on a real phone."""
-    key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    raw = key.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    return {
-        "endpoint": endpoint or f"https://fcm.googleapis.com/fcm/send/{b64u(os.urandom(24))}",
-        "expirationTime": None,
-        "keys": {"p256dh": b64u(raw), "auth": b64u(os.urandom(16))},
-    }
-
-
-def post_json(client, url: str, body, *, token: str | None = None):
-    headers = {"X-CSRFToken": token or csrf_token(client, "/profil/notifikasi"),
-               "User-Agent": ANDROID_CHROME}  # fmt: skip
-    return client.post(url, json=body, headers=headers)
+from tests.integration.notifications.conftest import URL, b64u, browser_subscription, post_json
 
 
 def devices(app, user) -> list[PushSubscription]:
