@@ -10,10 +10,11 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -250,19 +251,46 @@ PRINCIPALS = (
 )
 
 
-_WORLDS: dict[str, World] = {}
+_WORLDS: dict[tuple[str, str], World] = {}
+
+# A Tuesday morning in WITA. Tests that type calendar dates ("Minggu, 6 Desember 2026")
+# run at this moment so that they mean the same on any day they run.
+PINNED_NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def world(app, make_user) -> World:
+def pinned_clock():
+    """Every clock in this process (routes, services, fixtures) starts at ``PINNED_NOW``
+    and ticks on from there. Use it for tests that type calendar dates; the browser's own
+    clock is not pinned, so browser tests build their dates from the real time."""
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(request, app, make_user) -> World:
     """Kelurahan Komet: RW 01 with RT A (01) and RT B (02), RW 02 with RT C (01)."""
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri in _WORLDS and _restore(app, "world"):
-        return _WORLDS[uri]
+    clock = "pinned" if "pinned_clock" in request.fixturenames else "real"
+    if clock == "pinned":
+        request.getfixturevalue("pinned_clock")  # the world is built on the pinned clock
+    key = (app.config["SQLALCHEMY_DATABASE_URI"], clock)
+    if key in _WORLDS and _restore(app, f"world-{clock}"):
+        return _WORLDS[key]
     built = _build_world(app, make_user)
-    _WORLDS[uri] = built
-    _snapshot(app, "world")
+    _WORLDS[key] = built
+    _snapshot(app, f"world-{clock}")
     return built
+
+
+def next_sunday_0700_wita(now: datetime) -> datetime:
+    """Sunday 07.00 WITA (Saturday 23.00 UTC) one to two weeks ahead, whatever today is.
+
+    "now + 7 days" is a Sunday one day a week: a test of "Minggu, 07.00" passed only on
+    Saturdays. Between 7 and 13 days ahead keeps every world activity in the future and
+    outside the reminders' windows at the time the world is built.
+    """
+    saturday = now + timedelta(days=7 + (5 - now.weekday()) % 7)
+    return saturday.replace(hour=23, minute=0, second=0, microsecond=0)
 
 
 def _build_world(app, make_user) -> World:
@@ -292,7 +320,7 @@ def _build_world(app, make_user) -> World:
         areas.appoint(kelurahan, users["admin_kelurahan"], Role.ADMIN_KELURAHAN)
         areas.appoint(kota, users["admin_kota"], Role.ADMIN_KOTA)
         areas.request_join(users["pending"], rt_a, is_move=False, now=now)
-        sunday = (now + timedelta(days=7)).replace(hour=23, minute=0, second=0, microsecond=0)
+        sunday = next_sunday_0700_wita(now)
         activities = {
             "rt_a": events.create_activity(
                 rt_a, by=users["pengurus_a"], now=now, kind="gotong_royong",

@@ -161,14 +161,13 @@ def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity
 @login_required
 def edit(activity_id: int):
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
-    form = EditActivityForm(obj=activity)
+    form = _without_unrendered_fields(EditActivityForm(obj=activity), activity)
     form.scope.choices = [SelectChoice(activity.wilayah_id, activity.wilayah.full_name)]
     if request.method == "GET":
         _fill(form, activity)
     form.scope.data = activity.wilayah_id
     if form.validate_on_submit():
-        following = form.apply_to.data == "following"
-        change = services.update_following if following else services.update_activity
+        change = services.update_following if _following(form) else services.update_activity
         try:
             change(activity, now=utcnow(), **_fields(form))
         except services.EventError as exc:
@@ -181,6 +180,18 @@ def edit(activity_id: int):
     return render(
         "events/form.html", form=form, activity=activity, status=422 if form.errors else 200
     )
+
+
+def _without_unrendered_fields(form, activity: Activity):
+    """A one-off activity has no "Terapkan ke" choice: the page does not render it, so the
+    form must not validate it either (it once refused every edit of a one-off activity)."""
+    if activity.series_id is None:
+        del form.apply_to
+    return form
+
+
+def _following(form) -> bool:
+    return "apply_to" in form and form.apply_to.data == "following"
 
 
 def _fill(form: ActivityForm, activity: Activity) -> None:
@@ -198,10 +209,10 @@ def _fill(form: ActivityForm, activity: Activity) -> None:
 @login_required
 def cancel(activity_id: int):
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
-    form = CancelForm()
+    form = _without_unrendered_fields(CancelForm(), activity)
     if not form.validate_on_submit():
         return _detail_page(activity, cancel_form=form, status=422)
-    if form.apply_to.data == "following":
+    if _following(form):
         services.cancel_following(activity, reason=form.reason.data.strip(), now=utcnow())
     else:
         services.cancel_activity(activity, reason=form.reason.data.strip(), now=utcnow())
@@ -249,7 +260,7 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
         **_panel_context(activity, **panel),
         kind_labels=KIND_LABELS,
         manages=manages,
-        cancel_form=cancel_form or CancelForm(),
+        cancel_form=cancel_form or _without_unrendered_fields(CancelForm(), activity),
         tasks=participation.list_tasks(activity, current_user),
         task_form=TaskForm(),
         task_error=None,

@@ -22,6 +22,7 @@ from community.events import services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import PASSWORD, post_form
+from tests.forms import FormNotFound, submit_form
 from tests.integration.events.conftest import (
     answer_via_route,
     ledger,
@@ -50,6 +51,9 @@ FORM = {
     "repeat_count": "",
 }
 
+# These tests type calendar dates: they run on a pinned clock (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 def activity_form(scope_id: int, **changes) -> dict:
     return {**FORM, "scope": str(scope_id), **changes}
@@ -58,7 +62,20 @@ def activity_form(scope_id: int, **changes) -> dict:
 def edit_form(activity: dict, **changes) -> dict:
     data = {k: v for k, v in activity_form(0, **changes).items() if not k.startswith("repeat")}
     data.pop("scope")
-    return {**data, "apply_to": "this"}
+    return data
+
+
+CANCEL_FORM = "form[action$='/batalkan']"
+
+
+def edit(client, activity_id: int, **changes):
+    """Press Simpan on the edit page as rendered, with ``changes`` typed in."""
+    return submit_form(client, f"/kegiatan/{activity_id}/ubah", "form[action$='/ubah']", changes)
+
+
+def cancel(client, activity_id: int, **changes):
+    """Open "Batalkan kegiatan" on the activity page, type the reason, press the button."""
+    return submit_form(client, f"/kegiatan/{activity_id}", CANCEL_FORM, changes)
 
 
 def activity_count(app) -> int:
@@ -255,9 +272,8 @@ def test_edit_changes_the_times(app, world, as_user):
     assert form.status_code == 200
     assert 'value="Kerja bakti saluran RT 01"' in form.get_data(as_text=True)
 
-    data = edit_form({}, title="Kerja bakti saluran RT 01", start_date="2026-12-13",
-                     start_time="06:30", end_time="09:00", capacity="3")  # fmt: skip
-    response = post_form(client, f"/kegiatan/{activity_id}/ubah", data)
+    response = edit(client, activity_id, start_date="2026-12-13", start_time="06:30",
+                    end_time="09:00")  # fmt: skip
     assert response.status_code == 303
     activity = stored(app, "Kerja bakti saluran RT 01")
     assert as_utc(activity.starts_at) == datetime(2026, 12, 12, 22, 30, tzinfo=UTC)
@@ -271,8 +287,7 @@ def test_edit_with_end_before_start_changes_nothing(app, world, as_user):
     client = as_user(world["pengurus_a"])
     activity_id = world.activities["rt_a"].id
     before = stored(app, "Kerja bakti saluran RT 01")
-    data = edit_form({}, title="Diubah", start_time="09:00", end_time="08:00")
-    response = post_form(client, f"/kegiatan/{activity_id}/ubah", data)
+    response = edit(client, activity_id, title="Diubah", start_time="09:00", end_time="08:00")
     assert response.status_code == 422
     assert "Waktu selesai harus setelah waktu mulai." in said(response)
     after = stored(app, "Kerja bakti saluran RT 01")
@@ -294,6 +309,21 @@ def test_a_resident_cannot_edit_or_cancel(app, world, as_user):
     assert post_form(other, f"/kegiatan/{activity_id}/batalkan", {"reason": "x"}).status_code == 404
 
 
+def test_a_one_off_activity_has_no_apply_to_choice_and_saves(app, world, as_user):
+    """The bug: "Terapkan ke" was validated on one-off activities that never render it."""
+    client = as_user(world["pengurus_a"])
+    activity_id = world.activities["rt_a"].id
+    with pytest.raises(FormNotFound):
+        edit(client, activity_id, apply_to="this")
+    response = edit(client, activity_id, title="Kerja bakti saluran dan got")
+    assert response.status_code == 303, said(response)
+    assert stored(app, "Kerja bakti saluran dan got").id == activity_id
+    with pytest.raises(FormNotFound):
+        cancel(client, activity_id, reason="x", apply_to="this")
+    assert cancel(client, activity_id, reason="Hujan").status_code == 303
+    assert stored(app, "Kerja bakti saluran dan got").is_cancelled
+
+
 def fill(app, world, neighbours, activity_id: int, waiting: int) -> list[int]:
     """Fill RT A's gotong royong (capacity 3) and put ``waiting`` more on the line."""
     people = [p.id for p in neighbours(3 + waiting, world.rt_a)]
@@ -306,11 +336,7 @@ def test_lowering_the_capacity_below_the_seats_taken_is_refused(app, world, as_u
     activity_id = world.activities["rt_a"].id
     fill(app, world, neighbours, activity_id, waiting=0)
     client = as_user(world["pengurus_a"])
-    current = stored(app, "Kerja bakti saluran RT 01")
-    local = as_utc(current.starts_at).astimezone(WITA)
-    data = edit_form({}, title=current.title, start_date=local.date().isoformat(),
-                     start_time=local.strftime("%H:%M"), end_time="23:59", capacity="2")  # fmt: skip
-    response = post_form(client, f"/kegiatan/{activity_id}/ubah", data)
+    response = edit(client, activity_id, capacity="2")
     assert response.status_code == 422
     assert "Kuota tidak boleh lebih kecil dari jumlah yang sudah" in said(response)
     state = ledger(app, activity_id)
@@ -322,18 +348,13 @@ def test_raising_the_capacity_promotes_the_waitlist(app, world, as_user, neighbo
     people = fill(app, world, neighbours, activity_id, waiting=3)
     assert ledger(app, activity_id).waitlist == people[3:]
     client = as_user(world["pengurus_a"])
-    current = stored(app, "Kerja bakti saluran RT 01")
-    local = as_utc(current.starts_at).astimezone(WITA)
-    data = edit_form({}, title=current.title, start_date=local.date().isoformat(),
-                     start_time=local.strftime("%H:%M"), end_time="23:59", capacity="5")  # fmt: skip
-    assert post_form(client, f"/kegiatan/{activity_id}/ubah", data).status_code == 303
+    assert edit(client, activity_id, capacity="5").status_code == 303
     state = ledger(app, activity_id)
     assert state.capacity == 5 and state.seats_taken == 5
     assert state.confirmed == people[:5] and state.waitlist == people[5:]
 
     # Removing the limit takes everyone in.
-    data["capacity"] = ""
-    assert post_form(client, f"/kegiatan/{activity_id}/ubah", data).status_code == 303
+    assert edit(client, activity_id, capacity="").status_code == 303
     state = ledger(app, activity_id)
     assert state.capacity is None and state.waitlist == [] and state.seats_taken == 6
 
@@ -344,13 +365,12 @@ def test_cancel_with_a_reason(app, world, as_user):
     answer_via_route(as_user(siti), activity_id, "hadir")
     client = as_user(world["pengurus_a"])
 
-    refused = post_form(client, f"/kegiatan/{activity_id}/batalkan", {"reason": "  "})
+    refused = cancel(client, activity_id, reason="  ")
     assert refused.status_code == 422
     assert "Alasan wajib diisi supaya warga tahu." in said(refused)
     assert not stored(app, "Kerja bakti saluran RT 01").is_cancelled
 
-    data = {"reason": "Hujan deras, diundur pekan depan", "apply_to": "this"}
-    response = post_form(client, f"/kegiatan/{activity_id}/batalkan", data)
+    response = cancel(client, activity_id, reason="Hujan deras, diundur pekan depan")
     assert response.status_code == 303
     activity = stored(app, "Kerja bakti saluran RT 01")
     assert activity.is_cancelled and activity.cancel_reason == "Hujan deras, diundur pekan depan"

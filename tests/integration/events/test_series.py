@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from community.events.models import Activity, Answer, Rsvp
@@ -21,6 +22,9 @@ YASINAN = {
     "repeat": "weekly",
     "repeat_until": "2027-01-28",
 }
+
+# These tests type calendar dates: they run on a pinned clock (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def _create(client, world, **overrides):
