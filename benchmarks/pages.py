@@ -10,6 +10,7 @@ the floor. Also reports SQL statements per request (must not grow with the data)
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import statistics
 import time
@@ -20,6 +21,7 @@ from sqlalchemy import event, select
 from benchmarks.generate import DEFAULT_DB
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+MORE_LINK = re.compile(r'hx-get="(/\?setelah=[^"]+)"')  # "Lihat lebih banyak"
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -68,7 +70,9 @@ def run(database_url: str, n: int) -> dict[str, dict]:
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = ident, True
-    token = CSRF_META.search(client.get("/").get_data(as_text=True)).group(1)
+    home = client.get("/").get_data(as_text=True)
+    token = CSRF_META.search(home).group(1)
+    more = MORE_LINK.search(home)
 
     bare = Flask("bare")
     bare.add_url_rule("/", "ok", lambda: "ok")
@@ -77,6 +81,14 @@ def run(database_url: str, n: int) -> dict[str, dict]:
     results = {
         "bare Flask route": _time(bare_client, "get", "/", n, zero),
         "home feed": _time(client, "get", "/", n, statements),
+        "home feed, page 2": _time(
+            client,
+            "get",
+            html.unescape(more.group(1)),
+            n,
+            statements,
+            headers={"HX-Request": "true"},
+        ),
         "activity page": _time(client, "get", f"/kegiatan/{activity_id}", n, statements),
         "RSVP (htmx)": _time(
             client,

@@ -9,7 +9,15 @@ from typing import Any
 from flask import Flask
 
 __version__ = "0.1.0"
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the checkout (in an installed wheel: site-packages)
+
+
+def asset_dir(name: str) -> Path:
+    """``templates``, ``static``, ``translations`` or ``migrations``: at the top of the
+    checkout, or inside the package in an installed wheel (setup.py copies them there)."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else ROOT / name
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,8 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=os.environ.get("RUKUN_INSTANCE_PATH") or None,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
     )
     instance = Path(app.instance_path)
     app.config.update(config.default_config(instance))
@@ -32,20 +40,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.load_secret_key(instance)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
+        from community.core.files import ensure_private_file, sqlite_file
+
+        database_file = sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+        if database_file is not None:
+            # Flask-SQLAlchemy reads a relative SQLite path from the instance folder.
+            ensure_private_file(instance / database_file)  # residents' data: never world-readable
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(asset_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
     from community.web import i18n
 
-    i18n.compile_catalogues()
+    translations = i18n.compile_catalogues(instance / "translations")
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=str(i18n.TRANSLATIONS),
+        default_translation_directories=str(translations),
     )
 
     from community.web import database

@@ -95,6 +95,15 @@ def make_admin_command(phone: str) -> None:
     click.echo(f"{user.name} sekarang admin kota.")
 
 
+def configure_logging() -> None:
+    """The app's own log lines (errors with their reference code, the worker's batches)
+    on stderr beside gunicorn's.  Before migrations run: see migrations/env.py."""
+    logging.basicConfig(
+        level=logging.INFO,
+        format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+    )
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -114,6 +123,7 @@ def serve_command(host: str, port: int, workers: int, demo: bool, with_worker: b
     from community.areas.services import ensure_wilayah_tree
     from community.extensions import db
 
+    configure_logging()
     upgrade()
     ensure_wilayah_tree()
     db.session.commit()
@@ -161,7 +171,7 @@ def worker_command(workers: int) -> None:
     if not inspect(db.engine).has_table("push_message"):
         raise click.ClickException("Database belum siap: jalankan `rukun db upgrade` dulu.")
     db.engine.dispose()
-    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(name)s] %(message)s")
+    configure_logging()
     queue = current_app.extensions["rukun_queue"]
     click.echo(f"Pekerja pengingat berjalan ({current_app.config['WORKER_BACKEND']}).")
     consumer = queue.huey.create_consumer(
@@ -180,6 +190,8 @@ def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            # Feed, check-in and invite URLs are credentials: logged as /kalender/***.ics.
+            self.cfg.set("logger_class", "community.web.access_log.RedactingLogger")
             # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two servers would clash.
             self.cfg.set("control_socket_disable", True)
 

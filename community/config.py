@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from community.notifications.delivery_rules import DEFAULT_PUSH_HOSTS
+from community.web import ratelimit_storage
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -38,6 +39,27 @@ def load_secret_key(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def load_install_id(instance_path: Path) -> str:
+    """This install's own random name, from ``instance/install_id`` (created on first use).
+
+    It makes calendar UIDs globally unique (two installs never mint the same
+    ``activity-16@…``) and stays the same for the life of the install, so a calendar
+    app recognises an event it already has.
+    """
+    id_file = instance_path / "install_id"
+    if not id_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f"install_id.{os.getpid()}.tmp"
+        draft.write_text(secrets.token_hex(10))
+        try:
+            os.link(draft, id_file)  # atomic, and never over a name another process made
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return id_file.read_text().strip()
 
 
 def default_config(instance_path: Path) -> dict:
@@ -70,7 +92,9 @@ def default_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Makassar",
         "LANGUAGES": ("id", "en"),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Counters shared by every gunicorn worker: Redis, or a SQLite file on this machine.
+        "RATELIMIT_STORAGE_URI": redis_url
+        or ratelimit_storage.storage_uri(instance_path / "ratelimit.sqlite3"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _env_bool("RUKUN_RATELIMIT", True),
         # Sign-in, registration and reset: per IP and per account.  Ten tries a minute is
@@ -78,13 +102,21 @@ def default_config(instance_path: Path) -> dict:
         "AUTH_LIMIT_PER_IP": os.environ.get(
             "RUKUN_AUTH_LIMIT_PER_IP", "20 per minute;200 per hour"
         ),
+        # Per account *and* address; the per-account ceiling is higher, so a stranger
+        # cannot lock a resident out of their own account from another address.
         "AUTH_LIMIT_PER_ACCOUNT": os.environ.get(
             "RUKUN_AUTH_LIMIT_PER_ACCOUNT", "10 per minute;50 per hour"
+        ),
+        "AUTH_LIMIT_PER_ACCOUNT_TOTAL": os.environ.get(
+            "RUKUN_AUTH_LIMIT_PER_ACCOUNT_TOTAL", "30 per minute;200 per hour"
         ),
         "HTMX_VERSION": "2.0.11",
         "HTMX_URL": "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js",
         "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # The right-hand side of calendar UIDs (``activity-16@<this>``): the site's host
+        # name if set, else a random name kept in instance/install_id (see load_install_id).
+        "CALENDAR_UID_DOMAIN": os.environ.get("RUKUN_CALENDAR_UID_DOMAIN"),
         # Web Push.  Subscriptions are accepted only for these push services (a leading
         # "*." allows subdomains); the check, and the public-address check when sending,
         # may be switched off only for the loopback stand-in in tests (never in production).

@@ -8,9 +8,12 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging from alembic.ini only when nothing has set logging up yet (`rukun db upgrade`),
+# and never disabling loggers that exist: `rukun serve` migrates in its own process, and
+# fileConfig's default (disable_existing_loggers=True) silenced every community.* logger,
+# so the reference code on the error page reached no log.
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -70,3 +70,5 @@ class ResetCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person was told, at their next sign-in, that this code was issued.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import bp, services
@@ -19,7 +21,8 @@ from community.accounts.forms import (
     ResetForm,
 )
 from community.accounts.rules import InvalidPhone, normalise_phone
-from community.core.time import utcnow
+from community.core.time import format_wita, utcnow
+from community.events import calendar
 from community.extensions import db, limiter
 from community.web.htmx import render
 from community.web.redirects import safe_next
@@ -34,6 +37,12 @@ def _account_key() -> str:
         return "acct:?" + raw[:20]
 
 
+def _account_and_address_key() -> str:
+    """ "This account from this address": a stranger guessing from their own address
+    uses up their own attempts, not the owner's."""
+    return f"{_account_key()}@{get_remote_address()}"
+
+
 def _per_ip() -> str:
     return current_app.config["AUTH_LIMIT_PER_IP"]
 
@@ -42,9 +51,16 @@ def _per_account() -> str:
     return current_app.config["AUTH_LIMIT_PER_ACCOUNT"]
 
 
+def _per_account_total() -> str:
+    return current_app.config["AUTH_LIMIT_PER_ACCOUNT_TOTAL"]
+
+
 auth_limits = [
     limiter.limit(_per_ip, methods=["POST"]),
-    limiter.limit(_per_account, key_func=_account_key, methods=["POST"]),
+    limiter.limit(_per_account, key_func=_account_and_address_key, methods=["POST"]),
+    # Guessing one password from many addresses still meets a ceiling; it is several times
+    # the per-address limit, so one stranger alone cannot lock the owner out.
+    limiter.limit(_per_account_total, key_func=_account_key, methods=["POST"]),
 ]
 
 
@@ -101,11 +117,35 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.phone.data, form.password.data)
         if user is not None:
-            db.session.commit()  # a rehashed password, if the parameters changed
+            notices = services.take_reset_notices(user, now=utcnow())
+            db.session.commit()  # notices told, and a rehashed password if parameters changed
             _start_session(user, remember=form.remember.data)
+            _tell_reset_codes(notices)
             return redirect(_next_url(), code=303)
         form.password.errors.append(_("Nomor HP atau kata sandi salah."))
     return render("accounts/login.html", form=form, status=422 if form.errors else 200)
+
+
+def _tell_reset_codes(notices: list[services.ResetNotice]) -> None:
+    """A reset code hands the account to whoever holds it: its owner must know."""
+    locale = str(get_locale() or "id")
+    for notice in notices:
+        when = format_wita(notice.issued_at, locale)
+        if notice.issued_by:
+            message = _(
+                "Kode reset kata sandi untuk akun Anda dibuat oleh %(name)s pada %(when)s. "
+                "Jika bukan Anda yang memintanya, segera hubungi ketua RT atau ketua RW Anda.",
+                name=notice.issued_by,
+                when=when,
+            )
+        else:
+            message = _(
+                "Kode reset kata sandi untuk akun Anda dibuat oleh pengurus yang akunnya "
+                "sudah dihapus, pada %(when)s. Jika bukan Anda yang memintanya, segera "
+                "hubungi ketua RT atau ketua RW Anda.",
+                when=when,
+            )
+        flash(message, "warning")
 
 
 def _next_url() -> str:
@@ -117,6 +157,7 @@ def logout():
     form = EmptyForm()
     if current_user.is_authenticated and form.validate_on_submit():
         services.rotate_session(current_user)
+        calendar.rotate_feed(current_user, token=calendar.new_token(), now=utcnow())
         db.session.commit()
     logout_user()
     session.clear()
@@ -132,7 +173,7 @@ def reset():
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(
+            user = services.reset_password(
                 phone=form.phone.data,
                 code=form.code.data,
                 password=form.password.data,
@@ -145,6 +186,7 @@ def reset():
                 )
             )
         else:
+            calendar.rotate_feed(user, token=calendar.new_token(), now=utcnow())
             db.session.commit()
             flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
             return redirect(url_for("accounts.login"), code=303)
@@ -194,6 +236,7 @@ def change_password():
     if form.validate_on_submit():
         if services.check_password(current_user, form.current.data):
             services.set_password(current_user, form.password.data)
+            calendar.rotate_feed(current_user, token=calendar.new_token(), now=utcnow())
             db.session.commit()
             # Keep this device signed in with the new token (the real user, not the proxy).
             login_user(current_user._get_current_object())

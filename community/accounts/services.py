@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import ResetCode, User, new_session_token
 from community.accounts.rules import normalise_phone
-from community.core import privacy
+from community.core import audit, privacy
 from community.core.time import as_utc
 from community.extensions import db
 
@@ -65,10 +66,9 @@ def register(*, phone: str, password: str, name: str, email: str | None, languag
         email=email or None,
         language=language,
     )
-    db.session.add(user)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        with db.session.begin_nested():  # added inside: begin_nested() flushes pending rows first
+            db.session.add(user)
     except IntegrityError as exc:  # a second registration won the race
         raise AccountError("phone_taken") from exc
     log.info("registered user_id=%s", user.id)
@@ -111,8 +111,15 @@ def _hash_code(code: str) -> str:
     return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
 
 
-def issue_reset_code(user: User, *, issued_by: User, now: datetime) -> str:
-    """A fresh one-time code for ``user``; earlier unused codes stop working."""
+def issue_reset_code(
+    user: User, *, issued_by: User, now: datetime, wilayah_id: int | None = None
+) -> str:
+    """A fresh one-time code for ``user``; earlier unused codes stop working.
+
+    The caller has checked ``issued_by`` has authority over ``user``
+    (:func:`community.core.authz.has_authority_over`). The issue is audit-logged, and the
+    person is told who issued it at their next sign-in (:func:`take_reset_notices`).
+    """
     db.session.execute(
         update(ResetCode)
         .where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None))
@@ -128,9 +135,35 @@ def issue_reset_code(user: User, *, issued_by: User, now: datetime) -> str:
             expires_at=now + RESET_CODE_VALID,
         )
     )
-    db.session.flush()
+    audit.record(
+        audit.AuditAction.RESET_CODE_ISSUED,
+        actor_id=issued_by.id,
+        target_user_id=user.id,
+        wilayah_id=wilayah_id,
+        now=now,
+    )
     log.info("reset code issued user_id=%s by=%s", user.id, issued_by.id)
     return code
+
+
+@dataclass(frozen=True)
+class ResetNotice:
+    issued_by: str | None  # None: the issuer has since deleted their account
+    issued_at: datetime
+
+
+def take_reset_notices(user: User, *, now: datetime) -> list[ResetNotice]:
+    """Reset codes issued for ``user`` they have not been told about; marks them told."""
+    rows = db.session.execute(
+        select(ResetCode, User.name)
+        .outerjoin(User, User.id == ResetCode.issued_by_id)
+        .where(ResetCode.user_id == user.id, ResetCode.notified_at.is_(None))
+        .order_by(ResetCode.created_at)
+    ).all()
+    for code, _name in rows:
+        code.notified_at = now
+    db.session.flush()
+    return [ResetNotice(name, as_utc(code.created_at)) for code, name in rows]
 
 
 def reset_password(*, phone: str, code: str, password: str, now: datetime) -> User:
@@ -152,7 +185,9 @@ def reset_password(*, phone: str, code: str, password: str, now: datetime) -> Us
     if claimed.rowcount != 1:  # guarded update: a code can be used exactly once
         raise AccountError("bad_code")
     set_password(user, password)
-    db.session.flush()
+    audit.record(
+        audit.AuditAction.RESET_CODE_USED, actor_id=user.id, target_user_id=user.id, now=now
+    )
     return user
 
 

@@ -16,7 +16,14 @@ from community.accounts.forms import EmptyForm
 from community.areas import bp, rules, services
 from community.areas.forms import ROLE_LABELS, AddChildForm, AppointForm, ConfirmJoinForm, JoinForm
 from community.areas.models import Level
-from community.core.authz import Action, appointable_roles, forget_grants, require
+from community.core.authz import (
+    Action,
+    appointable_roles,
+    forget_grants,
+    has_authority_over,
+    preload_grants,
+    require,
+)
 from community.core.time import utcnow
 from community.extensions import db, limiter
 from community.web.htmx import render
@@ -127,12 +134,15 @@ def _page(node, *, status: int = 200, appoint_form=None, child_form=None, reset_
     roles = appointable_roles(node)
     form = appoint_form or AppointForm()
     form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in roles]
+    members = services.list_members(node) if manages else []
+    preload_grants(members)
     return render(
         "areas/wilayah.html",
         node=node,
         officers=services.officers_of(node),
         children=[] if is_rt else services.children_overview(node),
-        members=services.list_members(node) if manages else [],
+        members=members,
+        in_charge_of={m.id for m in members if has_authority_over(m)},
         pending=services.list_pending(node) if manages else [],
         manages=manages,
         appoint_form=form if roles else None,
@@ -222,9 +232,13 @@ def issue_reset(wilayah_id: int, user_id: int):
     member = services.get_member(node, user_id)
     if member is None:
         abort(404)
+    if not has_authority_over(member):
+        abort(403)  # a role the user may not give: the code would hand them that role
     if not EmptyForm().validate_on_submit():
         abort(400)
-    code = accounts.issue_reset_code(member, issued_by=current_user, now=utcnow())
+    code = accounts.issue_reset_code(
+        member, issued_by=current_user, now=utcnow(), wilayah_id=node.id
+    )
     db.session.commit()
     # Shown once, on this response only: never stored in clear, never in a flash cookie.
     return _page(node, reset_code=code, reset_for=member)
@@ -240,25 +254,44 @@ def remove_member(wilayah_id: int, user_id: int):
     if EmptyForm().validate_on_submit():
         if member.id == current_user.id:
             flash(_("Anda tidak bisa mengeluarkan diri sendiri."), "error")
+        elif not has_authority_over(member):
+            abort(403)  # removal strips roles the user may not take away
         else:
-            services.remove_member(node, member)
+            services.remove_member(node, member, by=current_user, now=utcnow())
             db.session.commit()
             flash(_("%(name)s sudah dikeluarkan dari %(rt)s.", name=member.name,
                     rt=node.full_name), "success")  # fmt: skip
     return redirect(url_for("areas.detail", wilayah_id=node.id), code=303)
 
 
+# One answer whether or not the number has an account: the form must not tell who uses Rukun.
+NOT_APPOINTABLE = _l(
+    "Nomor HP ini bukan milik warga yang bisa diberi peran ini. Pastikan orangnya sudah "
+    "mendaftar di Rukun dan menjadi warga di wilayah ini."
+)
 APPOINT_ERRORS = {
-    "unknown_user": _l("Tidak ada akun dengan nomor HP ini."),
-    "not_member": _l("Orang ini belum menjadi warga RT ini."),
-    "not_resident": _l("Ketua RW harus warga salah satu RT di RW ini."),
+    "unknown_user": NOT_APPOINTABLE,
+    "not_member": NOT_APPOINTABLE,
+    "not_resident": NOT_APPOINTABLE,
     "already_has_role": _l("Orang ini sudah memegang peran tersebut."),
     "wrong_level": _l("Peran ini tidak ada di wilayah ini."),
 }  # fmt: skip
 
 
+def _appointer_key() -> str:
+    return f"appoint:{current_user.id}"
+
+
+def _appointer_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["AUTH_LIMIT_PER_ACCOUNT"]
+
+
 @bp.post("/wilayah/<int:wilayah_id>/peran")
 @login_required
+@limiter.limit(_join_limit, methods=["POST"])  # looking up phone numbers, like sign-in
+@limiter.limit(_appointer_limit, key_func=_appointer_key, methods=["POST"])
 def appoint(wilayah_id: int):
     node = _load(wilayah_id, Action.APPOINT)
     form = AppointForm()

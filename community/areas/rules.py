@@ -38,6 +38,8 @@ class Action(StrEnum):
     APPOINT = "appoint"  # give or take a role on this wilayah (which role: appointable_roles)
     ADD_CHILD = "add_child"  # add an RW under a kelurahan or an RT under an RW
     MANAGE_ACTIVITIES = "manage_activities"  # create, edit, cancel activities scoped here
+    # The people behind an activity's answers: names, notes, "butuh bantuan", the Daftar Hadir.
+    SEE_PARTICIPANTS = "see_participants"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ def allowed(
     if action == Action.MANAGE_ACTIVITIES:
         # Every role organises for the wilayah it holds and everything below it.
         return any(covers(g.path, target_path) for g in grants)
+    if action == Action.SEE_PARTICIPANTS:
+        # Only the organisers of the wilayah itself (an RT's pengurus for an RT activity).
+        # Everyone above them sees figures, never a person (UU PDP: need to know).
+        return any(g.path == target_path for g in grants)
     if action == Action.ADD_CHILD:
         if target_level == "kelurahan":
             return any(g.role in OFFICIAL_ROLES and covers(g.path, target_path) for g in grants)
@@ -137,6 +143,27 @@ def may_see_private(
     if resident_rt_path is None:
         return False
     return allowed(Action.MANAGE_MEMBERS, "rt", resident_rt_path, grants, None)
+
+
+def has_authority_over(
+    person_rt_path: str | None, person_grants: Iterable[Grant], grants: Iterable[Grant]
+) -> bool:
+    """May ``grants`` issue a reset code for this person or remove them from their RT?
+
+    Both hand over or take away everything the person holds, so they need the pengurus
+    tools of the person's RT *and* the authority to give or take every role the person
+    holds: a sekretaris cannot take over the ketua RT, nor a ketua RT the ketua RW who
+    lives in their RT.
+    """
+    grants = tuple(grants)
+    if person_rt_path is None or not allowed(
+        Action.MANAGE_MEMBERS, "rt", person_rt_path, grants, None
+    ):
+        return False
+    return all(
+        g.role in appointable_roles(ROLE_LEVEL.get(g.role, ""), g.path, grants)
+        for g in person_grants
+    )
 
 
 def new_invite_code(rng: secrets.SystemRandom | None = None) -> str:

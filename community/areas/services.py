@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from community.accounts.models import User
 from community.areas import rules
 from community.areas.models import JoinRequest, JoinStatus, Level, Role, RoleAssignment, Wilayah
-from community.core import privacy
+from community.core import audit, privacy
 from community.core.time import as_utc
 from community.extensions import db
 
@@ -194,10 +194,9 @@ def request_join(user: User, rt: Wilayah, *, is_move: bool, now: datetime) -> Jo
         raise AreaError("member_elsewhere", rt=user.rt.full_name)
     request = JoinRequest(user_id=user.id, rt_id=rt.id, is_move=user.rt_id is not None,
                           created_at=now)  # fmt: skip
-    db.session.add(request)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        with db.session.begin_nested():  # added inside: begin_nested() flushes pending rows first
+            db.session.add(request)
     except IntegrityError as exc:  # a second tab sent one at the same moment
         raise AreaError("already_pending") from exc
     return request
@@ -271,11 +270,30 @@ def get_member(rt: Wilayah, user_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.id == user_id, User.rt_id == rt.id))
 
 
-def remove_member(rt: Wilayah, member: User) -> None:
+def remove_member(rt: Wilayah, member: User, *, by: User, now: datetime) -> None:
+    """Take ``member`` out of ``rt`` with their roles there (audit-logged).
+
+    The caller has checked ``by`` has authority over the member and every role they hold
+    (:func:`community.core.authz.has_authority_over`).
+    """
+    roles = sorted(
+        db.session.scalars(
+            select(RoleAssignment.role).where(
+                RoleAssignment.user_id == member.id, RoleAssignment.wilayah_id == rt.id
+            )
+        )
+    )
     _drop_rt_roles(member, rt.id)
     member.rt_id = None
-    db.session.flush()
-    log.info("member removed rt_id=%s user_id=%s", rt.id, member.id)
+    audit.record(
+        audit.AuditAction.MEMBER_REMOVED,
+        actor_id=by.id,
+        target_user_id=member.id,
+        wilayah_id=rt.id,
+        detail=f"roles={','.join(roles)}" if roles else "",
+        now=now,
+    )
+    log.info("member removed rt_id=%s user_id=%s by=%s", rt.id, member.id, by.id)
 
 
 # --- roles -------------------------------------------------------------------------------

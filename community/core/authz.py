@@ -20,7 +20,15 @@ from community.areas import rules
 from community.areas.rules import Action, Grant
 from community.extensions import db
 
-__all__ = ["Action", "can", "forget_grants", "grants_of", "require"]
+__all__ = [
+    "Action",
+    "can",
+    "forget_grants",
+    "grants_of",
+    "has_authority_over",
+    "preload_grants",
+    "require",
+]
 
 
 def grants_of(user: Any) -> tuple[Grant, ...]:
@@ -38,6 +46,25 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
         ).all()
         cache[user.id] = tuple(Grant(role, path) for role, path in rows)
     return cache[user.id]
+
+
+def preload_grants(users: Any) -> None:
+    """Load the grants of many users in one query (a members list asks about each)."""
+    cache: dict[int, tuple[Grant, ...]] = g.setdefault("_rukun_grants", {})
+    wanted = {u.id for u in users} - cache.keys()
+    if not wanted:
+        return
+    from community.areas.models import RoleAssignment, Wilayah
+
+    rows = db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role, Wilayah.path)
+        .join(Wilayah, Wilayah.id == RoleAssignment.wilayah_id)
+        .where(RoleAssignment.user_id.in_(wanted))
+    ).all()
+    found: dict[int, list[Grant]] = {user_id: [] for user_id in wanted}
+    for user_id, role, path in rows:
+        found[user_id].append(Grant(role, path))
+    cache.update((user_id, tuple(grants)) for user_id, grants in found.items())
 
 
 def forget_grants() -> None:
@@ -94,6 +121,14 @@ def may_see_private(resident: Any, user: Any = None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return rules.may_see_private(user.id, resident.id, _home_path(resident), grants_of(user))
+
+
+def has_authority_over(person: Any, user: Any = None) -> bool:
+    """Reset codes and removal from the RT: see :func:`rules.has_authority_over`."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return rules.has_authority_over(_home_path(person), grants_of(person), grants_of(user))
 
 
 def require(action: str, obj: Any) -> None:

@@ -1,15 +1,24 @@
-"""The base form: WTForms' own messages in the user's language.
+"""The base form every form uses: WTForms' own messages in the user's language, and the
+one place where text typed by anyone is checked before any code sees it.
 
 WTForms ships no Indonesian catalogue, so the handful of built-in messages a resident
 can meet (a letter in a number field, a too-long code, a tampered choice) are mapped to
 Indonesian message ids here and translated through Rukun's own catalogue.
+
+Text: a NUL character is refused on every field (PostgreSQL cannot store it and gave a
+500; SQLite stored it), before any validator sends the value to the database; and a
+value made only of invisible characters (zero-width spaces, BOM, directional marks,
+blank look-alikes) is treated as empty, so "required" means something visible.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField
 
 BUILTIN_MESSAGES = {
     "This field is required.": _l("Isian ini wajib diisi."),
@@ -38,10 +47,62 @@ class _Translations:
         return self.gettext(plural)  # Indonesian has no plural forms
 
 
+NUL_MESSAGE = _l(
+    "Isian ini berisi karakter tersembunyi yang tidak diizinkan. Hapus lalu coba lagi."
+)
+
+# Characters that show nothing but are not Unicode format (Cf) or space characters:
+# Hangul fillers, the braille blank, the combining grapheme joiner, Khmer inherent vowels.
+_BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
+
+
+def _shows_nothing(ch: str) -> bool:
+    return (
+        ch.isspace()
+        or ch in _BLANK_LOOKALIKES
+        or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+    )
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` would look empty on screen (also when it is empty)."""
+    return all(_shows_nothing(ch) for ch in text)
+
+
+def blank_if_invisible(value):
+    """WTForms filter: a text made only of invisible characters becomes ``""``.
+    Visible text is left as typed (a zero-width joiner inside an emoji is fine)."""
+    if isinstance(value, str) and value and is_blank(value):
+        return ""
+    return value
+
+
+def has_nul(field) -> bool:
+    return any(isinstance(v, str) and "\x00" in v for v in (field.raw_data or ()))
+
+
 class RukunForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            # Passwords are taken exactly as typed; every other field gets the filter.
+            if not issubclass(unbound_field.field_class, PasswordField):
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": (*filters, blank_if_invisible)}
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Refuse NUL before any validator runs (some look values up in the database)."""
+        with_nul = [field for field in self if has_nul(field)]
+        if not with_nul:
+            return super().validate(extra_validators)
+        for field in with_nul:
+            if isinstance(field.data, str):
+                field.data = field.data.replace("\x00", "")  # not echoed back into the page
+            field.errors = [NUL_MESSAGE]
+        return False
 
 
 class EmptyForm(RukunForm):

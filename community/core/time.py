@@ -5,13 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-WITA = ZoneInfo("Asia/Makassar")
+from babel.dates import format_datetime
 
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
+WITA = ZoneInfo("Asia/Makassar")
 
 
 def utcnow() -> datetime:
@@ -27,19 +23,18 @@ def as_utc(value: datetime) -> datetime:
 def format_wita(
     value: datetime | None, locale: str = "id", with_time: bool = True, with_year: bool = True
 ) -> str:
-    """``Minggu, 7 Desember 2025 · 07.00 WITA`` (Indonesian uses a dot in times)."""
+    """``Minggu, 7 Desember 2025 · 07.00 WITA`` (Indonesian uses a dot in times), day and
+    month names from Babel's CLDR data for ``locale``."""
     if value is None:
         return ""
-    local = as_utc(value).astimezone(WITA)
-    year = f" {local.year}" if with_year else ""
-    if locale == "en":
-        text = local.strftime("%A, %-d %B") + year
-        return f"{text} · {local:%H:%M} WITA" if with_time else text
-    text = f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]}{year}"
-    return f"{text} · {local:%H.%M} WITA" if with_time else text
+    pattern = "EEEE, d MMMM y" if with_year else "EEEE, d MMMM"
+    if with_time:
+        pattern += " · HH:mm 'WITA'" if locale == "en" else " · HH.mm 'WITA'"
+    return format_datetime(as_utc(value), pattern, tzinfo=WITA, locale=locale)
 
 
 def format_clock(value: datetime, locale: str = "id") -> str:
     """``19.45`` (id) or ``19:45`` (en), in WITA."""
-    local = as_utc(value).astimezone(WITA)
-    return f"{local:%H:%M}" if locale == "en" else f"{local:%H.%M}"
+    return format_datetime(
+        as_utc(value), "HH:mm" if locale == "en" else "HH.mm", tzinfo=WITA, locale=locale
+    )

@@ -4,10 +4,17 @@ The builders take activities and return the bytes of an RFC 5545 calendar (built
 ``icalendar``): times are WITA wall-clock times with ``TZID=Asia/Makassar`` and the
 matching VTIMEZONE, so a calendar app shows 07.00 wherever the phone thinks it is.
 
-A recurring series is one VEVENT with the series' RRULE. Its occurrences are paired with
-the rule's instances (see :func:`pair_instances`); an occurrence that is cancelled, or not
-in the feed, becomes an EXDATE, and one whose time, title or place was edited becomes an
-override VEVENT with RECURRENCE-ID.
+A recurring series is one VEVENT with the series' RRULE, in the feed and in the ``.ics``
+of any of its meetings alike (the same UID, so a calendar app holds one copy). Its
+occurrences are paired with the rule's instances (see :func:`pair_instances`); an
+occurrence not in the feed becomes an EXDATE, and one that is cancelled or whose time,
+title or place was edited becomes an override VEVENT with RECURRENCE-ID (a cancelled
+one says ``STATUS:CANCELLED``, so the app shows it struck through instead of dropping it).
+
+UIDs are ``activity-<id>@<domain>`` and ``series-<id>@<domain>`` with this install's
+domain (:func:`uid_domain`), so two installs never mint the same UID. DTSTAMP and
+LAST-MODIFIED are the row's last change, not the time of the download: a calendar app
+that sees the same DTSTAMP knows nothing changed.
 
 Only what every viewer of the activity may see goes into a calendar: never answers,
 notes, phone numbers or needs. The feed URL is the only credential of the feed (calendar
@@ -17,17 +24,21 @@ apps cannot sign in), so it is long and random, and revoking deletes it.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from community import config
 from community.accounts.models import User
 from community.core.authz import Action, can
 from community.core.time import WITA, as_utc
@@ -51,7 +62,30 @@ class FeedScope(StrEnum):
 Link = Callable[[Activity], str]  # the absolute URL of an activity's page
 
 
+def uid_domain() -> str:
+    """The right-hand side of this install's UIDs: ``CALENDAR_UID_DOMAIN`` (the site's host
+    name, when the operator sets it), else ``<install id>.rukun``, stable for the install."""
+    domain = current_app.config.get("CALENDAR_UID_DOMAIN")
+    if not domain:
+        install_id = config.load_install_id(Path(current_app.instance_path))
+        domain = current_app.config["CALENDAR_UID_DOMAIN"] = f"{install_id}.rukun"
+    return domain
+
+
 # --- pure helpers ------------------------------------------------------------------------
+
+
+def activity_uid(activity: Activity, domain: str) -> str:
+    return f"activity-{activity.id}@{domain}"
+
+
+def series_uid(series_id: int, domain: str) -> str:
+    return f"series-{series_id}@{domain}"
+
+
+def last_change(activity: Activity) -> datetime:
+    """When the row last changed: its DTSTAMP and LAST-MODIFIED."""
+    return as_utc(activity.updated_at or activity.created_at)
 
 
 def local(value: datetime) -> datetime:
@@ -165,7 +199,7 @@ def activity_event(
     activity: Activity,
     *,
     link: Link,
-    now: datetime,
+    domain: str,
     uid: str | None = None,
     recurrence_id: datetime | None = None,
 ) -> Event:
@@ -173,8 +207,8 @@ def activity_event(
     of one instance of its series)."""
     url = link(activity)
     event = Event()
-    event.add("uid", uid or f"activity-{activity.id}@rukun")
-    event.add("dtstamp", as_utc(now))
+    event.add("uid", uid or activity_uid(activity, domain))
+    event.add("dtstamp", last_change(activity))
     if recurrence_id is not None:
         event.add("recurrence-id", recurrence_id)
     event.add("dtstart", local(activity.starts_at))
@@ -190,15 +224,28 @@ def activity_event(
     )
     event.add("url", url)
     event.add("status", "CANCELLED" if activity.is_cancelled else "CONFIRMED")
-    if activity.updated_at is not None:
-        event.add("last-modified", as_utc(activity.updated_at))
+    event.add("last-modified", last_change(activity))
     return event
 
 
-def activity_calendar(activity: Activity, *, link: Link, now: datetime) -> bytes:
-    """The ``.ics`` file of one activity (one occurrence of a series stands alone)."""
+def activity_calendar(
+    activity: Activity,
+    *,
+    link: Link,
+    now: datetime,
+    domain: str,
+    occurrences: Sequence[Activity] = (),
+) -> bytes:
+    """The ``.ics`` file of one activity; for a meeting of a series (``occurrences``: all
+    of the series' meetings) the whole series, exactly as the feed carries it."""
     cal = _calendar()
-    cal.add_component(activity_event(activity, link=link, now=now))
+    if activity.series_id is not None and occurrences:
+        shown = {o.id for o in occurrences}
+        events = series_events(occurrences, shown=shown, link=link, now=now, domain=domain)
+    else:
+        events = [activity_event(activity, link=link, domain=domain)]
+    for event in events:
+        cal.add_component(event)
     return _finish(cal)
 
 
@@ -208,38 +255,47 @@ def series_events(
     shown: set[int],
     link: Link,
     now: datetime,
+    domain: str,
 ) -> list[Event]:
-    """A series as one VEVENT with its RRULE, EXDATEs for the instances not shown (not in
-    ``shown``, or cancelled) and overrides for the edited ones. Empty when nothing shows."""
+    """A series as one VEVENT with its RRULE, EXDATEs for the instances not in ``shown``
+    and overrides for the cancelled (``STATUS:CANCELLED``) and edited ones. Empty when
+    nothing shows."""
     series = occurrences[0].series
     anchor = local(series.first_start_at)
     try:
         instances = rules.expand(series.rrule, anchor)
     except ValueError:  # a rule that no longer expands: the occurrences stand alone
         log.warning("series %s: rule does not expand", series.id)
-        return [activity_event(a, link=link, now=now) for a in occurrences if a.id in shown]
+        return [activity_event(a, link=link, domain=domain) for a in occurrences if a.id in shown]
     pairs, alone = pair_instances(instances, occurrences)
     pattern = series_pattern(occurrences)
-    uid = f"series-{series.id}@rukun"
-    excluded, overrides, visible = [], [], []
+    uid = series_uid(series.id, domain)
+    excluded, overrides, listed = [], [], []
     for start, occurrence in pairs:
-        if occurrence is None or occurrence.id not in shown or occurrence.is_cancelled:
+        if occurrence is None or occurrence.id not in shown:
             excluded.append(start)
             continue
-        visible.append(occurrence)
-        if local(occurrence.starts_at) != start or _pattern_of(occurrence) != pattern:
+        listed.append(occurrence)
+        if (
+            occurrence.is_cancelled
+            or local(occurrence.starts_at) != start
+            or _pattern_of(occurrence) != pattern
+        ):
             overrides.append(
-                activity_event(occurrence, link=link, now=now, uid=uid, recurrence_id=start)
+                activity_event(occurrence, link=link, domain=domain, uid=uid, recurrence_id=start)
             )
-    events = [activity_event(a, link=link, now=now) for a in alone if a.id in shown]
-    if not visible:
+    events = [activity_event(a, link=link, domain=domain) for a in alone if a.id in shown]
+    if not listed:
         return events
-    # Each occurrence has its own page, a rule has one URL: the next occurrence shown.
-    upcoming = [o for o in visible if as_utc(o.ends_at) >= as_utc(now)]
-    url = link(upcoming[0] if upcoming else visible[-1])
+    # Each occurrence has its own page, a rule has one URL: the next occurrence held.
+    held = [o for o in listed if not o.is_cancelled] or listed
+    upcoming = [o for o in held if as_utc(o.ends_at) >= as_utc(now)]
+    url = link(upcoming[0] if upcoming else held[-1])
+    # The rule's own DTSTAMP: the last change to any of its meetings.
+    changed = max(last_change(o) for o in occurrences)
     master = Event()
     master.add("uid", uid)
-    master.add("dtstamp", as_utc(now))
+    master.add("dtstamp", changed)
     master.add("dtstart", anchor)
     master.add("dtend", anchor + pattern.duration)
     master.add("rrule", utc_until_rule(series.rrule))
@@ -250,6 +306,7 @@ def series_events(
     master.add("description", _description(pattern.description, pattern.accessibility_notes, url))
     master.add("url", url)
     master.add("status", "CONFIRMED")
+    master.add("last-modified", changed)
     return [master, *overrides, *events]
 
 
@@ -260,6 +317,7 @@ def feed_calendar(
     link: Link,
     now: datetime,
     name: str,
+    domain: str,
 ) -> bytes:
     """The feed: ``activities`` are what the resident should see; ``siblings`` holds, for
     each series among them, all its occurrences (to pair them with the rule)."""
@@ -269,11 +327,11 @@ def feed_calendar(
     done: set[int] = set()
     for activity in activities:
         if activity.series_id is None or activity.series_id not in siblings:
-            cal.add_component(activity_event(activity, link=link, now=now))
+            cal.add_component(activity_event(activity, link=link, domain=domain))
         elif activity.series_id not in done:
             done.add(activity.series_id)
             for event in series_events(
-                siblings[activity.series_id], shown=shown, link=link, now=now
+                siblings[activity.series_id], shown=shown, link=link, now=now, domain=domain
             ):
                 cal.add_component(event)
     return _finish(cal)
@@ -304,6 +362,24 @@ def issue_feed(user: User, *, scope: str, token: str, now: datetime) -> Calendar
     db.session.flush()
     log.info("calendar feed issued user=%s scope=%s", user.id, scope)
     return feed
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def rotate_feed(user: User, *, token: str, now: datetime) -> bool:
+    """Give ``user``'s feed, if any, a new ``token``: the old URL stops working. Called
+    when a password is changed or reset and at sign-out (which ends every session), so a
+    URL seen on a lost phone or a shared computer dies with its sessions. False when the
+    user has no feed."""
+    feed = get_feed(user)
+    if feed is None:
+        return False
+    feed.token, feed.created_at = token, now
+    db.session.flush()
+    log.info("calendar feed rotated user=%s", user.id)
+    return True
 
 
 def revoke_feed(user: User) -> bool:
@@ -341,15 +417,20 @@ def list_feed_activities(user: User, scope: str, *, now: datetime) -> FeedConten
         )
         # an answer given before moving away does not keep another RT's activity visible
         activities = [a for a in db.session.scalars(query) if can(Action.VIEW, a, user)]
-    series_ids = sorted({a.series_id for a in activities if a.series_id is not None})
-    siblings: dict[int, list[Activity]] = {i: [] for i in series_ids}
-    if series_ids:
+    series_ids = {a.series_id for a in activities if a.series_id is not None}
+    return FeedContent(activities, list_series_occurrences(series_ids))
+
+
+def list_series_occurrences(series_ids: Iterable[int]) -> dict[int, list[Activity]]:
+    """Every occurrence of each series, in creation order (see :func:`pair_instances`)."""
+    siblings: dict[int, list[Activity]] = {i: [] for i in sorted(set(series_ids))}
+    if siblings:
         rows = db.session.scalars(
             select(Activity)
-            .where(Activity.series_id.in_(series_ids))
+            .where(Activity.series_id.in_(siblings))
             .options(selectinload(Activity.series))
             .order_by(Activity.id)
         )
         for row in rows:
             siblings[row.series_id].append(row)
-    return FeedContent(activities, siblings)
+    return siblings

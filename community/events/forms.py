@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -25,6 +26,7 @@ from wtforms.validators import (
 )
 
 from community.core.forms import RukunForm
+from community.core.time import WITA, utcnow
 from community.events import rules
 from community.notifications import rules as notif_rules
 
@@ -59,6 +61,22 @@ OFFSET_MESSAGES = {
     "too_early": _l("Pengingat paling awal 14 hari sebelum kegiatan."),
     "too_many_offsets": _l("Paling banyak 5 pengingat tambahan."),
 }
+
+
+def within_date_window(field) -> None:
+    """Activities stay between a year ago and five years ahead (WITA dates)."""
+    if field.data is None:
+        return
+    first, last = rules.date_window(utcnow().astimezone(WITA).date())
+    if not first <= field.data <= last:
+        raise ValidationError(
+            gettext(
+                "Tanggal harus antara setahun lalu dan lima tahun ke depan: "
+                "%(first)s sampai %(last)s.",
+                first=format_date(first, "d MMMM y"),
+                last=format_date(last, "d MMMM y"),
+            )
+        )
 
 
 class ActivityForm(RukunForm):
@@ -131,6 +149,11 @@ class ActivityForm(RukunForm):
         description=_l("Biasanya hanya warga yang menjawab Hadir atau Mungkin yang diingatkan."),
     )
 
+    def validate_start_date(self, field) -> None:
+        within_date_window(field)
+
+    validate_end_date = validate_deadline_date = validate_start_date
+
     def validate_reminder_minutes(self, field) -> None:
         _minutes, problem = notif_rules.parse_offsets(field.data or "")
         if problem:
@@ -167,7 +190,8 @@ class SeriesFields:
 
 
 class CreateActivityForm(ActivityForm, SeriesFields):
-    pass
+    def validate_repeat_until(self, field) -> None:
+        within_date_window(field)
 
 
 class ApplyToField:
@@ -181,10 +205,13 @@ class EditActivityForm(ActivityForm, ApplyToField):
     pass
 
 
+def _answer_choices(*_) -> list[SelectChoice]:
+    """Built per request: labels made at import time would stay in Indonesian."""
+    return [SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
+
+
 class RsvpForm(RukunForm):
-    answer = SelectField(
-        _l("Jawaban"), choices=[SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
-    )
+    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
     guests = IntegerField(
         _l("Tamu yang ikut (+1)"),
         default=0,
@@ -198,6 +225,12 @@ class RsvpForm(RukunForm):
         validators=[Length(max=rules.NOTE_MAX, message=_l("Catatan paling banyak 300 karakter."))],
     )
     needs_help = BooleanField(_l("Saya butuh bantuan untuk datang (jemputan, kursi roda)"))
+
+
+class CardAnswerForm(RukunForm):
+    """The one-tap answer of a feed card: the answer alone (guests and note stay)."""
+
+    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
 
 
 class CancelForm(RukunForm, ApplyToField):
@@ -245,9 +278,7 @@ class ProxyForm(RukunForm):
         _l("atau nama orang tanpa akun"),
         validators=[Length(max=80, message=_l("Nama paling banyak 80 karakter."))],
     )
-    answer = SelectField(
-        _l("Jawaban"), choices=[SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
-    )
+    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
     guests = IntegerField(
         _l("Tamu yang ikut (+1)"),
         default=0,

@@ -15,15 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.events import rules
-from community.events.models import Activity, Answer, Attendance, Comment, Rsvp, Task, TaskSignup
+from community.events.models import Activity, Attendance, Comment, Rsvp, Task, TaskSignup
 from community.events.services import (
     EventError,
+    Respondent,
     RsvpResult,
-    answer_problem,
-    claim_places,
-    lock_activity,
-    promote_waitlist,
-    release_places,
+    record_answer,
 )
 from community.extensions import db
 
@@ -103,13 +100,13 @@ def sign_up(task: Task, user: User, *, quantity: int) -> None:
     )
     if claimed.rowcount != 1:
         raise EventError("task_full")
-    if existing is None:
-        db.session.add(TaskSignup(task_id=task.id, user_id=user.id, quantity=quantity))
-    else:
-        existing.quantity = quantity
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it.
         with db.session.begin_nested():
-            db.session.flush()
+            if existing is None:
+                db.session.add(TaskSignup(task_id=task.id, user_id=user.id, quantity=quantity))
+            else:
+                existing.quantity = quantity
     except IntegrityError as exc:
         raise EventError("conflict") from exc
     db.session.refresh(task)
@@ -147,40 +144,20 @@ def respond_for(
     now: datetime,
 ) -> RsvpResult:
     """A pengurus answers for a resident (``resident``) or for a person without an account
-    (``name``); the answer is marked *atas nama* in every list."""
-    from community.events.services import respond
-
-    if resident is not None:
-        result = respond(activity, resident, answer=answer, guests=guests,
-                         needs_help=needs_help, now=now)  # fmt: skip
-        result.rsvp.proxy_by_id = by.id
-        db.session.flush()
-        return result
-    problem = answer_problem(activity, now=now, guests=guests)
-    if problem:
-        raise EventError(problem)
-    if answer not in set(Answer):
-        raise EventError("answer")
-    guests = guests if answer == Answer.HADIR else 0
-    lock_activity(activity)
-    existing = db.session.scalar(
-        select(Rsvp).where(
-            Rsvp.activity_id == activity.id, Rsvp.user_id.is_(None), Rsvp.proxy_name == name
-        )
+    (``name``); the answer is marked *atas nama* in every list. It takes the same path as a
+    resident's own answer: the same Daftar Tunggu, first come first served."""
+    who = Respondent(user_id=resident.id) if resident is not None else Respondent(proxy_name=name)
+    existing = who.find(activity)
+    return record_answer(
+        activity,
+        who,
+        answer=answer,
+        guests=guests,
+        note=existing.note or "" if existing is not None else "",
+        needs_help=needs_help,
+        proxy_by_id=by.id,
+        now=now,
     )
-    released = False
-    if existing is not None and existing.answer == Answer.HADIR and not existing.waitlisted_at:
-        release_places(activity, existing.party)
-        released = True
-    rsvp = existing or Rsvp(activity_id=activity.id, user_id=None, proxy_name=name)
-    waitlisted_at = None
-    if answer == Answer.HADIR and not claim_places(activity, 1 + guests):
-        waitlisted_at = now
-    rsvp.answer, rsvp.guests, rsvp.needs_help = answer, guests, needs_help
-    rsvp.proxy_by_id, rsvp.waitlisted_at, rsvp.responded_at = by.id, waitlisted_at, now
-    db.session.add(rsvp)
-    db.session.flush()
-    return RsvpResult(rsvp, promote_waitlist(activity) if released else [])
 
 
 @dataclass(frozen=True)
@@ -227,7 +204,8 @@ def check_in_token(activity: Activity) -> str:
 
 
 def valid_check_in_token(activity: Activity, token: str) -> bool:
-    return hmac.compare_digest(check_in_token(activity), token)
+    # compare_digest raises TypeError on non-ASCII text: such a token is simply wrong.
+    return token.isascii() and hmac.compare_digest(check_in_token(activity), token)
 
 
 def mark_attendance(
@@ -256,12 +234,13 @@ def mark_attendance(
         marked_by_id=by.id if by else None,
         checked_in_at=now,
     )
-    db.session.add(record)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it,
+        # so an add before the block would run outside it and a clash would end the whole
+        # transaction (PendingRollbackError) instead of only the savepoint.
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(record)
     except IntegrityError:  # marked at the same moment by the pengurus and by QR
-        db.session.expire_all()
         return db.session.scalar(
             select(Attendance).where(
                 Attendance.activity_id == activity.id, Attendance.user_id == user.id

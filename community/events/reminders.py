@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import has_app_context
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
-from community.core.time import format_wita, utcnow
+from community.core.time import as_utc, format_wita, utcnow
 from community.events.models import Activity, Answer, Rsvp
 from community.events.services import visible_scope_ids
 from community.extensions import db
@@ -52,6 +53,20 @@ def due_times(activity: Activity) -> list[datetime]:
     custom, _problem = notif_rules.parse_offsets(activity.reminder_minutes or "")
     times.update(activity.starts_at - timedelta(minutes=m) for m in custom)
     return sorted(times)
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    at: datetime
+    missed: bool  # already past when the activity was created: never sent
+
+
+def planned_reminders(activity: Activity) -> list[PlannedReminder]:
+    """The reminder times for the organiser's page; those that had passed when the
+    activity was created (an H-1 reminder for an activity made the same evening) are
+    marked, since nobody received them."""
+    created = as_utc(activity.created_at)
+    return [PlannedReminder(at, as_utc(at) < created) for at in due_times(activity)]
 
 
 def reminded_ids(activity: Activity, only: Iterable[int] | None = None) -> set[int]:
@@ -260,43 +275,51 @@ def plan_for_user(user_id: int, *, now: datetime | None = None) -> None:
 
 
 def _state(session: Session) -> dict:
-    return session.info.setdefault(
-        _STATE, {"activities": {}, "answers": {}, "notices": [], "busy": False}
-    )
+    return session.info.setdefault(_STATE, {"notes": [], "busy": False})
+
+
+def _savepoints(session: Session) -> tuple:
+    """The savepoints open right now, innermost first: a note taken inside one is dropped
+    if it is rolled back (a cancellation that did not happen sends no notice)."""
+    chain, tx = [], session.get_nested_transaction()
+    while tx is not None and tx.nested:
+        chain.append(tx)
+        tx = tx.parent
+    return tuple(chain)
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
     state = _state(session)
     if state["busy"]:
         return
+    mark = _savepoints(session)
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Activity):
-            _note_activity(session, state, obj)
+            _note_activity(session, state["notes"], mark, obj)
         elif isinstance(obj, Rsvp):
-            _note_rsvp(session, state, obj)
+            _note_rsvp(session, state["notes"], mark, obj)
 
 
 def _changed(obj, name: str) -> bool:
     return inspect(obj).attrs[name].history.has_changes()
 
 
-def _note_activity(session: Session, state: dict, activity: Activity) -> None:
+def _note_activity(session: Session, notes: list, mark: tuple, activity: Activity) -> None:
     if activity in session.new:
-        state["activities"][id(activity)] = activity
+        notes.append((mark, "activity", activity, None))
         return
     if activity in session.deleted or not any(_changed(activity, f) for f in PLANNED_FIELDS):
         return
-    state["activities"][id(activity)] = activity
+    notes.append((mark, "activity", activity, None))
     if _changed(activity, "is_cancelled") and activity.is_cancelled:
-        state["notices"].append(("cancelled", activity, None))
+        notes.append((mark, "cancelled", activity, None))
     elif any(_changed(activity, f) for f in NOTICE_FIELDS):
-        state["notices"].append(("changed", activity, None))
+        notes.append((mark, "changed", activity, None))
 
 
-def _note_rsvp(session: Session, state: dict, rsvp: Rsvp) -> None:
+def _note_rsvp(session: Session, notes: list, mark: tuple, rsvp: Rsvp) -> None:
     if rsvp.user_id is None:
         return
-    key = rsvp.activity_id
     if rsvp in session.dirty:
         if not any(_changed(rsvp, f) for f in ("answer", "waitlisted_at", "user_id")):
             return
@@ -305,48 +328,65 @@ def _note_rsvp(session: Session, state: dict, rsvp: Rsvp) -> None:
             history.deleted and history.deleted[0] is not None and rsvp.waitlisted_at is None
         )
         if left_line and not _changed(rsvp, "responded_at"):  # moved up, not their own answer
-            state["notices"].append(("promoted", rsvp.activity_id, rsvp.user_id))
-    state["answers"].setdefault(key, set()).add(rsvp.user_id)
+            notes.append((mark, "promoted", rsvp.activity_id, rsvp.user_id))
+    notes.append((mark, "answer", rsvp.activity_id, rsvp.user_id))
 
 
 def _before_commit(session: Session) -> None:
-    state = session.info.get(_STATE)
-    if not state or state["busy"] or not has_app_context():
+    """Plan at the real commit only: releasing a savepoint also fires ``before_commit``,
+    and planning there would run before the rest of the transaction (or be kept for a
+    change a later savepoint rollback undoes)."""
+    if session.in_nested_transaction():
         return
-    if not (state["activities"] or state["answers"] or state["notices"]):
+    state = session.info.get(_STATE)
+    if not state or state["busy"] or not has_app_context() or not state["notes"]:
         return
     state["busy"] = True
     try:
         session.flush()
-        now = utcnow()
-        activities = {a.id: a for a in state["activities"].values() if a.id is not None}
-        for activity in activities.values():
-            plan_reminders(activity, now=now)
-        for activity_id, user_ids in state["answers"].items():
-            if activity_id in activities:
-                continue
-            activity = session.get(Activity, activity_id)
-            if activity is not None:
-                plan_reminders(activity, now=now, only=user_ids)
-        promoted: dict[int, set[int]] = {}
-        for kind, target, user_id in state["notices"]:
-            if kind == "cancelled":
-                notify_cancelled(target, now=now)
-            elif kind == "changed":
-                notify_changed(target, now=now)
-            else:
-                promoted.setdefault(target, set()).add(user_id)
-        for activity_id, user_ids in promoted.items():
-            activity = session.get(Activity, activity_id)
-            if activity is not None:
-                notify_promoted(activity, user_ids, now=now)
+        _plan(session, [note[1:] for note in state["notes"]], now=utcnow())
         session.flush()
     finally:
         session.info.pop(_STATE, None)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_STATE, None)
+def _plan(session: Session, notes: list[tuple], *, now: datetime) -> None:
+    activities = {a.id: a for kind, a, _ in notes if kind == "activity" and a.id is not None}
+    for activity in activities.values():
+        plan_reminders(activity, now=now)
+    answers: dict[int, set[int]] = {}
+    for kind, activity_id, user_id in notes:
+        if kind == "answer" and activity_id not in activities:
+            answers.setdefault(activity_id, set()).add(user_id)
+    for activity_id, user_ids in answers.items():
+        activity = session.get(Activity, activity_id)
+        if activity is not None:
+            plan_reminders(activity, now=now, only=user_ids)
+    promoted: dict[int, set[int]] = {}
+    notified: set[tuple[str, int]] = set()
+    for kind, target, user_id in notes:
+        if kind in ("cancelled", "changed") and (kind, id(target)) not in notified:
+            notified.add((kind, id(target)))
+            (notify_cancelled if kind == "cancelled" else notify_changed)(target, now=now)
+        elif kind == "promoted":
+            promoted.setdefault(target, set()).add(user_id)
+    for activity_id, user_ids in promoted.items():
+        activity = session.get(Activity, activity_id)
+        if activity is not None:
+            notify_promoted(activity, user_ids, now=now)
+
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    """A rolled-back savepoint takes its notes with it; a real rollback takes them all.
+    (Not ``after_rollback``: it also fires for a savepoint, and would forget the notes of
+    the changes made before it.)"""
+    state = session.info.get(_STATE)
+    if state is None:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(_STATE, None)
+        return
+    state["notes"] = [n for n in state["notes"] if previous_transaction not in n[0]]
 
 
 _installed = False
@@ -357,7 +397,7 @@ def install() -> None:
     if not _installed:
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
         signals.recipient_changed.connect(_on_recipient_changed)
         _installed = True
 

@@ -22,6 +22,7 @@ from community.events.forms import (
     MESSAGE_KIND_LABELS,
     ActivityForm,
     CancelForm,
+    CardAnswerForm,
     CreateActivityForm,
     EditActivityForm,
     RsvpForm,
@@ -271,18 +272,6 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
 
 def _panel(activity: Activity, *, status: int = 200, **context):
     """The RSVP panel alone for htmx; the whole page (303 after success) otherwise."""
-    if wants_fragment() and request.form.get("view") == "card":
-        db.session.refresh(activity)
-        rsvp = services.get_rsvp(activity, current_user)
-        return render(
-            "events/_card_answer.html",
-            status=status,
-            activity=activity,
-            answer=rsvp.answer if rsvp else None,
-            waitlisted=bool(rsvp and rsvp.waitlisted_at),
-            answer_labels=ANSWER_LABELS,
-            card_error=context.get("error"),
-        )
     if wants_fragment():
         return render(
             "events/_rsvp_panel.html", status=status, **_panel_context(activity, **context)
@@ -332,6 +321,43 @@ def respond(activity_id: int):
     return _panel(activity, remind_hint=hint)
 
 
+@bp.post("/kegiatan/<int:activity_id>/jawab/kartu")
+@login_required
+def respond_card(activity_id: int):
+    """Anyone who may see the activity: the one-tap answer of a feed card. It changes the
+    answer only (guests, note and butuh bantuan stay) and answers the card's answer block
+    for htmx, or 303 back to the feed."""
+    activity = load_activity(activity_id, Action.VIEW)
+    form = CardAnswerForm()
+    if not form.validate_on_submit():
+        return _card_answer(activity, error=str(RSVP_ERRORS["answer"]), status=422)
+    try:
+        services.change_answer(activity, current_user, answer=form.answer.data, now=utcnow())
+    except services.EventError as exc:
+        db.session.rollback()
+        return _card_answer(activity, error=str(RSVP_ERRORS[exc.code]), status=422)
+    db.session.commit()
+    return _card_answer(activity)
+
+
+def _card_answer(activity: Activity, *, error: str | None = None, status: int = 200):
+    if not wants_fragment():
+        if error:
+            flash(error, "error")
+        return redirect(safe_next(request.form.get("next"), url_for("web.index")), code=303)
+    db.session.refresh(activity)
+    rsvp = services.get_rsvp(activity, current_user)
+    return render(
+        "events/_card_answer.html",
+        status=status,
+        activity=activity,
+        answer=rsvp.answer if rsvp else None,
+        waitlisted=bool(rsvp and rsvp.waitlisted_at),
+        answer_labels=ANSWER_LABELS,
+        card_error=error,
+    )
+
+
 @bp.post("/kegiatan/<int:activity_id>/jawab/semua")
 @login_required
 def respond_all(activity_id: int):
@@ -363,9 +389,15 @@ def withdraw(activity_id: int):
 @bp.get("/kegiatan/lalu")
 @login_required
 def past():
-    items = services.list_feed(current_user, now=utcnow(), past=True)
+    after = rules.parse_feed_cursor(request.args.get("setelah"))
+    feed = services.list_feed(current_user, now=utcnow(), past=True, after=after)
     return render(
-        "events/past.html", items=items, kind_labels=KIND_LABELS, answer_labels=ANSWER_LABELS
+        "events/past.html",
+        block="feed_page" if after else None,  # "Lihat lebih banyak" appends the next cards
+        feed=feed,
+        appended=after is not None,
+        kind_labels=KIND_LABELS,
+        answer_labels=ANSWER_LABELS,
     )
 
 
@@ -378,6 +410,6 @@ def reminders_report(activity_id: int):
         "events/reminders.html",
         activity=activity,
         lines=outbox.delivery_report(reminders.ref_of(activity.id)),
-        planned=reminders.due_times(activity),
+        planned=reminders.planned_reminders(activity),
         kind_labels=MESSAGE_KIND_LABELS,
     )

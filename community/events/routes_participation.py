@@ -147,21 +147,24 @@ def _proxy_form(activity: Activity, form: ProxyForm | None = None) -> ProxyForm:
 @bp.get("/kegiatan/<int:activity_id>/peserta")
 @login_required
 def participants(activity_id: int):
+    """The organisers' list; everyone above them who manages it sees the figures only."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return _participants_page(activity)
 
 
 def _participants_page(activity: Activity, *, form: ProxyForm | None = None, status: int = 200):
-    people = participation.list_participants(activity)
+    sees_people = can(Action.SEE_PARTICIPANTS, activity)
+    people = participation.list_participants(activity) if sees_people else []
     return render(
         "events/participants.html",
         activity=activity,
+        sees_people=sees_people,
         people=people,
         needs_help=[p for p in people if p.rsvp.needs_help],
         counts=services.count_answers(activity),
         attended=participation.count_attendance(activity),
         tasks=participation.list_tasks(activity, current_user),
-        proxy_form=_proxy_form(activity, form),
+        proxy_form=_proxy_form(activity, form) if sees_people else None,
         answer_labels=ANSWER_LABELS,
         kind_labels=KIND_LABELS,
         status=status,
@@ -171,7 +174,7 @@ def _participants_page(activity: Activity, *, form: ProxyForm | None = None, sta
 @bp.post("/kegiatan/<int:activity_id>/atas-nama")
 @login_required
 def respond_for(activity_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     form = _proxy_form(activity)
     if not form.validate_on_submit():
         return _participants_page(activity, form=form, status=422)
@@ -212,7 +215,7 @@ def _sheet(activity: Activity, query: str = ""):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir")
 @login_required
 def attendance(activity_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     query = request.args.get("q", "")[:80]
     lines = _sheet(activity, query)
     return render(
@@ -236,7 +239,7 @@ def attendance(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/<int:user_id>")
 @login_required
 def toggle_attendance(activity_id: int, user_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     if not EmptyForm().validate_on_submit():
         abort(400)
     line = next((x for x in _sheet(activity) if x.user_id == user_id), None)
@@ -260,7 +263,7 @@ def toggle_attendance(activity_id: int, user_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/tamu")
 @login_required
 def walk_in(activity_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     form = WalkInForm()
     if form.validate_on_submit():
         name = " ".join(form.name.data.split())
@@ -276,7 +279,7 @@ def walk_in(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/catatan/<int:attendance_id>/hapus")
 @login_required
 def remove_attendance(activity_id: int, attendance_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     if not EmptyForm().validate_on_submit():
         abort(400)
     participation.unmark_attendance(activity, attendance_id)
@@ -287,7 +290,7 @@ def remove_attendance(activity_id: int, attendance_id: int):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir.csv")
 @login_required
 def attendance_csv(activity_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["nama", "jawaban", "hadir", "cara", "waktu_wita"])
@@ -311,7 +314,7 @@ def attendance_csv(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir/qr.svg")
 @login_required
 def check_in_qr(activity_id: int):
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     url = url_for("events.self_check_in", activity_id=activity.id,
                   token=participation.check_in_token(activity), _external=True)  # fmt: skip
     out = io.BytesIO()

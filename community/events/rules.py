@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 MAX_GUESTS = 10  # a family brings its children; more is a separate answer
 MAX_CAPACITY = 10_000  # a city-wide event in a lapangan, not a typo with extra zeros
@@ -13,6 +14,10 @@ PLACE_MAX = 200
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 300
 MAX_DURATION_HOURS = 24 * 7  # a pelatihan may run a week; longer is a typo
+# Dates an activity may have: last year's kerja bakti may still be recorded, and a plan
+# may reach five years ahead; year 1 or 9999 is a typo (and overflowed reminder times).
+DAYS_BACK = 365
+DAYS_AHEAD = 5 * 365 + 1  # five years, a leap day included
 
 
 def rsvp_problem(
@@ -58,6 +63,11 @@ def promotions(capacity: int | None, seats_taken: int, queue: Sequence[Waiting])
         seats_taken += waiting.party
         promoted.append(waiting.rsvp_id)
     return promoted
+
+
+def date_window(today: date) -> tuple[date, date]:
+    """The first and last day an activity may be on, seen from ``today`` (WITA)."""
+    return today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
 
 
 def activity_problems(
@@ -143,3 +153,40 @@ def check_in_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> b
     from datetime import timedelta
 
     return starts_at - timedelta(minutes=CHECK_IN_OPENS_BEFORE_MINUTES) <= now <= ends_at
+
+
+# --- the feed in pages --------------------------------------------------------------------
+
+FEED_PAGE_SIZE = 20  # small enough for a phone's first load (#12); the rest is one tap away
+_CURSOR = re.compile(r"(\d{8}T\d{6})(?:\.(\d{6}))?Z-(\d{1,18})")
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    """Where the next page of a feed starts: after this card (its start, then its id).
+
+    Written into the "Lihat lebih banyak" link as ``20261206T230000Z-42``. A cursor,
+    not a page number: an activity ending or added between two taps neither repeats a
+    card nor skips one.
+    """
+
+    starts_at: datetime
+    activity_id: int
+
+    def __str__(self) -> str:
+        moment = self.starts_at.astimezone(UTC)
+        fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+        return f"{moment:%Y%m%dT%H%M%S}{fraction}Z-{self.activity_id}"
+
+
+def parse_feed_cursor(text: str | None) -> FeedCursor | None:
+    """The cursor written by ``str(FeedCursor)``, or ``None`` for anything else."""
+    match = _CURSOR.fullmatch(text or "")
+    if match is None:
+        return None
+    stamp, fraction, activity_id = match.groups()
+    try:
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return FeedCursor(moment.replace(microsecond=int(fraction or 0)), int(activity_id))

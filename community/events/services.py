@@ -53,36 +53,80 @@ class FeedItem:
     is_waitlisted: bool
 
 
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[FeedItem]
+    next_cursor: rules.FeedCursor | None  # where "Lihat lebih banyak" goes on; None: the end
+
+
 def list_feed(
-    user: User, *, now: datetime, kind: str | None = None, past: bool = False, limit: int = 50
-) -> list[FeedItem]:
-    """Upcoming activities soonest first (or past ones, latest first), with the user's
-    own answer: one query whatever the number of activities."""
+    user: User,
+    *,
+    now: datetime,
+    kind: str | None = None,
+    past: bool = False,
+    after: rules.FeedCursor | None = None,
+    limit: int = rules.FEED_PAGE_SIZE,
+) -> FeedPage:
+    """One page of upcoming activities soonest first (or past ones, latest first), with
+    the user's own answer, continuing ``after`` a cursor: one query whatever the number
+    of activities.
+
+    Upcoming, a recurring series is one card, its next meeting: the folding is done by
+    the query (``row_number()`` per series), so a weekly pengajian of 60 meetings takes
+    one place on a page, not 60. Past meetings each keep their own card (their own
+    attendance).
+    """
     scope = visible_scope_ids(user)
     if not scope:
-        return []
-    query = (
-        select(Activity, Rsvp.answer, Rsvp.waitlisted_at)
-        .outerjoin(Rsvp, (Rsvp.activity_id == Activity.id) & (Rsvp.user_id == user.id))
-        .where(Activity.wilayah_id.in_(scope))
-    )
+        return FeedPage([], None)
+    shown = [Activity.wilayah_id.in_(scope)]
     if kind:
-        query = query.where(Activity.kind == kind)
+        shown.append(Activity.kind == kind)
     if past:
-        query = query.where(Activity.ends_at < now, Activity.ends_at >= now - PAST_WINDOW)
-        query = query.order_by(Activity.starts_at.desc())
+        shown += [Activity.ends_at < now, Activity.ends_at >= now - PAST_WINDOW]
     else:
-        query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at)
-    rows = db.session.execute(query.limit(limit)).all()
-    items, seen_series = [], set()
-    for activity, answer, waitlisted in rows:
-        if not past and activity.series_id is not None:
-            # A weekly pengajian shows once, as its next meeting, not twelve times.
-            if activity.series_id in seen_series:
-                continue
-            seen_series.add(activity.series_id)
-        items.append(FeedItem(activity, answer, waitlisted is not None))
-    return items
+        shown.append(Activity.ends_at >= now)
+    query = select(Activity, Rsvp.answer, Rsvp.waitlisted_at).outerjoin(
+        Rsvp, (Rsvp.activity_id == Activity.id) & (Rsvp.user_id == user.id)
+    )
+    if past:
+        query = query.where(*shown)
+    else:
+        one_off = case((Activity.series_id.is_(None), Activity.id))
+        ranked = (
+            select(
+                Activity.id,
+                func.row_number()
+                .over(
+                    partition_by=(Activity.series_id, one_off),
+                    order_by=(Activity.starts_at, Activity.id),
+                )
+                .label("place"),
+            )
+            .where(*shown)
+            .subquery()
+        )
+        query = query.join(ranked, ranked.c.id == Activity.id).where(ranked.c.place == 1)
+    start, tie = Activity.starts_at, Activity.id
+    if past:
+        query = query.order_by(start.desc(), tie.desc())
+        if after is not None:
+            query = query.where(
+                or_(start < after.starts_at, (start == after.starts_at) & (tie < after.activity_id))
+            )
+    else:
+        query = query.order_by(start, tie)
+        if after is not None:
+            query = query.where(
+                or_(start > after.starts_at, (start == after.starts_at) & (tie > after.activity_id))
+            )
+    rows = db.session.execute(query.limit(limit + 1)).all()
+    items = [FeedItem(a, answer, waitlisted is not None) for a, answer, waitlisted in rows[:limit]]
+    if len(rows) <= limit:
+        return FeedPage(items, None)
+    last = items[-1].activity
+    return FeedPage(items, rules.FeedCursor(as_utc(last.starts_at), last.id))
 
 
 def answer_problem(activity: Activity, *, now: datetime, guests: int = 0) -> str | None:
@@ -345,6 +389,66 @@ def respond(
     now: datetime,
 ) -> RsvpResult:
     """Give or change ``user``'s answer. Hadir takes places or joins the Daftar Tunggu."""
+    return record_answer(
+        activity,
+        Respondent(user_id=user.id),
+        answer=answer,
+        guests=guests,
+        note=note,
+        needs_help=needs_help,
+        now=now,
+    )
+
+
+def change_answer(activity: Activity, user: User, *, answer: str, now: datetime) -> RsvpResult:
+    """The one-tap answer of a feed card: only the answer changes. Guests (while Hadir),
+    the note and *butuh bantuan* stay as the resident gave them on the activity page."""
+    rsvp = get_rsvp(activity, user)
+    if rsvp is None:
+        return respond(activity, user, answer=answer, now=now)
+    return respond(
+        activity,
+        user,
+        answer=answer,
+        guests=rsvp.guests,
+        note=rsvp.note or "",
+        needs_help=rsvp.needs_help,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """Whose answer: a resident's account, or a person without one known by name."""
+
+    user_id: int | None = None
+    proxy_name: str | None = None
+
+    def find(self, activity: Activity) -> Rsvp | None:
+        query = select(Rsvp).where(Rsvp.activity_id == activity.id)
+        if self.user_id is not None:
+            return db.session.scalar(query.where(Rsvp.user_id == self.user_id))
+        return db.session.scalar(
+            query.where(Rsvp.user_id.is_(None), Rsvp.proxy_name == self.proxy_name)
+        )
+
+    def new(self, activity: Activity) -> Rsvp:
+        return Rsvp(activity_id=activity.id, user_id=self.user_id, proxy_name=self.proxy_name)
+
+
+def record_answer(
+    activity: Activity,
+    who: Respondent,
+    *,
+    answer: str,
+    guests: int = 0,
+    note: str = "",
+    needs_help: bool = False,
+    proxy_by_id: int | None = None,
+    now: datetime,
+) -> RsvpResult:
+    """The one path every answer takes (own, atas nama, for someone without an account):
+    the same deadline, capacity and first-come-first-served Daftar Tunggu for all."""
     problem = answer_problem(activity, now=now, guests=guests)
     if problem:
         raise EventError(problem)
@@ -353,7 +457,7 @@ def respond(
     if answer != Answer.HADIR:
         guests = 0  # guests only come along with someone who comes
     lock_activity(activity)
-    rsvp = get_rsvp(activity, user)
+    rsvp = who.find(activity)
     released = 0
     was_confirmed = rsvp is not None and rsvp.answer == Answer.HADIR and not rsvp.waitlisted_at
     was_waiting = rsvp is not None and rsvp.waitlisted_at is not None
@@ -369,14 +473,16 @@ def respond(
         # keep the place in line of someone already waiting who only changes their note
         keep = rsvp is not None and rsvp.answer == Answer.HADIR and rsvp.waitlisted_at
         waitlisted_at = rsvp.waitlisted_at if keep else now
-    if rsvp is None:
-        rsvp = Rsvp(activity_id=activity.id, user_id=user.id)
-        db.session.add(rsvp)
-    rsvp.answer, rsvp.guests, rsvp.note, rsvp.needs_help = answer, guests, note, needs_help
-    rsvp.waitlisted_at, rsvp.responded_at = waitlisted_at, now
     try:
+        # The savepoint guards the INSERT of a first answer, so the row is added inside
+        # it: begin_nested() flushes what is already pending before its SAVEPOINT.
         with db.session.begin_nested():
-            db.session.flush()
+            if rsvp is None:
+                rsvp = who.new(activity)
+                db.session.add(rsvp)
+            rsvp.answer, rsvp.guests, rsvp.note, rsvp.needs_help = answer, guests, note, needs_help
+            rsvp.waitlisted_at, rsvp.responded_at = waitlisted_at, now
+            rsvp.proxy_by_id = proxy_by_id
     except IntegrityError as exc:  # the same person answered twice at the same moment
         raise EventError("conflict") from exc
     # A place freed, the head of the line left or shrank, or this answer joined the line

@@ -4,7 +4,6 @@ resident's secret calendar feed. load → authorize → act → commit."""
 from __future__ import annotations
 
 import io
-import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -107,8 +106,18 @@ def _ics(body: bytes, filename: str, *, disposition: str = "attachment") -> Resp
 @bp.get("/kegiatan/<int:activity_id>.ics")
 @login_required
 def activity_ics(activity_id: int):
+    """A one-off activity, or the whole series of a meeting (the feed's RRULE and UID)."""
     activity = load_activity(activity_id, Action.VIEW)
-    body = calendar.activity_calendar(activity, link=activity_url, now=utcnow())
+    occurrences = []
+    if activity.series_id is not None:
+        occurrences = calendar.list_series_occurrences([activity.series_id])[activity.series_id]
+    body = calendar.activity_calendar(
+        activity,
+        link=activity_url,
+        now=utcnow(),
+        domain=calendar.uid_domain(),
+        occurrences=occurrences,
+    )
     return _ics(body, f"kegiatan-{activity.id}.ics")
 
 
@@ -146,7 +155,7 @@ def feed_create():
     if not form.validate_on_submit():
         return render("events/calendar_feed.html", feed_form=form, status=422)
     replacing = calendar.get_feed(current_user) is not None
-    token = secrets.token_urlsafe(calendar.TOKEN_BYTES)
+    token = calendar.new_token()
     try:
         calendar.issue_feed(current_user, scope=form.scope.data, token=token, now=utcnow())
         db.session.commit()
@@ -195,6 +204,7 @@ def feed(token: str):
             link=activity_url,
             now=now,
             name=_feed_name(owner, found.scope),
+            domain=calendar.uid_domain(),
         )
     response = _ics(body, "rukun.ics", disposition="inline")
     response.headers["Cache-Control"] = "private, no-store"  # a secret URL: no shared caches

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import ipaddress
 import random
 import re
@@ -31,7 +32,37 @@ MAX_ATTEMPTS = 12
 
 
 _HOST_CHARS = re.compile(r"[a-z0-9.-]+")
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _networks(*cidrs: str) -> tuple:
+    return tuple(ipaddress.ip_network(c) for c in cidrs)
+
+
+# A push service is an ordinary public web server, so every block in IANA's special-purpose
+# registries is refused, also those the registry calls globally reachable (anycast relays,
+# AS112, PCP/TURN anycast): none of them is where a push service lives.
+# https://www.iana.org/assignments/iana-ipv4-special-registry (plus multicast 224/4)
+SPECIAL_IPV4 = _networks(
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24",
+    "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+)  # fmt: skip
+# IPv6: only global unicast (2000::/3) is ever public.  Everything outside it is refused:
+# ::/8 (loopback, unspecified, IPv4-compatible ::a.b.c.d, IPv4-translated ::ffff:0:a.b.c.d),
+# 64:ff9b:1::/48 (local-use NAT64), 100::/64, fc00::/7, fe80::/10, fec0::/10, ff00::/8.
+# https://www.iana.org/assignments/iana-ipv6-special-registry
+GLOBAL_UNICAST_IPV6 = ipaddress.ip_network("2000::/3")
+SPECIAL_IPV6 = _networks(
+    "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, AMT, AS112, ORCHID
+    "2001:db8::/32", "3fff::/20",  # documentation
+    "2002::/16",  # 6to4: a relay, and an IPv4 address inside
+    "2620:4f:8000::/48",  # AS112 direct delegation
+    "5f00::/16",  # segment routing SIDs
+)  # fmt: skip
+# The two forms that carry an IPv4 address a connection really goes to: judged by it.
+IPV4_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
 
 
 def _b64url(value: str) -> bytes | None:
@@ -102,20 +133,29 @@ def keys_problem(p256dh: object, auth: object) -> str | None:
     return None
 
 
+def same_keys(stored: tuple[str, str], sent: tuple[str, str]) -> bool:
+    """Are ``(p256dh, auth)`` the same keys, however padded? Proof of holding a
+    subscription: only the browser that made it knows its ``auth`` secret."""
+    pairs = [(_b64url(a), _b64url(b)) for a, b in zip(stored, sent, strict=True)]
+    return all(a is not None and b is not None and hmac.compare_digest(a, b) for a, b in pairs)
+
+
 def address_is_public(address: str) -> bool:
-    """A global unicast address; IPv6 forms that wrap an IPv4 address (mapped, 6to4,
-    NAT64) are judged by the address inside."""
+    """An address a push service may have: outside every special-purpose block of IANA's
+    registries.  IPv4 inside IPv6 (mapped ``::ffff:a.b.c.d``, NAT64 ``64:ff9b::a.b.c.d``)
+    is judged by the IPv4 address; the other IPv6 forms that embed one (IPv4-compatible,
+    IPv4-translated, local-use NAT64, 6to4, Teredo) are refused outright."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address):
-        inner = ip.ipv4_mapped or ip.sixtofour
-        if inner is None and ip in _NAT64:
-            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if inner is not None and not address_is_public(str(inner)):
+        if ip.scope_id is not None:
             return False
-    return ip.is_global and not ip.is_multicast
+        if ip in IPV4_MAPPED or ip in NAT64_WELL_KNOWN:
+            return address_is_public(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        return ip in GLOBAL_UNICAST_IPV6 and not any(ip in net for net in SPECIAL_IPV6)
+    return not any(ip in net for net in SPECIAL_IPV4)
 
 
 def ttl_seconds(now: datetime, starts_at: datetime | None) -> int:
@@ -146,9 +186,14 @@ def outcome(
     give_up_at: datetime | None,
     retry_after: float | None = None,
     rng: random.Random | None = None,
+    address_refused: bool = False,
 ) -> Outcome:
     """What a push service's answer means.  ``status_code`` None is a timeout or a
-    connection error.  Retries stop when the activity has started (``give_up_at``)."""
+    connection error.  Retries stop when the activity has started (``give_up_at``).
+    ``address_refused``: we did not connect because the push service's address is not
+    public; that will not change by waiting, so it fails at once."""
+    if address_refused:
+        return Outcome("failed", reason="address_refused")
     if status_code in (200, 201, 202):
         return Outcome("sent")
     if status_code in (404, 410):

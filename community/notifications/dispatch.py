@@ -162,6 +162,7 @@ def record(batch: Batch, answers: list[sender.Answer]) -> Tally:
             attempt=row.attempts,
             give_up_at=row.expires_at,
             retry_after=delivery_rules.parse_retry_after(answer.retry_after, done),
+            address_refused=answer.error == sender.ADDRESS_REFUSED,
         )
         if result.status == "sent":
             sent_ids.append(row.id)

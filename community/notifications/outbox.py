@@ -68,7 +68,12 @@ def subscribe(user_id: int, data: object, *, device: str = "") -> PushSubscripti
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
     if existing is not None and existing.user_id != user_id:
-        # A shared phone: the browser now belongs to someone else.
+        # A shared phone: the browser now belongs to someone else. Only that browser knows
+        # the subscription's keys; an endpoint alone (seen in a log, say) moves nothing.
+        if not delivery_rules.same_keys(
+            (existing.p256dh, existing.auth), (keys["p256dh"], keys["auth"])
+        ):
+            raise SubscriptionError("endpoint_taken")
         unsubscribe(existing)
         db.session.flush()
         existing = None

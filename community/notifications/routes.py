@@ -67,6 +67,10 @@ SUBSCRIPTION_MESSAGES = {
     ),
     "key_invalid": _l("Kunci notifikasi dari browser tidak valid. Coba lagi."),
     "auth_invalid": _l("Kunci notifikasi dari browser tidak valid. Coba lagi."),
+    "endpoint_taken": _l(
+        "Browser ini sudah menerima notifikasi untuk akun lain. Pemiliknya perlu mematikan "
+        "notifikasi di browser ini dulu (Pengaturan notifikasi). Tidak ada yang diubah."
+    ),
     "too_many": _l(
         "Sudah 10 perangkat menerima notifikasi. Hapus perangkat lama dulu di halaman ini."
     ),

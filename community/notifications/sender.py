@@ -35,12 +35,30 @@ class Push:
     topic: str
 
 
+ADDRESS_REFUSED = "address_refused"
+
+
 @dataclass(frozen=True)
 class Answer:
     id: int
-    status_code: int | None  # None: timeout, refused, or a private address
+    status_code: int | None  # None: timeout, connection refused, or ADDRESS_REFUSED
     retry_after: str | None = None
-    error: str = ""
+    error: str = ""  # ADDRESS_REFUSED: we would not connect; retrying cannot help
+
+
+class NonPublicAddress(OSError):
+    """The push service's name resolved to an address we never connect to."""
+
+
+def _refused_by_us(exc: BaseException) -> bool:
+    """aiohttp wraps the resolver's error (``ClientConnectorDNSError``): look inside."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, NonPublicAddress):
+            return True
+        seen.add(id(exc))
+        exc = getattr(exc, "os_error", None) or exc.__cause__ or exc.__context__
+    return False
 
 
 class VapidSigner:
@@ -79,10 +97,10 @@ class PublicOnlyResolver(AbstractResolver):
         except ValueError:
             pass
         else:
-            raise OSError(f"refusing IP literal {host}")
+            raise NonPublicAddress(f"refusing IP literal {host}")
         found = await self._inner.resolve(host, port, family)
         if not found or not all(delivery_rules.address_is_public(h["host"]) for h in found):
-            raise OSError(f"refusing non-public address for {host}")
+            raise NonPublicAddress(f"refusing non-public address for {host}")
         return found
 
     async def close(self) -> None:
@@ -145,6 +163,9 @@ class Sender:
                     push.payload, headers, ttl=push.ttl, timeout=self.timeout
                 )
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                if _refused_by_us(exc):
+                    log.warning("push %s not sent: its push service is not public", push.id)
+                    return Answer(push.id, None, error=ADDRESS_REFUSED)
                 return Answer(push.id, None, error=type(exc).__name__)
             except Exception as exc:  # a malformed stored key must not stop the batch
                 log.warning("push %s could not be encoded: %s", push.id, type(exc).__name__)

@@ -17,6 +17,8 @@ from pathlib import Path
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
+from community.core.files import ensure_private_file
+
 log = logging.getLogger(__name__)
 OPTIONS = {"store_intermediate_errors": False, "results": False}
 
@@ -34,7 +36,7 @@ def make_huey(app: Flask) -> Huey:
     if backend == "memory":  # tests: nothing consumes it, enqueueing is harmless
         return MemoryHuey("rukun", **OPTIONS)
     filename = Path(app.instance_path) / "huey.sqlite3"
-    filename.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_file(filename)  # queued tasks name residents' devices
     return SqliteHuey("rukun", filename=str(filename), **OPTIONS)
 
 

@@ -5,12 +5,49 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from community.web.access_log import redact  # feed/check-in/invite tokens never logged
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30  # a restarting database is usually back within a minute
+# Errors that mean "the database cannot be reached now", not "our code is wrong".
+DATABASE_DOWN = (sa.OperationalError, sa.InterfaceError, sa.TimeoutError)
+
+
+def database_down(exc: BaseException | None) -> bool:
+    if isinstance(exc, InternalServerError):  # raised outside a view (after_request)
+        exc = exc.original_exception
+    return isinstance(exc, DATABASE_DOWN) or (
+        isinstance(exc, sa.DBAPIError) and exc.connection_invalidated
+    )
+
+
+def unavailable():
+    """503 without touching the database: the page is self-contained, the user is
+    treated as signed out for this response only (loading them needs the database),
+    and nothing is cached.  htmx requests get a short text and the page shows a banner
+    (static/js/app.js), keeping what the resident typed."""
+    g._login_user = AnonymousUserMixin()  # Flask-Login: do not load the user again
+    if request.headers.get("HX-Request") == "true":
+        body = _("Server sedang gangguan. Isian Anda belum terkirim; coba lagi sebentar lagi.")
+    else:
+        body = render_template("errors/unavailable.html", retry_after=RETRY_AFTER_SECONDS)
+    return (
+        body,
+        503,
+        {
+            "Retry-After": str(RETRY_AFTER_SECONDS),
+            "Cache-Control": "no-store",
+            "X-Rukun-Unavailable": "1",
+        },
+    )
 
 
 def _page(status: int, title: str, message: str):
@@ -32,8 +69,23 @@ def init_app(app: Flask) -> None:
             response.headers["HX-Refresh"] = "true"
         return response
 
+    @app.errorhandler(sa.OperationalError)
+    @app.errorhandler(sa.InterfaceError)
+    @app.errorhandler(sa.TimeoutError)
+    def _database_down(exc: Exception):
+        log.warning("database unavailable path=%s: %s", redact(request.path), type(exc).__name__)
+        try:
+            from community.extensions import db
+
+            db.session.remove()  # give the pool back; the next request reconnects
+        except Exception:  # the connection is gone already; nothing more to release
+            log.debug("session cleanup after a database error failed", exc_info=True)
+        return unavailable()
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if database_down(exc):
+            return _database_down(exc.original_exception)
         messages = {
             400: (_("Permintaan tidak valid"), _("Periksa isian Anda lalu coba lagi.")),
             403: (_("Tidak diizinkan"), _("Anda tidak punya wewenang untuk tindakan ini.")),
@@ -55,8 +107,10 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http(exc)
+        if database_down(exc):  # e.g. a DBAPIError whose connection was invalidated
+            return _database_down(exc)
         ref = uuid.uuid4().hex[:8]
-        log.exception("unhandled error ref=%s path=%s", ref, request.path)
+        log.exception("unhandled error ref=%s path=%s", ref, redact(request.path))
         from community.extensions import db
 
         db.session.rollback()

@@ -2,11 +2,14 @@
 
 Message ids are the Indonesian text itself, so Indonesian needs no catalogue and the
 English ``.po`` is the only one to keep up to date. The ``.po`` files are committed;
-the ``.mo`` files are compiled here when missing or older than their ``.po``.
+the ``.mo`` files are compiled here when missing or older than their ``.po``: beside
+them when that folder is writable (a checkout, a virtualenv), else in the instance
+folder (an install in a read-only site-packages).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -14,17 +17,30 @@ from babel.messages.pofile import read_po
 from flask import current_app, request, session
 from flask_login import current_user
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+from community import asset_dir
+
+TRANSLATIONS = asset_dir("translations")
 
 
-def compile_catalogues() -> None:
+def compile_catalogues(fallback: Path) -> Path:
+    """Compile every ``.po``; returns the folder Flask-Babel should read."""
+    try:
+        _compile(TRANSLATIONS)
+    except OSError:  # read-only site-packages (EACCES) or file system (EROFS)
+        _compile(fallback)
+        return fallback
+    return TRANSLATIONS
+
+
+def _compile(target: Path) -> None:
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
+        mo_path = target / po_path.relative_to(TRANSLATIONS).with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as fh:
             catalog = read_po(fh)
-        tmp = mo_path.with_suffix(".mo.tmp")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             write_mo(fh, catalog)
         tmp.replace(mo_path)

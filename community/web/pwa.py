@@ -10,7 +10,7 @@ from functools import cache
 from flask import Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from community import ROOT, __version__
+from community import __version__, asset_dir
 from community.web import bp
 from community.web.htmx import render
 
@@ -29,7 +29,7 @@ SHELL_FILES = (
 def _shell_version(static_folder: str) -> str:
     """Changes when any shell file or the worker itself changes."""
     digest = hashlib.sha256(__version__.encode())
-    digest.update((ROOT / "templates" / "web" / "sw.js").read_bytes())
+    digest.update((asset_dir("templates") / "web" / "sw.js").read_bytes())
     for name in SHELL_FILES:
         with open(f"{static_folder}/{name}", "rb") as fh:
             digest.update(fh.read())

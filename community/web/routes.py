@@ -11,6 +11,7 @@ from sqlalchemy import text
 from community import __version__
 from community.areas import services as areas
 from community.core.time import utcnow
+from community.events import rules as event_rules
 from community.events import services as events
 from community.events.forms import ANSWER_LABELS, KIND_LABELS
 from community.extensions import db
@@ -34,13 +35,16 @@ def index():
         return render("areas/waiting.html", pending=pending)
     kind = request.args.get("jenis")
     kind = kind if kind in KIND_LABELS else None
+    after = event_rules.parse_feed_cursor(request.args.get("setelah"))
     return render(
         "web/home.html",
+        block="feed_page" if after else None,  # "Lihat lebih banyak" appends the next cards
         rt=rt,
         officers=areas.officers_of(rt) if rt else [],
         pending=pending,
         managed=managed,
-        feed=events.list_feed(current_user, now=utcnow(), kind=kind),
+        feed=events.list_feed(current_user, now=utcnow(), kind=kind, after=after),
+        appended=after is not None,
         kind=kind,
         kind_labels=KIND_LABELS,
         answer_labels=ANSWER_LABELS,

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
-from flask_login import current_user
+from flask import Flask, abort, g, request, session
 from werkzeug.wrappers import Response
 
 
 def content_security_policy(htmx_url: str) -> str:
-    cdn = "{0.scheme}://{0.netloc}".format(urlsplit(htmx_url))
+    """A source with a full path matches that one file only (CSP3 §6.7.2.12): the pinned
+    htmx, not every package the CDN serves (any of which could be a script gadget)."""
+    parts = urlsplit(htmx_url)
+    if parts.scheme != "https" or not parts.path or parts.path.endswith("/") or parts.query:
+        raise ValueError("HTMX_URL must be one https file, pinned to an exact version")
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' {cdn}",
+            f"script-src 'self' {htmx_url}",
             "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",
@@ -62,6 +65,13 @@ def init_app(app: Flask) -> None:
         ):
             abort(403)
 
+    @app.before_request
+    def _remember_signed_in():
+        """Signing out (or deleting the account) empties the session before the response
+        is made: that response still answered a signed-in person, so it is not cached."""
+        if not request.path.startswith("/static/"):
+            g.signed_in_request = bool(session.get("_user_id"))
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
@@ -74,6 +84,10 @@ def init_app(app: Flask) -> None:
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         # Pages of a signed-in person may carry phone numbers or needs: never cache them.
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        # Read from the session, not current_user: loading the person needs the database,
+        # and this runs on every response, the 503 for a database that is down included.
+        if not request.path.startswith("/static/") and (
+            session.get("_user_id") or g.get("signed_in_request")
+        ):
             headers["Cache-Control"] = "no-store"
         return response

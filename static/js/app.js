@@ -11,11 +11,14 @@
   });
 
   // An htmx request that could not reach the server was not sent: say so, never fail silently.
-  function showOffline() {
-    var banner = document.getElementById("offline-banner");
+  function showBanner(id) {
+    var banner = document.getElementById(id);
     if (banner) {
       banner.hidden = false;
     }
+  }
+  function showOffline() {
+    showBanner("offline-banner");
   }
   document.addEventListener("htmx:sendError", showOffline);
   document.addEventListener("htmx:responseError", function (event) {
@@ -23,12 +26,18 @@
     if (xhr && xhr.getResponseHeader("X-Rukun-Offline")) {
       showOffline();
     }
+    // 503: the server cannot reach its database; what was typed stays on the page.
+    if (xhr && xhr.getResponseHeader("X-Rukun-Unavailable")) {
+      showBanner("unavailable-banner");
+    }
   });
   document.addEventListener("htmx:beforeRequest", function () {
-    var banner = document.getElementById("offline-banner");
-    if (banner) {
-      banner.hidden = true;
-    }
+    ["offline-banner", "unavailable-banner"].forEach(function (id) {
+      var banner = document.getElementById(id);
+      if (banner) {
+        banner.hidden = true;
+      }
+    });
   });
 
   if ("serviceWorker" in navigator) {

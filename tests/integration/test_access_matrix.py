@@ -58,6 +58,9 @@ ORGANISERS = ("pengurus_a", "ketua_rw", "admin_kelurahan", "admin_kota")
 # RT A's activity: its residents and everyone with a role above it see it.
 SEE_ACTIVITY_A = dict(anonymous="login", pending="404", resident_b="404")
 MANAGE_ACTIVITY_A = dict(anonymous="login", pending="404", resident_a="403", resident_b="404")
+# The people behind RT A's answers (names, notes, the Daftar Hadir): its pengurus only.
+# Everyone above who manages the activity sees the counts on /peserta, nothing per person.
+SEE_PEOPLE_A = dict(MANAGE_ACTIVITY_A, ketua_rw="403", admin_kelurahan="403", admin_kota="403")
 # Who may manage RT A's members: its pengurus and the ketua RW above it. Officials above
 # the RW may see RT A exists (403) but not its residents; other RTs get 404.
 MANAGE_RT_A = dict(
@@ -152,12 +155,10 @@ ROUTES: list[Route] = [
         "events.respond_for",
         "POST",
         act("rt_a", "/atas-nama"),
-        expect("303", **MANAGE_ACTIVITY_A),
+        expect("303", **SEE_PEOPLE_A),
         {"resident": "0", "name": "Nenek Ijah", "answer": "hadir"},
     ),
-    Route(
-        "events.attendance", "GET", act("rt_a", "/daftar-hadir"), expect("200", **MANAGE_ACTIVITY_A)
-    ),
+    Route("events.attendance", "GET", act("rt_a", "/daftar-hadir"), expect("200", **SEE_PEOPLE_A)),
     Route(
         "events.reminders_report",
         "GET",
@@ -168,38 +169,38 @@ ROUTES: list[Route] = [
         "events.toggle_attendance",
         "POST",
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/{w['resident_a'].id}",
-        expect("303/200", **MANAGE_ACTIVITY_A),
+        expect("303/200", **SEE_PEOPLE_A),
     ),
     Route(
         "events.toggle_attendance",
         "POST",  # a resident of another RT is not on this sheet
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/{w['resident_b'].id}",
-        expect("404", **{k: v for k, v in MANAGE_ACTIVITY_A.items() if v != "404"}),
+        expect("404", **{k: v for k, v in SEE_PEOPLE_A.items() if v != "404"}),
     ),
     Route(
         "events.walk_in",
         "POST",
         act("rt_a", "/daftar-hadir/tamu"),
-        expect("303", **MANAGE_ACTIVITY_A),
+        expect("303", **SEE_PEOPLE_A),
         {"name": "Pak Tamu"},
     ),
     Route(
         "events.remove_attendance",
         "POST",
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/daftar-hadir/catatan/{_walk_in(w)}/hapus",
-        expect("303", **MANAGE_ACTIVITY_A),
+        expect("303", **SEE_PEOPLE_A),
     ),
     Route(
         "events.attendance_csv",
         "GET",
         act("rt_a", "/daftar-hadir.csv"),
-        expect("200", **MANAGE_ACTIVITY_A),
+        expect("200", **SEE_PEOPLE_A),
     ),
     Route(
         "events.check_in_qr",
         "GET",
         act("rt_a", "/daftar-hadir/qr.svg"),
-        expect("200", **MANAGE_ACTIVITY_A),
+        expect("200", **SEE_PEOPLE_A),
     ),
     Route("events.self_check_in", "GET", _check_in, expect("200", **SEE_ACTIVITY_A)),
     # the world's activity is next week: check-in is not open yet
@@ -266,6 +267,20 @@ ROUTES: list[Route] = [
         "events.respond",
         "POST",
         act("rt_b", "/jawab"),
+        expect("303/200", anonymous="login", pending="404", resident_a="404", pengurus_a="404"),
+        {"answer": "mungkin"},
+    ),
+    Route(
+        "events.respond_card",
+        "POST",
+        act("rt_a", "/jawab/kartu"),
+        expect("303/200", **SEE_ACTIVITY_A),
+        {"answer": "hadir"},
+    ),
+    Route(
+        "events.respond_card",
+        "POST",
+        act("rt_b", "/jawab/kartu"),
         expect("303/200", anonymous="login", pending="404", resident_a="404", pengurus_a="404"),
         {"answer": "mungkin"},
     ),
@@ -459,6 +474,26 @@ ROUTES: list[Route] = [
         "POST",
         lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['resident_a'].id}/keluarkan",
         expect("303", **MANAGE_RT_A),
+    ),
+    # The ketua RT holds a role: only who may give that role may reset or remove them.
+    Route(
+        "areas.issue_reset",
+        "POST",
+        lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['pengurus_a'].id}/kode-reset",
+        expect("403", anonymous="login", pending="404", resident_b="404", ketua_rw="200"),
+    ),
+    Route(
+        "areas.remove_member",
+        "POST",  # removing oneself is refused with a message (303)
+        lambda w: f"/wilayah/{w.rt_a.id}/anggota/{w['pengurus_a'].id}/keluarkan",
+        expect(
+            "403",
+            anonymous="login",
+            pending="404",
+            resident_b="404",
+            pengurus_a="303",
+            ketua_rw="303",
+        ),
     ),
     Route(
         "areas.appoint",

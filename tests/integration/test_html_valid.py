@@ -112,8 +112,33 @@ def _pages(app, world):
     yield "rw-page", rw.get(f"/wilayah/{world.rw.id}")
     kel = sign_in(app.test_client(), world["admin_kelurahan"])
     yield "kelurahan-page", kel.get(f"/wilayah/{world.kelurahan.id}")
+    yield "participants-figures-only", kel.get(f"/kegiatan/{activity.id}/peserta")
+    yield "activity-official-above", kel.get(f"/kegiatan/{activity.id}")
     kota = sign_in(app.test_client(), world["admin_kota"])
     yield "kota-page", kota.get(f"/wilayah/{world.kota.id}")
+    # the home feed in pages: "Lihat lebih banyak", and the page it opens without htmx
+    with app.app_context():
+        import html
+        import re
+        from datetime import timedelta
+
+        from community.accounts.models import User
+        from community.areas.models import Wilayah
+        from community.core.time import utcnow
+        from community.events import services
+
+        rt_a = db.session.get(Wilayah, world.rt_a.id)
+        organiser = db.session.get(User, world["admin_kota"].id)
+        for n in range(25):
+            starts = utcnow().replace(microsecond=0) + timedelta(days=1 + n)
+            services.create_activity(rt_a, by=organiser, now=utcnow(), kind="arisan",
+                                     title=f"Arisan ke-{n}", place="Balai RT", starts_at=starts,
+                                     ends_at=starts + timedelta(hours=2))  # fmt: skip
+        db.session.commit()
+    home = resident.get("/")
+    yield "home-more", home
+    more = re.search(r'href="(/\?setelah=[^"]+)"', home.get_data(as_text=True)).group(1)
+    yield "home-page-2", resident.get(html.unescape(more))
 
 
 def test_every_page_is_valid_html(app, world, tmp_path):

@@ -14,8 +14,9 @@ from community.accounts.models import User
 from community.accounts.rules import display_phone
 from community.accounts.services import hasher
 from community.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login_with_password, post_form, text_of
+from tests.conftest import PASSWORD, csrf_token, login_with_password, text_of
 from tests.conftest import test_config as make_test_config
+from tests.forms import submit_form
 
 NEW_PASSWORD = "sapu lidi baru 7"
 
@@ -48,6 +49,17 @@ def register_data(**overrides) -> dict:
     }
 
 
+def register(client, data: dict):
+    """Fill "Daftar sebagai warga" as rendered with ``data`` and press Daftar."""
+    return submit_form(client, "/daftar", "form[action='/daftar']", data)
+
+
+def change_password(client, current: str, new: str):
+    """Fill "Ganti kata sandi" on the profile page as rendered and press its button."""
+    data = {"pw-current": current, "pw-password": new}
+    return submit_form(client, "/profil", "form[action='/profil/sandi']", data)
+
+
 def is_signed_in(client) -> bool:
     response = client.get("/profil")
     if response.status_code == 200:
@@ -75,7 +87,7 @@ def test_register_page_is_indonesian_by_default(client):
 
 @pytest.mark.parametrize("typed", ["0812 3456 7890", "+62 812-3456-7890", "62.812.3456.7890"])
 def test_register_stores_the_phone_normalised(app, client, typed):
-    response = post_form(client, "/daftar", register_data(phone=typed))
+    response = register(client, register_data(phone=typed))
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/gabung"
@@ -91,7 +103,7 @@ def test_register_hashes_the_password_with_argon2id_owasp_parameters(app, client
     caplog.set_level(logging.DEBUG)
     password = "kebun sayur 2025"
 
-    post_form(client, "/daftar", register_data(password=password))
+    register(client, register_data(password=password))
 
     stored = user_by_phone(app, "+6281234567890").password_hash
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
@@ -101,7 +113,7 @@ def test_register_hashes_the_password_with_argon2id_owasp_parameters(app, client
 
 
 def test_register_trims_and_collapses_the_name(app, client):
-    post_form(client, "/daftar", register_data(name="  Nur \t  Hasanah  "))
+    register(client, register_data(name="  Nur \t  Hasanah  "))
     assert user_by_phone(app, "+6281234567890").name == "Nur Hasanah"
 
 
@@ -109,7 +121,7 @@ def test_duplicate_registration_is_refused_in_any_format(app, client, make_user)
     with app.app_context():
         make_user("Pemilik Nomor", phone="+6281234567890")
 
-    response = post_form(client, "/daftar", register_data(phone="62 812 3456 7890"))
+    response = register(client, register_data(phone="62 812 3456 7890"))
 
     assert response.status_code == 422
     assert "Nomor HP ini sudah terdaftar" in said(response)
@@ -120,7 +132,7 @@ def test_duplicate_registration_is_refused_in_any_format(app, client, make_user)
 
 @pytest.mark.parametrize("typed", ["0511-4772345", "0812", "+1 202 555 0143", "0812-3456-78O0"])
 def test_malformed_phone_is_refused_in_indonesian(app, client, typed):
-    response = post_form(client, "/daftar", register_data(phone=typed))
+    response = register(client, register_data(phone=typed))
 
     assert response.status_code == 422
     assert "Nomor HP tidak valid" in said(response)
@@ -128,7 +140,7 @@ def test_malformed_phone_is_refused_in_indonesian(app, client, typed):
 
 
 def test_ten_thousand_character_name_is_refused(app, client):
-    response = post_form(client, "/daftar", register_data(name="Siti " * 2_000))
+    response = register(client, register_data(name="Siti " * 2_000))
 
     assert response.status_code == 422
     assert "Nama paling banyak 80 karakter." in said(response)
@@ -139,7 +151,7 @@ def test_ten_thousand_character_name_is_refused(app, client):
     "name", ["<script>alert(1)</script>", "Budi <b>Santoso</b>", "{{ config }}", "<img src=x>"]
 )
 def test_html_in_name_is_refused_and_never_reflected_raw(app, client, name):
-    response = post_form(client, "/daftar", register_data(name=name))
+    response = register(client, register_data(name=name))
 
     assert response.status_code == 422
     assert "Nama tidak boleh berisi tanda < > { }." in said(response)
@@ -159,7 +171,7 @@ def test_html_in_name_is_refused_and_never_reflected_raw(app, client, name):
     ],
 )
 def test_weak_password_is_refused(app, client, password, message):
-    response = post_form(client, "/daftar", register_data(password=password))
+    response = register(client, register_data(password=password))
 
     assert response.status_code == 422
     assert message in said(response)
@@ -167,7 +179,7 @@ def test_weak_password_is_refused(app, client, password, message):
 
 
 def test_empty_registration_names_every_missing_field(app, client):
-    response = post_form(client, "/daftar", {"name": "", "phone": "", "password": ""})
+    response = register(client, {"name": "", "phone": "", "password": ""})
 
     assert response.status_code == 422
     text = said(response)
@@ -197,16 +209,13 @@ def test_sign_in_with_any_phone_format(client, world, fmt):
 
 
 def test_sign_in_follows_a_local_next_but_not_another_site(client, world):
-    phone = world["resident_a"].phone
-    token = csrf_token(client)
-    data = {"csrf_token": token, "phone": phone, "password": PASSWORD}
+    data = {"phone": world["resident_a"].phone, "password": PASSWORD}
 
-    inside = client.post("/masuk?next=/tetangga", data=data)
+    inside = submit_form(client, "/masuk?next=/tetangga", "form[action^='/masuk']", data)
     assert inside.headers["Location"] == "/tetangga"
 
     elsewhere = client.application.test_client()  # the first client is signed in now
-    data["csrf_token"] = csrf_token(elsewhere)
-    outside = elsewhere.post("/masuk?next=//evil.example/", data=data)
+    outside = submit_form(elsewhere, "/masuk?next=//evil.example/", "form[action^='/masuk']", data)
     assert outside.headers["Location"] == "/"
 
 
@@ -281,7 +290,7 @@ def test_sign_out_really_ends_the_session(app, client, world):
     }
     assert is_signed_in(replay(app, captured))  # the capture is a working key
 
-    response = post_form(client, "/keluar")
+    response = submit_form(client, "/", "form[action='/keluar']")
 
     assert response.status_code == 303
     assert not is_signed_in(client)
@@ -297,7 +306,7 @@ def test_sign_out_really_ends_the_session(app, client, world):
 def test_sign_out_without_csrf_token_is_refused_and_keeps_the_session(client, world):
     login_with_password(client, world["resident_a"].phone)
 
-    response = client.post("/keluar")
+    response = client.post("/keluar")  # tampered: not what the page renders (no CSRF token)
 
     assert response.status_code == 400
     assert is_signed_in(client)
@@ -328,11 +337,7 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, world):
     remember_name = app.config["REMEMBER_COOKIE_NAME"]
     there_remember = there.get_cookie(remember_name).value
 
-    token = csrf_token(here, "/profil")
-    response = here.post(
-        "/profil/sandi",
-        data={"pw-csrf_token": token, "pw-current": PASSWORD, "pw-password": NEW_PASSWORD},
-    )
+    response = change_password(here, PASSWORD, NEW_PASSWORD)
 
     assert response.status_code == 303
     assert is_signed_in(here)
@@ -348,11 +353,7 @@ def test_password_change_needs_the_current_password(app, client, world):
     with app.app_context():
         before = db.session.get(User, world["resident_a"].id).password_hash
 
-    token = csrf_token(client, "/profil")
-    response = client.post(
-        "/profil/sandi",
-        data={"pw-csrf_token": token, "pw-current": "salah-sekali", "pw-password": NEW_PASSWORD},
-    )
+    response = change_password(client, "salah-sekali", NEW_PASSWORD)
 
     assert response.status_code == 422
     assert "Kata sandi sekarang salah." in said(response)
@@ -368,7 +369,7 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(app, client, world):
     login_with_password(client, world["resident_a"].phone)
     data = {"name": "Nama Palsu", "phone": world["resident_a"].phone, "language": "id"}
 
-    response = client.post("/profil", data=data)
+    response = client.post("/profil", data=data)  # tampered: not what the page renders
 
     assert response.status_code == 400
     assert "Formulir kedaluwarsa" in said(response)
@@ -380,6 +381,7 @@ def test_wrong_csrf_token_is_refused(app, client, world):
     login_with_password(client, world["resident_a"].phone)
     data = {"csrf_token": "bukan-token", "name": "Nama Palsu", "phone": world["resident_a"].phone}
 
+    # tampered: not what the page renders (a wrong token)
     response = client.post("/profil", data=data, headers={"HX-Request": "true"})
 
     assert response.status_code == 400
@@ -389,7 +391,7 @@ def test_wrong_csrf_token_is_refused(app, client, world):
 
 
 def test_register_without_csrf_token_creates_nobody(app, client):
-    response = client.post("/daftar", data=register_data())
+    response = client.post("/daftar", data=register_data())  # tampered: no CSRF token
     assert response.status_code == 400
     assert user_count(app) == 0
 
@@ -397,11 +399,10 @@ def test_register_without_csrf_token_creates_nobody(app, client):
 def test_htmx_sends_the_token_in_a_header(app, client, world):
     login_with_password(client, world["resident_a"].phone)
     token = csrf_token(client, "/profil")
-    data = {"name": "Siti Aminah Baru", "phone": world["resident_a"].phone, "language": "id"}
+    data = {"name": "Siti Aminah Baru", "csrf_token": None}  # the token goes in the header only
 
-    response = client.post(
-        "/profil", data=data, headers={"HX-Request": "true", "X-CSRFToken": token}
-    )
+    response = submit_form(client, "/profil", "form[action='/profil']", data,
+                           headers={"HX-Request": "true", "X-CSRFToken": token})  # fmt: skip
 
     assert response.status_code == 303
     with app.app_context():
@@ -410,7 +411,11 @@ def test_htmx_sends_the_token_in_a_header(app, client, world):
 
 # --- rate limit ---------------------------------------------------------------------------
 
-RATE_LIMITED = {"RATELIMIT_ENABLED": True, "AUTH_LIMIT_PER_ACCOUNT": "3 per minute"}
+RATE_LIMITED = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",  # the shared default: test_rate_limits.py
+    "AUTH_LIMIT_PER_ACCOUNT": "3 per minute",
+}
 
 
 # With REDIS_URL the counters live in Redis, shared by every gunicorn worker and host.

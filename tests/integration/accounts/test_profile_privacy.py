@@ -16,7 +16,8 @@ from community.areas import services as areas
 from community.areas.models import JoinRequest, JoinStatus, RoleAssignment, Wilayah
 from community.core.time import utcnow
 from community.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login_with_password, post_form, text_of
+from tests.conftest import PASSWORD, login_with_password, post_form, text_of
+from tests.forms import submit_form
 
 HTML_TAG = re.compile(r"<html[^>]*>")
 
@@ -53,6 +54,17 @@ def profile_data(user: User, **overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+BOXES = ("is_large_text", "is_phone_shared", "needs_wheelchair", "needs_lift", "needs_hearing",
+         "needs_vision")  # fmt: skip
+
+
+def save_profile(client, user: User, **overrides):
+    """Fill the profile form as rendered with ``profile_data`` and press Simpan: a box is
+    ticked only when ``overrides`` ticks it (the rendered form starts from what is stored)."""
+    data = {**dict.fromkeys(BOXES), **profile_data(user, **overrides)}
+    return submit_form(client, "/profil", "form[action='/profil']", data)
+
+
 # --- profile ------------------------------------------------------------------------------
 
 
@@ -72,18 +84,15 @@ def test_profile_edit_saves_language_large_text_and_needs(app, world, as_user):
     client = as_user(user)
     assert "teks-besar" not in html_tag(client.get("/profil"))
 
-    response = post_form(
+    response = save_profile(
         client,
-        "/profil",
-        profile_data(
-            user,
-            name="Siti Aminah Rahmawati",
-            email="siti@example.id",
-            language="en",
-            is_large_text="y",
-            needs_lift="y",
-            needs_hearing="y",
-        ),
+        user,
+        name="Siti Aminah Rahmawati",
+        email="siti@example.id",
+        language="en",
+        is_large_text="y",
+        needs_lift="y",
+        needs_hearing="y",
     )
 
     assert response.status_code == 303
@@ -109,7 +118,7 @@ def test_profile_edit_saves_language_large_text_and_needs(app, world, as_user):
 def test_large_text_is_applied_to_every_page_not_only_the_profile(app, world, as_user):
     user = world["resident_a"]
     client = as_user(user)
-    post_form(client, "/profil", profile_data(user, is_large_text="y"))
+    save_profile(client, user, is_large_text="y")
 
     for path in ("/", "/tetangga", "/gabung"):
         assert 'class="teks-besar"' in html_tag(client.get(path)), path
@@ -119,9 +128,7 @@ def test_changing_phone_to_a_taken_number_is_refused_and_nothing_is_saved(app, w
     user, other = world["resident_a"], world["resident_b"]
     client = as_user(user)
 
-    response = post_form(
-        client, "/profil", profile_data(user, name="Nama Baru", phone=display_phone(other.phone))
-    )
+    response = save_profile(client, user, name="Nama Baru", phone=display_phone(other.phone))
 
     assert response.status_code == 422
     assert "Nomor HP ini sudah dipakai akun lain." in said(response)
@@ -134,7 +141,7 @@ def test_changing_phone_to_a_taken_number_is_refused_and_nothing_is_saved(app, w
 def test_changing_phone_stores_it_normalised_and_it_signs_in(app, world, as_user):
     user = world["resident_a"]
 
-    response = post_form(as_user(user), "/profil", profile_data(user, phone="0857-1234-5678"))
+    response = save_profile(as_user(user), user, phone="0857-1234-5678")
 
     assert response.status_code == 303
     assert fresh(app, user.id).phone == "+6285712345678"
@@ -155,7 +162,7 @@ def test_changing_phone_stores_it_normalised_and_it_signs_in(app, world, as_user
 def test_bad_profile_input_is_refused_in_indonesian(app, world, as_user, overrides, message):
     user = world["resident_a"]
 
-    response = post_form(as_user(user), "/profil", profile_data(user, **overrides))
+    response = save_profile(as_user(user), user, **overrides)
 
     assert response.status_code == 422
     assert message in said(response)
@@ -167,6 +174,7 @@ def test_profile_cannot_be_used_to_change_membership(app, world, as_user):
     """Mass assignment: extra fields such as rt_id are ignored."""
     user = world["resident_a"]
 
+    # tampered: not what the page renders (no rt_id field)
     post_form(as_user(user), "/profil", profile_data(user, rt_id=str(world.rt_b.id)))
 
     assert fresh(app, user.id).rt_id == world.rt_a.id
@@ -214,8 +222,9 @@ def test_export_lists_join_requests_and_roles(world, as_user):
 # --- deleting the account -----------------------------------------------------------------
 
 
-def delete_data(client, **fields) -> dict:
-    return {"del-csrf_token": csrf_token(client, "/profil"), **fields}
+def delete_account(client, **fields):
+    """Fill "Hapus akun" on the profile page as rendered and press its button."""
+    return submit_form(client, "/profil", "form[action='/profil/hapus']", fields)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +239,7 @@ def test_delete_needs_the_password_and_the_tick(app, world, as_user, fields, mes
     user = world["resident_a"]
     client = as_user(user)
 
-    response = client.post("/profil/hapus", data=delete_data(client, **fields))
+    response = delete_account(client, **fields)
 
     assert response.status_code == 422
     assert message in said(response)
@@ -253,9 +262,7 @@ def test_delete_removes_the_person_their_roles_and_requests(app, world, as_user)
         db.session.commit()
     client = as_user(ketua)
 
-    response = client.post(
-        "/profil/hapus", data=delete_data(client, **{"del-password": PASSWORD, "del-confirm": "y"})
-    )
+    response = delete_account(client, **{"del-password": PASSWORD, "del-confirm": "y"})
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
@@ -284,9 +291,7 @@ def test_delete_removes_the_person_their_roles_and_requests(app, world, as_user)
 
 def test_deleted_ketua_disappears_from_the_neighbours_home_page(world, as_user):
     client = as_user(world["pengurus_a"])
-    client.post(
-        "/profil/hapus", data=delete_data(client, **{"del-password": PASSWORD, "del-confirm": "y"})
-    )
+    delete_account(client, **{"del-password": PASSWORD, "del-confirm": "y"})
 
     assert "Haji Rahmat" not in said(as_user(world["resident_a"]).get("/"))
 
@@ -323,7 +328,7 @@ def test_sharing_the_phone_in_the_profile_shows_it_to_neighbours(app, world, as_
     ketua = world["pengurus_a"]
     assert not shows_phone(as_user(world["resident_a"]).get("/tetangga"), ketua)
 
-    post_form(as_user(ketua), "/profil", profile_data(ketua, is_phone_shared="y"))
+    save_profile(as_user(ketua), ketua, is_phone_shared="y")
 
     assert shows_phone(as_user(world["resident_a"]).get("/tetangga"), ketua)
 

@@ -19,8 +19,9 @@ from community.areas.models import JoinRequest, JoinStatus, Level, Role, RoleAss
 from community.areas.rules import INVITE_ALPHABET, INVITE_LENGTH, format_invite_code
 from community.core.time import as_utc, utcnow
 from community.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login_with_password, post_form, text_of
+from tests.conftest import PASSWORD, login_with_password, post_form, text_of
 from tests.conftest import test_config as make_test_config
+from tests.forms import submit_form
 
 NEW_PASSWORD = "jembatan kayu 9"
 BAD_CODE = "Kode undangan tidak dikenal atau sudah tidak berlaku."
@@ -32,6 +33,22 @@ def said(response) -> str:
 
 def is_signed_in(client) -> bool:
     return client.get("/profil").status_code == 200
+
+
+def press(client, page: str, action: str, headers=None, **data):
+    """On ``page`` as rendered, fill the form that posts to ``action`` and submit it."""
+    return submit_form(client, page, f"form[action='{action}']", data, headers=headers)
+
+
+def join(client, code: str, page: str = "/gabung", **data):
+    """Type ``code`` into "Gabung ke RT Anda" (or press the button on a QR link page)."""
+    action = page if page.startswith("/gabung/") else "/gabung"
+    return press(client, page, action, code=code, **data)
+
+
+def on_wilayah_page(client, wilayah_id: int, tail: str, **data):
+    """Press a button (or fill a form) on the wilayah's page that posts to ``tail``."""
+    return press(client, f"/wilayah/{wilayah_id}", f"/wilayah/{wilayah_id}/{tail}", **data)
 
 
 # --- reading the database in its own app context (requests must not share one) ------------
@@ -116,7 +133,7 @@ def test_join_with_a_typed_code(app, world, as_user, newcomer, how):
     }[how]
     client = as_user(newcomer)
 
-    response = post_form(client, "/gabung", {"code": typed})
+    response = join(client, typed)
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
@@ -135,7 +152,7 @@ def test_join_page_invites_a_code(world, as_user, newcomer):
 
 @pytest.mark.parametrize("typed", ["", "SALAH", "ABCDE-FGHJK", "x" * 40])
 def test_unknown_code_is_refused(app, world, as_user, newcomer, typed):
-    response = post_form(as_user(newcomer), "/gabung", {"code": typed})
+    response = join(as_user(newcomer), typed)
 
     assert response.status_code == 422
     assert "Kode undangan" in said(response)
@@ -154,7 +171,7 @@ def test_join_through_the_qr_link(app, world, as_user, newcomer):
     assert "Gabung ke RT 01 / RW 01" in said(page)
     assert "Kelurahan Komet, Banjarbaru" in said(page)
 
-    response = post_form(client, f"/gabung/{code}", {"code": code})
+    response = join(client, code, page=f"/gabung/{code}")
 
     assert response.status_code == 303
     assert requests_of(app, newcomer.id) == [(world.rt_a.id, JoinStatus.PENDING, False)]
@@ -174,10 +191,8 @@ def test_qr_link_sends_anonymous_visitors_to_sign_in_and_back(app, world, client
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/masuk?next={quote(f'/gabung/{code}', safe='')}"
-    signed_in = client.post(
-        response.headers["Location"],
-        data={"csrf_token": csrf_token(client), "phone": newcomer.phone, "password": PASSWORD},
-    )
+    signed_in = submit_form(client, response.headers["Location"], "form[action^='/masuk']",
+                            {"phone": newcomer.phone, "password": PASSWORD})  # fmt: skip
     assert signed_in.headers["Location"] == f"/gabung/{code}"
 
 
@@ -235,7 +250,7 @@ def test_pengurus_approves_and_the_resident_joins(app, world, as_user, principal
     assert "Permintaan bergabung (1)" in said(page)
     assert "Yusuf Pendatang" in said(page)
 
-    response = post_form(officer, f"/wilayah/{world.rt_a.id}/permintaan/{request_id}/setujui")
+    response = on_wilayah_page(officer, world.rt_a.id, f"permintaan/{request_id}/setujui")
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"/wilayah/{world.rt_a.id}"
@@ -256,7 +271,7 @@ def test_pengurus_rejects(app, world, as_user):
     request_id = pending_request_id(app, newcomer.id)
     officer = as_user(world["pengurus_a"])
 
-    response = post_form(officer, f"/wilayah/{world.rt_a.id}/permintaan/{request_id}/tolak")
+    response = on_wilayah_page(officer, world.rt_a.id, f"permintaan/{request_id}/tolak")
 
     assert response.status_code == 303
     assert "Permintaan Yusuf Pendatang ditolak." in said(officer.get(response.location))
@@ -270,8 +285,9 @@ def test_pengurus_rejects(app, world, as_user):
 def test_a_decided_request_cannot_be_decided_again(app, world, as_user):
     request_id = pending_request_id(app, world["pending"].id)
     officer = as_user(world["pengurus_a"])
-    post_form(officer, f"/wilayah/{world.rt_a.id}/permintaan/{request_id}/setujui")
+    on_wilayah_page(officer, world.rt_a.id, f"permintaan/{request_id}/setujui")
 
+    # tampered: not what the page renders (a decided request has no buttons any more)
     again = post_form(officer, f"/wilayah/{world.rt_a.id}/permintaan/{request_id}/tolak")
 
     assert again.status_code == 404
@@ -282,12 +298,12 @@ def test_a_decided_request_cannot_be_decided_again(app, world, as_user):
 def test_resident_cancels_their_request_and_may_send_another(app, world, as_user):
     client = as_user(world["pending"])
 
-    assert post_form(client, "/gabung/batal").status_code == 303
+    assert press(client, "/", "/gabung/batal").status_code == 303
 
     assert requests_of(app, world["pending"].id) == [(world.rt_a.id, JoinStatus.CANCELLED, False)]
     assert "Gabung ke RT Anda" in said(client.get("/"))
     code_b = invite_code(app, world.rt_b.id)
-    assert post_form(client, "/gabung", {"code": code_b}).status_code == 303
+    assert join(client, code_b).status_code == 303
     assert requests_of(app, world["pending"].id)[-1] == (world.rt_b.id, JoinStatus.PENDING, False)
 
 
@@ -302,8 +318,9 @@ def test_expired_code_is_refused(app, world, as_user, newcomer):
         db.session.commit()
     client = as_user(newcomer)
 
-    typed = post_form(client, "/gabung", {"code": code})
+    typed = join(client, code)
     link = client.get(f"/gabung/{code}")
+    # tampered: not what the page renders (the link page of an expired code has no form)
     link_post = post_form(client, f"/gabung/{code}", {"code": code})
 
     assert typed.status_code == 422
@@ -318,7 +335,7 @@ def test_regenerated_code_replaces_the_old_one(app, world, as_user, newcomer):
     old = invite_code(app, world.rt_a.id)
     officer = as_user(world["pengurus_a"])
 
-    response = post_form(officer, f"/wilayah/{world.rt_a.id}/kode-baru")
+    response = on_wilayah_page(officer, world.rt_a.id, "kode-baru")
 
     assert response.status_code == 303
     new = invite_code(app, world.rt_a.id)
@@ -334,12 +351,12 @@ def test_regenerated_code_replaces_the_old_one(app, world, as_user, newcomer):
     assert format_invite_code(old) not in page
 
     client = as_user(newcomer)
-    refused = post_form(client, "/gabung", {"code": old})
+    refused = join(client, old)
     assert refused.status_code == 422
     assert BAD_CODE in said(refused)
     assert client.get(f"/gabung/{old}").status_code == 404
     assert requests_of(app, newcomer.id) == []
-    assert post_form(client, "/gabung", {"code": new}).status_code == 303
+    assert join(client, new).status_code == 303
     assert requests_of(app, newcomer.id) == [(world.rt_a.id, JoinStatus.PENDING, False)]
 
 
@@ -347,9 +364,7 @@ def test_regenerated_code_replaces_the_old_one(app, world, as_user, newcomer):
 
 
 def test_second_request_while_one_is_pending_is_refused(app, world, as_user):
-    response = post_form(
-        as_user(world["pending"]), "/gabung", {"code": invite_code(app, world.rt_b.id)}
-    )
+    response = join(as_user(world["pending"]), invite_code(app, world.rt_b.id))
 
     assert response.status_code == 422
     assert "Anda sudah punya permintaan bergabung yang menunggu persetujuan." in said(response)
@@ -357,9 +372,7 @@ def test_second_request_while_one_is_pending_is_refused(app, world, as_user):
 
 
 def test_member_asking_for_their_own_rt_is_told_so(app, world, as_user):
-    response = post_form(
-        as_user(world["resident_a"]), "/gabung", {"code": invite_code(app, world.rt_a.id)}
-    )
+    response = join(as_user(world["resident_a"]), invite_code(app, world.rt_a.id))
 
     assert response.status_code == 422
     assert "Anda sudah menjadi warga RT ini." in said(response)
@@ -370,7 +383,7 @@ def test_member_of_rt_a_asking_for_rt_b_must_say_they_are_moving(app, world, as_
     client = as_user(world["resident_a"])
     assert 'name="is_move"' in client.get("/gabung").get_data(as_text=True)
 
-    response = post_form(client, "/gabung", {"code": invite_code(app, world.rt_b.id)})
+    response = join(client, invite_code(app, world.rt_b.id))
 
     assert response.status_code == 422
     assert (
@@ -383,9 +396,7 @@ def test_member_of_rt_a_asking_for_rt_b_must_say_they_are_moving(app, world, as_
 
 def test_moving_rt_drops_membership_and_roles_of_the_old_rt(app, world, as_user):
     ketua = world["pengurus_a"]
-    response = post_form(
-        as_user(ketua), "/gabung", {"code": invite_code(app, world.rt_b.id), "is_move": "y"}
-    )
+    response = join(as_user(ketua), invite_code(app, world.rt_b.id), is_move="y")
     assert response.status_code == 303
     assert requests_of(app, ketua.id) == [(world.rt_b.id, JoinStatus.PENDING, True)]
     # Until approved nothing changes: still a member and ketua of RT A.
@@ -395,7 +406,7 @@ def test_moving_rt_drops_membership_and_roles_of_the_old_rt(app, world, as_user)
     ketua_rw = as_user(world["ketua_rw"])  # RT B has no ketua: the RW decides
     assert "pindah RT" in said(ketua_rw.get(f"/wilayah/{world.rt_b.id}"))
     request_id = pending_request_id(app, ketua.id)
-    approved = post_form(ketua_rw, f"/wilayah/{world.rt_b.id}/permintaan/{request_id}/setujui")
+    approved = on_wilayah_page(ketua_rw, world.rt_b.id, f"permintaan/{request_id}/setujui")
 
     assert approved.status_code == 303
     assert rt_of(app, ketua.id) == world.rt_b.id
@@ -410,11 +421,11 @@ def test_move_through_the_qr_link(app, world, as_user):
     client = as_user(world["resident_a"])
     assert 'name="is_move"' in client.get(f"/gabung/{code_b}").get_data(as_text=True)
 
-    without = post_form(client, f"/gabung/{code_b}", {"code": code_b})
+    without = join(client, code_b, page=f"/gabung/{code_b}")
     assert without.status_code == 422
     assert "Jika Anda pindah" in said(without)
 
-    moving = post_form(client, f"/gabung/{code_b}", {"code": code_b, "is_move": "y"})
+    moving = join(client, code_b, page=f"/gabung/{code_b}", is_move="y")
     assert moving.status_code == 303
     assert requests_of(app, world["resident_a"].id) == [(world.rt_b.id, JoinStatus.PENDING, True)]
 
@@ -433,11 +444,8 @@ def test_ketua_rt_appoints_and_revokes_rt_staff(app, world, as_user, role, label
     assert f'<option value="{role}">' in page
     assert '<option value="ketua_rt">' not in page
 
-    response = post_form(
-        ketua,
-        f"/wilayah/{world.rt_a.id}/peran",
-        {"phone": display_phone(resident.phone), "role": role},
-    )
+    response = on_wilayah_page(ketua, world.rt_a.id, "peran", phone=display_phone(resident.phone),
+                          role=role)  # fmt: skip
 
     assert response.status_code == 303
     assert f"Siti Aminah sekarang {label} RT 01 / RW 01." in said(ketua.get(response.location))
@@ -447,7 +455,7 @@ def test_ketua_rt_appoints_and_revokes_rt_staff(app, world, as_user, role, label
     assert "Anggota (" in said(staff.get(f"/wilayah/{world.rt_a.id}"))
 
     aid = assignment_id(app, resident.id, role)
-    revoked = post_form(ketua, f"/wilayah/{world.rt_a.id}/peran/{aid}/hapus")
+    revoked = on_wilayah_page(ketua, world.rt_a.id, f"peran/{aid}/hapus")
 
     assert revoked.status_code == 303
     assert "Siti Aminah tidak lagi memegang peran itu." in said(ketua.get(revoked.location))
@@ -460,12 +468,12 @@ def test_sekretaris_manages_members_but_appoints_nobody(app, world, as_user):
     sekretaris = as_user(world["resident_a"])
     request_id = pending_request_id(app, world["pending"].id)
 
-    appoint = post_form(
+    appoint = post_form(  # tampered: not what the page renders (a sekretaris has no such form)
         sekretaris,
         f"/wilayah/{world.rt_a.id}/peran",
         {"phone": display_phone(world["pending"].phone), "role": "bendahara"},
     )
-    approve = post_form(sekretaris, f"/wilayah/{world.rt_a.id}/permintaan/{request_id}/setujui")
+    approve = on_wilayah_page(sekretaris, world.rt_a.id, f"permintaan/{request_id}/setujui")
 
     assert appoint.status_code == 403
     assert approve.status_code == 303
@@ -473,12 +481,17 @@ def test_sekretaris_manages_members_but_appoints_nobody(app, world, as_user):
     assert roles_of(app, world["pending"].id) == set()
 
 
+# The same words whether or not the number has an account (the form tells nobody who
+# uses Rukun).
+NOT_APPOINTABLE = "Nomor HP ini bukan milik warga yang bisa diberi peran ini."
+
+
 @pytest.mark.parametrize(
     ("who", "role", "message"),
     [
-        ("resident_b", "sekretaris", "Orang ini belum menjadi warga RT ini."),
-        ("pending", "bendahara", "Orang ini belum menjadi warga RT ini."),
-        ("nobody", "sekretaris", "Tidak ada akun dengan nomor HP ini."),
+        ("resident_b", "sekretaris", NOT_APPOINTABLE),
+        ("pending", "bendahara", NOT_APPOINTABLE),
+        ("nobody", "sekretaris", NOT_APPOINTABLE),
         ("pengurus_a", "ketua_rt", None),  # not a role a ketua RT may give
         ("resident_a", "admin_kota", None),
     ],
@@ -488,11 +501,13 @@ def test_appointments_that_are_refused_change_nothing(app, world, as_user, who, 
     with app.app_context():
         before = set(db.session.scalars(select(RoleAssignment.id)))
 
-    response = post_form(
-        as_user(world["pengurus_a"]),
-        f"/wilayah/{world.rt_a.id}/peran",
-        {"phone": phone, "role": role},
-    )
+    ketua = as_user(world["pengurus_a"])
+    if role in ("sekretaris", "bendahara"):
+        response = on_wilayah_page(ketua, world.rt_a.id, "peran", phone=phone, role=role)
+    else:  # tampered: not what the page renders (the role is not among its options)
+        response = post_form(
+            ketua, f"/wilayah/{world.rt_a.id}/peran", {"phone": phone, "role": role}
+        )
 
     assert response.status_code == 422
     if message:
@@ -504,11 +519,8 @@ def test_appointments_that_are_refused_change_nothing(app, world, as_user, who, 
 def test_appointing_the_same_role_twice_is_refused(app, world, as_user):
     give_role(app, world.rt_a.id, world["resident_a"].id, Role.BENDAHARA)
 
-    response = post_form(
-        as_user(world["pengurus_a"]),
-        f"/wilayah/{world.rt_a.id}/peran",
-        {"phone": display_phone(world["resident_a"].phone), "role": "bendahara"},
-    )
+    response = on_wilayah_page(as_user(world["pengurus_a"]), world.rt_a.id, "peran",
+                          phone=display_phone(world["resident_a"].phone), role="bendahara")  # fmt: skip
 
     assert response.status_code == 422
     assert "Orang ini sudah memegang peran tersebut." in said(response)
@@ -579,7 +591,7 @@ def test_non_pengurus_posting_to_pengurus_forms(
 
     for name in forms:
         url, data = urls[name]
-        response = post_form(client, url, data, headers=headers)
+        response = post_form(client, url, data, headers=headers)  # tampered: no such form
         assert response.status_code == status, name
         assert not re.search(r"\b\d{8}\b", said(response)), name  # no reset code leaks
 
@@ -589,7 +601,7 @@ def test_non_pengurus_posting_to_pengurus_forms(
 def test_anonymous_posting_to_pengurus_forms_is_sent_to_sign_in(app, world, client):
     before = snapshot(app, world)
     for url, data in _pengurus_forms(app, world).values():
-        response = post_form(client, url, data)
+        response = post_form(client, url, data)  # tampered: not what the page renders
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/masuk")
     assert snapshot(app, world) == before
@@ -619,7 +631,7 @@ def test_tampered_ids_from_another_rt_find_nothing(app, world, as_user, newcomer
         f"/wilayah/{rt_a}/permintaan/999999999/setujui",
         "/wilayah/999999999/kode-baru",
     ):
-        assert post_form(ketua, url).status_code == 404, url
+        assert post_form(ketua, url).status_code == 404, url  # tampered: a forged id
 
     assert snapshot(app, world) == before
     assert requests_of(app, newcomer.id) == [(rt_b, JoinStatus.PENDING, False)]
@@ -631,7 +643,7 @@ RESET_CODE = re.compile(r'<p class="big-code">(\d{8})</p>')
 
 
 def issue_code(client, rt_id: int, user_id: int) -> str:
-    response = post_form(client, f"/wilayah/{rt_id}/anggota/{user_id}/kode-reset")
+    response = on_wilayah_page(client, rt_id, f"anggota/{user_id}/kode-reset")
     assert response.status_code == 200
     match = RESET_CODE.search(response.get_data(as_text=True))
     assert match, "the code is shown on the page"
@@ -640,7 +652,7 @@ def issue_code(client, rt_id: int, user_id: int) -> str:
 
 def reset(app, phone: str, code: str, password: str = NEW_PASSWORD):
     client = app.test_client()
-    return post_form(client, "/lupa-sandi", {"phone": phone, "code": code, "password": password})
+    return press(client, "/lupa-sandi", "/lupa-sandi", phone=phone, code=code, password=password)
 
 
 def test_reset_code_lets_the_resident_choose_a_new_password_once(app, world, as_user):
@@ -648,7 +660,7 @@ def test_reset_code_lets_the_resident_choose_a_new_password_once(app, world, as_
     old_session = as_user(resident)
     ketua = as_user(world["pengurus_a"])
 
-    response = post_form(ketua, f"/wilayah/{world.rt_a.id}/anggota/{resident.id}/kode-reset")
+    response = on_wilayah_page(ketua, world.rt_a.id, f"anggota/{resident.id}/kode-reset")
 
     assert response.status_code == 200
     assert "Kode reset untuk Siti Aminah" in said(response)
@@ -728,7 +740,7 @@ def test_pengurus_removes_a_member_and_their_rt_roles(app, world, as_user):
     give_role(app, world.rt_a.id, resident.id, Role.BENDAHARA)
     ketua = as_user(world["pengurus_a"])
 
-    response = post_form(ketua, f"/wilayah/{world.rt_a.id}/anggota/{resident.id}/keluarkan")
+    response = on_wilayah_page(ketua, world.rt_a.id, f"anggota/{resident.id}/keluarkan")
 
     assert response.status_code == 303
     assert "Siti Aminah sudah dikeluarkan dari RT 01 / RW 01." in said(ketua.get(response.location))
@@ -741,6 +753,7 @@ def test_pengurus_cannot_remove_themself(app, world, as_user):
     ketua = world["pengurus_a"]
     client = as_user(ketua)
 
+    # tampered: not what the page renders (no "Keluarkan" button on one's own row)
     response = post_form(client, f"/wilayah/{world.rt_a.id}/anggota/{ketua.id}/keluarkan")
 
     assert response.status_code == 303
@@ -763,7 +776,7 @@ def children_of(app: Flask, parent_id: int) -> dict[str, Wilayah]:
 def test_ketua_rw_adds_an_rt(app, world, as_user):
     client = as_user(world["ketua_rw"])
 
-    response = post_form(client, f"/wilayah/{world.rw.id}/tambah", {"number": "3"})
+    response = on_wilayah_page(client, world.rw.id, "tambah", number="3")
 
     assert response.status_code == 303
     assert "RT 03 / RW 01 sudah ditambahkan." in said(client.get(response.location))
@@ -788,9 +801,7 @@ def test_ketua_rw_adds_an_rt(app, world, as_user):
     ],
 )
 def test_adding_an_rt_with_a_bad_number_is_refused(app, world, as_user, number, message):
-    response = post_form(
-        as_user(world["ketua_rw"]), f"/wilayah/{world.rw.id}/tambah", {"number": number}
-    )
+    response = on_wilayah_page(as_user(world["ketua_rw"]), world.rw.id, "tambah", number=number)
 
     assert response.status_code == 422
     assert message in said(response)
@@ -811,6 +822,7 @@ def test_who_may_not_add_wilayah(app, world, as_user, principal, where, status):
     parent = getattr(world, where)
     before = set(children_of(app, parent.id))
 
+    # tampered: not what the page renders (no "Tambah" form for them)
     response = post_form(as_user(world[principal]), f"/wilayah/{parent.id}/tambah", {"number": "9"})
 
     assert response.status_code == status
@@ -820,18 +832,15 @@ def test_who_may_not_add_wilayah(app, world, as_user, principal, where, status):
 def test_admin_kelurahan_adds_an_rw_and_appoints_a_ketua_rw(app, world, as_user):
     admin = as_user(world["admin_kelurahan"])
 
-    added = post_form(admin, f"/wilayah/{world.kelurahan.id}/tambah", {"number": "3"})
+    added = on_wilayah_page(admin, world.kelurahan.id, "tambah", number="3")
 
     assert added.status_code == 303
     rw3 = children_of(app, world.kelurahan.id)["03"]
     assert (rw3.level, rw3.full_name, rw3.invite_code) == (Level.RW, "RW 03", None)
 
     resident_b = world["resident_b"]  # lives in RT B, under RW 01
-    appointed = post_form(
-        admin,
-        f"/wilayah/{world.rw.id}/peran",
-        {"phone": display_phone(resident_b.phone), "role": "ketua_rw"},
-    )
+    appointed = on_wilayah_page(admin, world.rw.id, "peran",
+                                phone=display_phone(resident_b.phone), role="ketua_rw")  # fmt: skip
 
     assert appointed.status_code == 303
     assert "Budi Santoso sekarang Ketua RW RW 01." in said(admin.get(appointed.location))
@@ -844,14 +853,11 @@ def test_admin_kelurahan_adds_an_rw_and_appoints_a_ketua_rw(app, world, as_user)
 def test_ketua_rw_must_live_in_the_rw(app, world, make_user, as_user):
     outsider = new_person(app, make_user, "Joko Widodo", world.rt_c)  # RT C is in RW 02
 
-    response = post_form(
-        as_user(world["admin_kelurahan"]),
-        f"/wilayah/{world.rw.id}/peran",
-        {"phone": display_phone(outsider.phone), "role": "ketua_rw"},
-    )
+    response = on_wilayah_page(as_user(world["admin_kelurahan"]), world.rw.id, "peran",
+                               phone=display_phone(outsider.phone), role="ketua_rw")  # fmt: skip
 
     assert response.status_code == 422
-    assert "Ketua RW harus warga salah satu RT di RW ini." in said(response)
+    assert NOT_APPOINTABLE in said(response)
     assert roles_of(app, outsider.id) == set()
 
 

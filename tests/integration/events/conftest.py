@@ -12,6 +12,7 @@ from typing import NamedTuple
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
@@ -20,6 +21,7 @@ from community.events import services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import post_form, text_of
+from tests.forms import find_form, form_fields, submit_form
 
 HX = {"HX-Request": "true"}
 
@@ -152,10 +154,50 @@ def neighbours(app, make_user) -> Callable[..., list[User]]:
     return make
 
 
+def rsvp_form(activity_id: int) -> str:
+    """The RSVP panel's answer form (the page also has Hapus jawaban and Batalkan)."""
+    return f"#rsvp-panel-{activity_id} form[action$='/jawab']"
+
+
 def answer_via_route(client, activity_id: int, answer: str, *, htmx: bool = False, **extra):
+    """Open the activity page, type the ``extra`` fields (guests, note, needs_help) into the
+    RSVP panel as rendered and press the ``answer`` button."""
+    return submit_form(
+        client,
+        f"/kegiatan/{activity_id}",
+        rsvp_form(activity_id),
+        {k: str(v) for k, v in extra.items()},
+        button=f"button[name='answer'][value='{answer}']",
+        headers=HX if htmx else {},
+    )
+
+
+def withdraw_via_route(client, activity_id: int, *, htmx: bool = False):
+    """Press "Hapus jawaban saya" on the activity page."""
+    return submit_form(
+        client,
+        f"/kegiatan/{activity_id}",
+        f"#rsvp-panel-{activity_id} form[action$='/jawab/hapus']",
+        headers=HX if htmx else {},
+    )
+
+
+def submit_open_page(
+    client, page: str, selector: str, *, answer: str | None = None, htmx: bool = False
+):
+    """Submit a form from a page rendered earlier and still open on the phone (the
+    activity has closed since, so a fresh GET no longer renders the form)."""
+    form = find_form(page, selector)
+    pairs = form_fields(form) + ([("answer", answer)] if answer else [])
+    return client.post(form.get("action"), data=MultiDict(pairs), headers=HX if htmx else {})
+
+
+def forge_answer(client, activity_id: int, answer: str, *, htmx: bool = False, **extra):
+    """A hand-made answer POST, for tampering tests only: no page renders it."""
     data = {"answer": answer, "guests": "0", "note": "", **{k: str(v) for k, v in extra.items()}}
     return post_form(client, f"/kegiatan/{activity_id}/jawab", data, headers=HX if htmx else {})
 
 
-def withdraw_via_route(client, activity_id: int, *, htmx: bool = False):
+def forge_withdraw(client, activity_id: int, *, htmx: bool = False):
+    """A hand-made withdraw POST, for tampering tests only: no page renders it."""
     return post_form(client, f"/kegiatan/{activity_id}/jawab/hapus", headers=HX if htmx else {})

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import WITA, as_utc, utcnow
-from community.events import services
+from community.events import rules, services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import PASSWORD, post_form
@@ -27,7 +27,9 @@ from tests.integration.events.conftest import (
     answer_via_route,
     ledger,
     respond,
+    rsvp_form,
     said,
+    submit_open_page,
 )
 
 NEW = "/kegiatan/baru"
@@ -66,6 +68,13 @@ def edit_form(activity: dict, **changes) -> dict:
 
 
 CANCEL_FORM = "form[action$='/batalkan']"
+
+
+def create(client, scope_id: int, **changes):
+    """Fill "Buat kegiatan" as rendered (``FORM`` plus ``changes``) and press Umumkan."""
+    return submit_form(
+        client, NEW, "form[action$='/kegiatan/baru']", activity_form(scope_id, **changes)
+    )
 
 
 def edit(client, activity_id: int, **changes):
@@ -133,7 +142,7 @@ def test_ketua_rt_creates_an_activity_with_times_typed_in_wita(app, world, as_us
     assert form.status_code == 200
     assert "Buat kegiatan" in said(form) and "Jam mulai (WITA)" in said(form)
 
-    response = post_form(client, NEW, activity_form(world.rt_a.id, capacity="25"))
+    response = create(client, world.rt_a.id, capacity="25")
     activity_id = created_id(response)
     activity = stored(app, "Kerja bakti bersihkan got")  # spaces tidied
     assert activity.id == activity_id
@@ -160,9 +169,8 @@ def test_ketua_rt_creates_an_activity_with_times_typed_in_wita(app, world, as_us
 
 def test_an_activity_over_midnight_uses_the_end_date(app, world, as_user):
     client = as_user(world["pengurus_a"])
-    data = activity_form(world.rt_a.id, title="Ronda malam", start_time="22:00",
-                         end_date="2026-12-07", end_time="04:00")  # fmt: skip
-    created_id(post_form(client, NEW, data))
+    created_id(create(client, world.rt_a.id, title="Ronda malam", start_time="22:00",
+                      end_date="2026-12-07", end_time="04:00"))  # fmt: skip
     activity = stored(app, "Ronda malam")
     assert as_utc(activity.starts_at) == datetime(2026, 12, 6, 14, 0, tzinfo=UTC)
     assert as_utc(activity.ends_at) == datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
@@ -170,9 +178,8 @@ def test_an_activity_over_midnight_uses_the_end_date(app, world, as_user):
 
 def test_the_rsvp_deadline_is_typed_in_wita_too(app, world, as_user):
     client = as_user(world["pengurus_a"])
-    data = activity_form(world.rt_a.id, title="Pelatihan", deadline_date="2026-12-04",
-                         deadline_time="20:00")  # fmt: skip
-    activity_id = created_id(post_form(client, NEW, data))
+    activity_id = created_id(create(client, world.rt_a.id, title="Pelatihan",
+                                    deadline_date="2026-12-04", deadline_time="20:00"))  # fmt: skip
     activity = stored(app, "Pelatihan")
     assert as_utc(activity.rsvp_deadline_at) == datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
     assert "Jumat, 4 Desember 2026 · 20.00 WITA" in said(client.get(f"/kegiatan/{activity_id}"))
@@ -191,7 +198,6 @@ BAD = [
     ({"title": "x" * 121}, "Judul paling banyak 120 karakter."),
     ({"start_date": "6/12/2026"}, "Tanggal: Tanggal tidak valid."),
     ({"start_time": "7 pagi"}, "Jam mulai (WITA): Jam tidak valid."),
-    ({"kind": "konser"}, "Jenis kegiatan: Pilihan tidak valid."),
     ({"latitude": "123"}, "Garis lintang tidak valid."),
     ({"latitude": "utara"}, "Isian ini harus berupa angka."),
     ({"capacity": "banyak"}, "Isian ini harus berupa angka."),
@@ -202,19 +208,29 @@ BAD = [
 def test_bad_input_is_refused_with_an_indonesian_message(app, world, as_user, changes, message):
     before = activity_count(app)
     client = as_user(world["pengurus_a"])
-    response = post_form(client, NEW, activity_form(world.rt_a.id, **changes))
+    response = create(client, world.rt_a.id, **changes)
     assert response.status_code == 422
     assert message in said(response)
     assert "Not a valid" not in said(response)  # never WTForms' raw English
     assert activity_count(app) == before
 
 
+def test_a_kind_not_among_the_options_is_refused(app, world, as_user):
+    before = activity_count(app)
+    client = as_user(world["pengurus_a"])
+    # tampered: not what the page renders
+    response = post_form(client, NEW, activity_form(world.rt_a.id, kind="konser"))
+    assert response.status_code == 422
+    assert "Jenis kegiatan: Pilihan tidak valid." in said(response)
+    assert "Not a valid" not in said(response)
+    assert activity_count(app) == before
+
+
 def test_a_start_in_the_past_is_recorded_with_a_warning(app, world, as_user):
     client = as_user(world["pengurus_a"])
     last_week = (utcnow() - timedelta(days=7)).astimezone(WITA).date().isoformat()
-    data = activity_form(world.rt_a.id, title="Musyawarah kemarin", start_date=last_week,
-                         kind="musyawarah")  # fmt: skip
-    activity_id = created_id(post_form(client, NEW, data))
+    activity_id = created_id(create(client, world.rt_a.id, title="Musyawarah kemarin",
+                                    start_date=last_week, kind="musyawarah"))  # fmt: skip
     page = said(client.get(f"/kegiatan/{activity_id}"))
     assert "Waktu mulainya sudah lewat: kegiatan ini dicatat sebagai kegiatan lalu." in page
     assert "Konfirmasi sudah ditutup." in page
@@ -226,14 +242,14 @@ def test_a_start_in_the_past_is_recorded_with_a_warning(app, world, as_user):
 def test_a_future_start_has_no_warning(app, world, as_user):
     client = as_user(world["pengurus_a"])
     soon = (utcnow() + timedelta(days=3)).astimezone(WITA).date().isoformat()
-    activity_id = created_id(post_form(client, NEW, activity_form(world.rt_a.id, start_date=soon)))
+    activity_id = created_id(create(client, world.rt_a.id, start_date=soon))
     assert "sudah lewat" not in said(client.get(f"/kegiatan/{activity_id}"))
 
 
 def test_a_resident_cannot_create(app, world, as_user):
     client = as_user(world["resident_a"])
     assert client.get(NEW).status_code == 403
-    response = post_form(client, NEW, activity_form(world.rt_a.id))
+    response = post_form(client, NEW, activity_form(world.rt_a.id))  # tampered: no form to fill
     assert response.status_code == 403
     assert activity_count(app) == 3
     assert "Buat kegiatan" not in said(client.get("/"))
@@ -243,6 +259,7 @@ def test_a_resident_cannot_create(app, world, as_user):
 def test_a_ketua_rt_cannot_pick_a_scope_outside_their_rt(app, world, as_user, target):
     client = as_user(world["pengurus_a"])
     scope_id = getattr(world, target).id
+    # tampered: not what the page renders (the scope is not among its options)
     response = post_form(client, NEW, activity_form(scope_id, title="Disusupkan"))
     assert response.status_code in (403, 422)
     assert activity_count(app) == 3
@@ -254,8 +271,7 @@ def test_a_ketua_rt_cannot_pick_a_scope_outside_their_rt(app, world, as_user, ta
 
 def test_a_ketua_rw_may_announce_for_the_whole_rw(app, world, as_user):
     client = as_user(world["ketua_rw"])
-    data = activity_form(world.rw.id, title="Musyawarah RW", kind="musyawarah")
-    activity_id = created_id(post_form(client, NEW, data))
+    activity_id = created_id(create(client, world.rw.id, title="Musyawarah RW", kind="musyawarah"))
     assert stored(app, "Musyawarah RW").wilayah_id == world.rw.id
     for who in ("resident_a", "resident_b"):
         assert as_user(world[who]).get(f"/kegiatan/{activity_id}").status_code == 200
@@ -298,6 +314,7 @@ def test_a_resident_cannot_edit_or_cancel(app, world, as_user):
     client = as_user(world["resident_a"])
     activity_id = world.activities["rt_a"].id
     assert client.get(f"/kegiatan/{activity_id}/ubah").status_code == 403
+    # tampered: not what the page renders (no edit or cancel form for residents)
     response = post_form(client, f"/kegiatan/{activity_id}/ubah", edit_form({}, title="Diubah"))
     assert response.status_code == 403
     response = post_form(client, f"/kegiatan/{activity_id}/batalkan", {"reason": "iseng"})
@@ -305,7 +322,7 @@ def test_a_resident_cannot_edit_or_cancel(app, world, as_user):
     activity = stored(app, "Kerja bakti saluran RT 01")
     assert not activity.is_cancelled
     # RT B's resident does not even learn it exists.
-    other = as_user(world["resident_b"])
+    other = as_user(world["resident_b"])  # tampered, as above
     assert post_form(other, f"/kegiatan/{activity_id}/batalkan", {"reason": "x"}).status_code == 404
 
 
@@ -362,7 +379,9 @@ def test_raising_the_capacity_promotes_the_waitlist(app, world, as_user, neighbo
 def test_cancel_with_a_reason(app, world, as_user):
     activity_id = world.activities["rt_a"].id
     siti = world["resident_a"]
-    answer_via_route(as_user(siti), activity_id, "hadir")
+    resident = as_user(siti)
+    answer_via_route(resident, activity_id, "hadir")
+    open_page = resident.get(f"/kegiatan/{activity_id}").get_data(as_text=True)
     client = as_user(world["pengurus_a"])
 
     refused = cancel(client, activity_id, reason="  ")
@@ -375,14 +394,15 @@ def test_cancel_with_a_reason(app, world, as_user):
     activity = stored(app, "Kerja bakti saluran RT 01")
     assert activity.is_cancelled and activity.cancel_reason == "Hujan deras, diundur pekan depan"
 
-    resident = as_user(siti)
     page = said(resident.get(f"/kegiatan/{activity_id}"))
     assert "Dibatalkan" in page and "Alasan: Hujan deras, diundur pekan depan" in page
     assert "Kegiatan ini dibatalkan." in page
     card = next(c for c in cards(resident.get("/")) if "Kerja bakti saluran RT 01" in c)
     assert "Dibatalkan" in card and "orang hadir" not in card
 
-    response = answer_via_route(resident, activity_id, "tidak", htmx=True)
+    # Siti still has the page from before the cancellation open and taps Tidak Hadir.
+    response = submit_open_page(resident, open_page, rsvp_form(activity_id), answer="tidak",
+                                htmx=True)  # fmt: skip
     assert response.status_code == 422
     assert "Kegiatan ini sudah dibatalkan." in said(response)
     assert ledger(app, activity_id).entries[siti.id] == (Answer.HADIR, 0, False)
@@ -502,7 +522,7 @@ def test_the_feed_makes_the_same_number_of_statements_for_3_and_30_activities(
         if n % 3 == 0:
             respond(app, activity_id, siti.id, Answer.HADIR)
     many = statements_for(app, client, "/")
-    assert len(cards(client.get("/"))) == 30
+    assert len(cards(client.get("/"))) == rules.FEED_PAGE_SIZE  # page 1 of 30
 
     record_property("feed_statements", len(many))
     assert len(many) == len(few), "\n".join(many)
@@ -547,7 +567,7 @@ def test_a_deleted_account_keeps_its_rsvp_counted_but_nameless(app, world, as_us
     assert ledger(app, activity_id).seats_taken == 3
 
     data = {"del-password": PASSWORD, "del-confirm": "y"}
-    response = post_form(client, "/profil/hapus", data)
+    response = submit_form(client, "/profil", "form[action$='/profil/hapus']", data)
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(User, budi.id) is None
@@ -562,8 +582,8 @@ def test_a_deleted_account_keeps_its_rsvp_counted_but_nameless(app, world, as_us
 
 def test_a_bad_date_in_english(app, world, as_user):
     client = as_user(world["pengurus_a"])
-    post_form(client, "/bahasa", {"language": "en"})
-    response = post_form(client, NEW, activity_form(world.rt_a.id, start_date="6/12/2026"))
+    submit_form(client, NEW, "form.language-form", button="button[value='en']")
+    response = create(client, world.rt_a.id, start_date="6/12/2026")
     assert response.status_code == 422
     assert "Not a valid date." in said(response)
     assert "Tanggal tidak valid." not in said(response)

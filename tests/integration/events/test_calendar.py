@@ -13,15 +13,22 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
+import pytest
+import recurring_ical_events
 import segno
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlalchemy import select
 
-from community.core.time import WITA, format_wita, utcnow
+from community import create_app
+from community.accounts import services as accounts
+from community.accounts.models import User
+from community.core.time import WITA, as_utc, format_wita, utcnow
+from community.events import calendar
 from community.events.models import Activity, CalendarFeed
 from community.extensions import db
-from tests.conftest import post_form, text_of
+from tests.conftest import PASSWORD, post_form, test_config, text_of
+from tests.forms import submit_form
 from tests.integration.events.conftest import set_activity
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -49,8 +56,9 @@ def exdates(event) -> set[datetime]:
 
 
 def shown(cal: Calendar) -> dict[datetime, str]:
-    """start → title of every event a calendar app shows: each RRULE expanded, minus its
-    EXDATEs, with RECURRENCE-ID overrides in place of the instance they replace."""
+    """start → title of every event a calendar app shows as taking place: each RRULE
+    expanded, minus its EXDATEs, with RECURRENCE-ID overrides in place of the instance they
+    replace, minus the cancelled ones (shown struck through)."""
     all_events = events(cal)
     overrides = {
         (str(e["uid"]), e.decoded("recurrence-id")): e for e in all_events if "recurrence-id" in e
@@ -72,7 +80,7 @@ def shown(cal: Calendar) -> dict[datetime, str]:
             override = overrides.pop((str(event["uid"]), instance), None)
             if override is None:
                 seen[instance] = str(event["summary"])
-            else:
+            elif str(override.get("status")) != "CANCELLED":
                 seen[override.decoded("dtstart")] = str(override["summary"])
     assert not overrides, f"overrides of no instance: {list(overrides)}"
     return seen
@@ -124,10 +132,17 @@ def local(event, name: str) -> datetime:
     return event.decoded(name)
 
 
+@pytest.fixture
+def domain(app) -> str:
+    """The right-hand side of this install's UIDs."""
+    with app.app_context():
+        return calendar.uid_domain()
+
+
 # --- one activity -------------------------------------------------------------------------
 
 
-def test_activity_ics_is_wita_wall_clock_time_with_its_timezone(app, world, as_user):
+def test_activity_ics_is_wita_wall_clock_time_with_its_timezone(app, world, as_user, domain):
     activity = world.activities["rt_a"]
     response = as_user(world["resident_a"]).get(f"/kegiatan/{activity.id}.ics")
     cal = parse(response)
@@ -145,7 +160,7 @@ def test_activity_ics_is_wita_wall_clock_time_with_its_timezone(app, world, as_u
     assert str(timezone["tzid"]) == "Asia/Makassar"
     assert [str(s["tzname"]) for s in timezone.walk("STANDARD")] == ["WITA"]
     [event] = events(cal)
-    assert str(event["uid"]) == f"activity-{activity.id}@rukun"
+    assert str(event["uid"]) == f"activity-{activity.id}@{domain}"
     assert str(event["summary"]) == "Kerja bakti saluran RT 01"
     assert str(event["location"]) == "Pos kamling RT 01"
     url = f"http://localhost/kegiatan/{activity.id}"
@@ -227,7 +242,7 @@ def test_whatsapp_message_of_a_cancelled_activity_says_so(app, world, as_user):
 # --- the feed -----------------------------------------------------------------------------
 
 
-def test_feed_of_a_series_is_one_rrule_with_exdate_and_override(app, world, as_user):
+def test_feed_of_a_series_is_one_rrule_with_exdate_and_override(app, world, as_user, domain):
     organiser = as_user(world["pengurus_a"])
     series = create_weekly(organiser, world, weeks=6)
     assert len(series) == 6 and len({o.series_id for o in series}) == 1
@@ -247,7 +262,7 @@ def test_feed_of_a_series_is_one_rrule_with_exdate_and_override(app, world, as_u
     response = as_user(None).get(path)  # a calendar app: not signed in
     cal = parse(response)
     raw = response.get_data(as_text=True)
-    uid = f"series-{series[0].series_id}@rukun"
+    uid = f"series-{series[0].series_id}@{domain}"
     in_series = [e for e in events(cal) if str(e["uid"]) == uid]
     masters = [e for e in in_series if "recurrence-id" not in e]
     assert len(masters) == 1, "a series is ONE VEVENT with its RRULE"
@@ -269,8 +284,11 @@ def test_feed_of_a_series_is_one_rrule_with_exdate_and_override(app, world, as_u
     assert local(master, "dtend") - local(master, "dtstart") == timedelta(hours=1, minutes=15)
     assert "Dua anak tangga" in str(master["description"])
 
-    assert exdates(master) == {third.starts_at}
-    [override] = [e for e in in_series if "recurrence-id" in e]
+    assert exdates(master) == set()  # the cancelled meeting stays, marked CANCELLED
+    cancelled, override = [e for e in in_series if "recurrence-id" in e]
+    assert cancelled.decoded("recurrence-id") == third.starts_at
+    assert str(cancelled["status"]) == "CANCELLED"
+    assert "Dibatalkan: Tuan rumah berhalangan" in str(cancelled["description"])
     assert override.decoded("recurrence-id") == fifth.starts_at  # the instance it replaces
     assert override["recurrence-id"].params["TZID"] == "Asia/Makassar"
     assert (local(override, "dtstart").hour, local(override, "dtstart").minute) == (20, 0)
@@ -284,24 +302,24 @@ def test_feed_of_a_series_is_one_rrule_with_exdate_and_override(app, world, as_u
     assert len(held) == 5
 
 
-def test_rt_feed_has_rt_and_ancestors_but_not_another_rt(app, world, as_user):
+def test_rt_feed_has_rt_and_ancestors_but_not_another_rt(app, world, as_user, domain):
     cal = parse(as_user(None).get(make_feed(as_user(world["resident_a"]), "rt")))
     uids = {str(e["uid"]) for e in events(cal)}
     a = world.activities
-    assert f"activity-{a['rt_a'].id}@rukun" in uids
-    assert f"activity-{a['rw'].id}@rukun" in uids  # RW 01 is above RT A
-    assert f"activity-{a['rt_b'].id}@rukun" not in uids
+    assert f"activity-{a['rt_a'].id}@{domain}" in uids
+    assert f"activity-{a['rw'].id}@{domain}" in uids  # RW 01 is above RT A
+    assert f"activity-{a['rt_b'].id}@{domain}" not in uids
     assert "Voli sore RT 02" not in str(cal.to_ical(), "utf-8")
     assert str(cal["x-wr-calname"]) == "Rukun: kegiatan RT 01 / RW 01"
 
 
-def test_answered_feed_has_only_hadir_and_mungkin(app, world, as_user):
+def test_answered_feed_has_only_hadir_and_mungkin(app, world, as_user, domain):
     resident = as_user(world["resident_a"])
     a = world.activities
     post_form(resident, f"/kegiatan/{a['rt_a'].id}/jawab", {"answer": "mungkin"})
     post_form(resident, f"/kegiatan/{a['rw'].id}/jawab", {"answer": "tidak"})
     cal = parse(as_user(None).get(make_feed(resident, "answered")))
-    assert [str(e["uid"]) for e in events(cal)] == [f"activity-{a['rt_a'].id}@rukun"]
+    assert [str(e["uid"]) for e in events(cal)] == [f"activity-{a['rt_a'].id}@{domain}"]
     assert str(cal["x-wr-calname"]) == "Rukun: kegiatan saya"
 
 
@@ -317,7 +335,7 @@ def test_answered_feed_excludes_the_occurrences_not_answered(app, world, as_user
     assert set(shown(cal)) == {series[1].starts_at, series[3].starts_at}
 
 
-def test_feed_covers_the_last_90_days_and_the_future(app, world, as_user):
+def test_feed_covers_the_last_90_days_and_the_future(app, world, as_user, domain):
     a, now = world.activities, utcnow()
     set_activity(app, a["rt_a"].id, starts_at=now - timedelta(days=30, hours=3),
                  ends_at=now - timedelta(days=30))  # fmt: skip
@@ -325,8 +343,8 @@ def test_feed_covers_the_last_90_days_and_the_future(app, world, as_user):
                  ends_at=now - timedelta(days=100))  # fmt: skip
     cal = parse(as_user(None).get(make_feed(as_user(world["resident_a"]), "rt")))
     uids = {str(e["uid"]) for e in events(cal)}
-    assert f"activity-{a['rt_a'].id}@rukun" in uids
-    assert f"activity-{a['rw'].id}@rukun" not in uids
+    assert f"activity-{a['rt_a'].id}@{domain}" in uids
+    assert f"activity-{a['rw'].id}@{domain}" not in uids
 
 
 def test_feed_never_carries_notes_phones_or_needs(app, world, as_user):
@@ -441,3 +459,179 @@ def test_organiser_section_links_the_poster(app, world, as_user):
     poster, page = f'href="/kegiatan/{activity.id}/poster"', f"/kegiatan/{activity.id}"
     assert poster in as_user(world["pengurus_a"]).get(page).get_data(as_text=True)
     assert poster not in as_user(world["resident_a"]).get(page).get_data(as_text=True)
+
+
+# --- issue #9: UIDs, series .ics, cancelled meetings, DTSTAMP -------------------------------
+# Read back with recurring_ical_events, which expands RRULE − EXDATE + RECURRENCE-ID the
+# way calendar apps do (independently of the helpers above).
+
+
+def expand(body: bytes, start: datetime, days: int = 120) -> list:
+    cal = Calendar.from_ical(body)
+    return list(recurring_ical_events.of(cal).between(start, start + timedelta(days=days)))
+
+
+def cancel_through_page(client, activity_id: int, reason: str, **choices: str) -> None:
+    response = submit_form(
+        client,
+        f"/kegiatan/{activity_id}",
+        "form[action$='/batalkan']",
+        data={"reason": reason, **choices},
+    )
+    assert response.status_code == 303, text_of(response)
+
+
+def test_uids_are_this_installs_and_stay_the_same(tmp_path, monkeypatch):
+    """Two installs never mint the same UID; one install mints the same UID every time."""
+    config = test_config(tmp_path)
+
+    def domain_of(instance: str) -> str:
+        monkeypatch.setenv("RUKUN_INSTANCE_PATH", str(tmp_path / instance))
+        with create_app(config).app_context():
+            return calendar.uid_domain()
+
+    first, again, other = domain_of("a"), domain_of("a"), domain_of("b")
+    assert first == again and first != other
+    assert re.fullmatch(r"[0-9a-f]{20}\.rukun", first)
+    monkeypatch.setenv("RUKUN_CALENDAR_UID_DOMAIN", "rukun.banjarbarukota.go.id")
+    assert domain_of("c") == "rukun.banjarbarukota.go.id"
+
+
+def test_ics_and_feed_carry_the_installs_uid(app, world, as_user, domain):
+    activity = world.activities["rt_a"]
+    resident = as_user(world["resident_a"])
+    [from_file] = events(parse(resident.get(f"/kegiatan/{activity.id}.ics")))
+    feed = parse(as_user(None).get(make_feed(resident, "rt")))
+    [from_feed] = [e for e in events(feed) if str(e["summary"]) == activity.title]
+    assert str(from_file["uid"]) == str(from_feed["uid"]) == f"activity-{activity.id}@{domain}"
+    assert domain != "rukun"
+
+
+def test_ics_of_a_series_meeting_is_the_series_of_the_feed(app, world, as_user):
+    series = create_weekly(as_user(world["pengurus_a"]), world, weeks=5)
+    resident = as_user(world["resident_a"])
+    body = resident.get(f"/kegiatan/{series[1].id}.ics").get_data()
+    feed = as_user(None).get(make_feed(resident, "rt")).get_data()
+
+    [master] = [e for e in events(Calendar.from_ical(body)) if "rrule" in e]
+    [in_feed] = [e for e in events(Calendar.from_ical(feed)) if "rrule" in e]
+    assert str(master["uid"]) == str(in_feed["uid"])
+    assert master["rrule"].to_ical() == in_feed["rrule"].to_ical()
+    assert master.decoded("dtstart") == in_feed.decoded("dtstart")
+    first = series[0].starts_at - timedelta(days=1)
+    got = [(e.decoded("dtstart"), str(e["uid"])) for e in expand(body, first)]
+    assert [start for start, _ in got] == [o.starts_at for o in series]  # every meeting
+    assert {uid for _, uid in got} == {str(master["uid"])}  # one series, one UID
+    assert got == [(e.decoded("dtstart"), str(e["uid"])) for e in expand(feed, first)
+                   if str(e["uid"]) == str(master["uid"])]  # fmt: skip
+
+
+def test_cancelled_meeting_stays_in_the_feed_marked_cancelled(app, world, as_user):
+    series = create_weekly(as_user(world["pengurus_a"]), world, weeks=4)
+    cancel_through_page(
+        as_user(world["pengurus_a"]), series[2].id, "Tuan rumah sakit", apply_to="this"
+    )
+    resident = as_user(world["resident_a"])
+    for body in (
+        as_user(None).get(make_feed(resident, "rt")).get_data(),
+        resident.get(f"/kegiatan/{series[0].id}.ics").get_data(),
+    ):
+        seen = {
+            e.decoded("dtstart"): e
+            for e in expand(body, series[0].starts_at - timedelta(days=1))
+            if str(e["uid"]).startswith("series-")
+        }
+        assert list(seen) == [o.starts_at for o in series]  # the cancelled one is still there
+        assert [str(e["status"]) for e in seen.values()] == [
+            "CONFIRMED", "CONFIRMED", "CANCELLED", "CONFIRMED",
+        ]  # fmt: skip
+        assert "Tuan rumah sakit" in str(seen[series[2].starts_at]["description"])
+
+
+def test_dtstamp_is_the_last_change_not_the_download(app, world, as_user):
+    activity = world.activities["rt_a"]
+    changed = datetime(2026, 11, 20, 3, 4, 5, tzinfo=UTC)
+    set_activity(app, activity.id, updated_at=changed)
+    resident = as_user(world["resident_a"])
+    path = make_feed(resident, "rt")
+    for _ in range(2):
+        [event] = events(parse(resident.get(f"/kegiatan/{activity.id}.ics")))
+        assert event.decoded("dtstamp") == event.decoded("last-modified") == changed
+        [in_feed] = [e for e in events(parse(as_user(None).get(path)))
+                     if str(e["summary"]) == activity.title]  # fmt: skip
+        assert in_feed.decoded("dtstamp") == changed
+
+    cancel_through_page(as_user(world["pengurus_a"]), activity.id, "Hujan deras")
+    [event] = events(parse(resident.get(f"/kegiatan/{activity.id}.ics")))
+    with app.app_context():
+        saved = as_utc(db.session.get(Activity, activity.id).updated_at)
+    assert saved > changed and event.decoded("dtstamp") == saved.replace(microsecond=0)
+
+
+def test_series_dtstamp_is_the_last_change_to_any_meeting(app, world, as_user):
+    series = create_weekly(as_user(world["pengurus_a"]), world, weeks=3)
+    stamps = [datetime(2026, 11, d, 1, 0, tzinfo=UTC) for d in (2, 9, 5)]
+    for occurrence, stamp in zip(series, stamps, strict=True):
+        set_activity(app, occurrence.id, updated_at=stamp)
+    body = as_user(world["resident_a"]).get(f"/kegiatan/{series[0].id}.ics").get_data()
+    [master] = [e for e in events(Calendar.from_ical(body)) if "rrule" in e]
+    assert master.decoded("dtstamp") == max(stamps)
+
+
+# --- the feed URL dies with the sessions ----------------------------------------------------
+
+
+def feed_path_on_profile(client) -> str:
+    page = client.get("/profil").get_data(as_text=True)
+    match = re.search(r'id="calendar-url"[^>]*value="http://localhost(/kalender/[^"]+\.ics)"', page)
+    assert match, "the profile shows no feed URL"
+    return match.group(1)
+
+
+def test_password_change_gives_the_feed_a_new_url(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    calendar_app = as_user(None)
+    old = make_feed(resident, "rt")
+    response = submit_form(
+        resident, "/profil", "form[action='/profil/sandi']",
+        data={"pw-current": PASSWORD, "pw-password": "sapu lidi baru 2026"},
+    )  # fmt: skip
+    assert response.status_code == 303
+    assert calendar_app.get(old).status_code == 404
+    new = feed_path_on_profile(resident)
+    assert new != old and calendar_app.get(new).status_code == 200
+    with app.app_context():
+        [feed] = db.session.scalars(select(CalendarFeed)).all()
+        assert feed.scope == "rt" and feed.token in new
+
+
+def test_password_reset_gives_the_feed_a_new_url(app, world, as_user):
+    resident = world["resident_a"]
+    old = make_feed(as_user(resident), "answered")
+    with app.app_context():
+        code = accounts.issue_reset_code(
+            db.session.get(User, resident.id),
+            issued_by=db.session.get(User, world["pengurus_a"].id),
+            now=utcnow(),
+        )
+        db.session.commit()
+    response = submit_form(
+        as_user(None), "/lupa-sandi", "form[action='/lupa-sandi']",
+        data={"phone": resident.phone, "code": code, "password": "sapu lidi baru 2026"},
+    )  # fmt: skip
+    assert response.status_code == 303, text_of(response)
+    assert as_user(None).get(old).status_code == 404
+    with app.app_context():
+        assert len(db.session.scalars(select(CalendarFeed)).all()) == 1  # kept, new token
+
+
+def test_sign_out_gives_the_feed_a_new_url(app, world, as_user):
+    resident = as_user(world["resident_a"])
+    old = make_feed(resident, "rt")
+    response = submit_form(resident, "/profil", "form[action='/keluar']")
+    assert response.status_code == 303
+    assert as_user(None).get(old).status_code == 404
+    again = as_user(world["resident_a"])
+    new = feed_path_on_profile(again)
+    assert new != old and as_user(None).get(new).status_code == 200
+    assert "diganti setiap kali Anda keluar" in text_of(again.get("/profil"))

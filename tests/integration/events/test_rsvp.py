@@ -17,15 +17,20 @@ from community.events import services
 from community.events.models import Answer, Rsvp
 from community.extensions import db
 from tests.conftest import post_form
+from tests.forms import submit_form
 from tests.integration.events.conftest import (
     HX,
     answer_via_route,
     count_rsvps,
+    forge_answer,
+    forge_withdraw,
     ledger,
     respond,
+    rsvp_form,
     rsvp_ids,
     said,
     set_activity,
+    submit_open_page,
     withdraw,
     withdraw_via_route,
 )
@@ -323,9 +328,10 @@ def test_plain_post_goes_back_where_it_came_from_but_only_inside_the_site(
     app, world, gotong, as_user
 ):
     client = as_user(world["resident_a"])
-    home = answer_via_route(client, gotong, "mungkin", next="/")
+    home = submit_form(client, "/", f"#card-answer-{gotong} form", button="[value='mungkin']")
     assert home.status_code == 303 and home.headers["Location"] in ("/", "http://localhost/")
-    away = answer_via_route(client, gotong, "hadir", next="https://jahat.example/")
+    # tampered: not what the page renders
+    away = forge_answer(client, gotong, "hadir", next="https://jahat.example/")
     assert away.status_code == 303
     assert away.headers["Location"].endswith(f"/kegiatan/{gotong}")
 
@@ -462,16 +468,20 @@ CLOSED = {
 def test_closed_activities_refuse_answers_through_the_route(
     app, world, gotong, as_user, reason, htmx
 ):
-    siti, rahmat = world["resident_a"], world["pengurus_a"]
-    answer_via_route(as_user(siti), gotong, "hadir")
+    siti, rahmat = as_user(world["resident_a"]), as_user(world["pengurus_a"])
+    answer_via_route(siti, gotong, "hadir")
+    # Both still have the page open from before it closed.
+    siti_page = siti.get(f"/kegiatan/{gotong}").get_data(as_text=True)
+    rahmat_page = rahmat.get(f"/kegiatan/{gotong}").get_data(as_text=True)
     change = {"is_cancelled": True, "cancel_reason": "Hujan deras"}
     close(app, gotong, change if reason == "cancelled" else reason)
     before = ledger(app, gotong)
 
+    answer, leave = rsvp_form(gotong), f"form[action$='/kegiatan/{gotong}/jawab/hapus']"
     for response in (
-        answer_via_route(as_user(siti), gotong, "tidak", htmx=htmx),
-        answer_via_route(as_user(rahmat), gotong, "hadir", htmx=htmx),
-        withdraw_via_route(as_user(siti), gotong, htmx=htmx),
+        submit_open_page(siti, siti_page, answer, answer="tidak", htmx=htmx),
+        submit_open_page(rahmat, rahmat_page, answer, answer="hadir", htmx=htmx),
+        submit_open_page(siti, siti_page, leave, htmx=htmx),
     ):
         assert response.status_code == 422
         assert CLOSED[reason] in said(response)
@@ -499,7 +509,8 @@ def test_guests_outside_the_limit_are_refused(app, world, gotong, as_user, guest
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize("answer", ["ya", "", "HADIR", "hadir; DROP TABLE rsvp"])
 def test_an_answer_outside_the_three_is_refused(app, world, gotong, as_user, answer, htmx):
-    response = answer_via_route(as_user(world["resident_a"]), gotong, answer, htmx=htmx)
+    # tampered: not what the page renders
+    response = forge_answer(as_user(world["resident_a"]), gotong, answer, htmx=htmx)
     assert response.status_code == 422
     assert "Pilih Hadir, Mungkin Hadir, atau Tidak Hadir." in said(response)
     assert count_rsvps(app, gotong) == 0
@@ -509,15 +520,15 @@ def test_an_activity_outside_the_residents_wilayah_is_not_found(app, world, as_u
     budi = world["resident_b"]  # RT B
     rt_a = world.activities["rt_a"].id
     client = as_user(budi)
-    for htmx in (False, True):
-        assert answer_via_route(client, rt_a, "hadir", htmx=htmx).status_code == 404
-        assert withdraw_via_route(client, rt_a, htmx=htmx).status_code == 404
+    for htmx in (False, True):  # tampered: not what the page renders (it is not found)
+        assert forge_answer(client, rt_a, "hadir", htmx=htmx).status_code == 404
+        assert forge_withdraw(client, rt_a, htmx=htmx).status_code == 404
     assert client.get(f"/kegiatan/{rt_a}").status_code == 404
     assert count_rsvps(app) == 0
     assert ledger(app, rt_a).seats_taken == 0
 
     pending = as_user(world["pending"])  # not yet a member of RT A
-    assert answer_via_route(pending, rt_a, "hadir").status_code == 404
+    assert forge_answer(pending, rt_a, "hadir").status_code == 404  # tampered, as above
     assert count_rsvps(app) == 0
 
 
@@ -532,6 +543,7 @@ def test_the_rw_activity_is_answered_by_both_rts(app, world, pengajian, as_user)
 @pytest.mark.parametrize("activity_id", ["999999", "0"])
 def test_tampered_ids_are_not_found(app, world, as_user, activity_id):
     client = as_user(world["resident_a"])
+    # tampered: not what the page renders
     response = post_form(client, f"/kegiatan/{activity_id}/jawab", {"answer": "hadir"})
     assert response.status_code == 404
     assert count_rsvps(app) == 0
@@ -539,6 +551,7 @@ def test_tampered_ids_are_not_found(app, world, as_user, activity_id):
 
 def test_without_a_csrf_token_nothing_is_stored(app, world, gotong, as_user):
     client = as_user(world["resident_a"])
+    # tampered: not what the page renders (no CSRF token)
     response = client.post(f"/kegiatan/{gotong}/jawab", data={"answer": "hadir"}, headers=HX)
     assert response.status_code in (400, 403)
     assert count_rsvps(app) == 0

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from community.core.time import WITA, utcnow
+from community.core.time import WITA, format_wita, utcnow
 from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
 from community.notifications.models import PushMessage
-from tests.conftest import post_form, text_of
+from tests.conftest import text_of
+from tests.forms import submit_form
 from tests.integration.notifications.conftest import URL, browser_subscription, post_json
 
 
@@ -27,6 +29,12 @@ def form(scope_id: int, **changes) -> dict:
     }  # fmt: skip
 
 
+def create(client, scope_id: int, **changes):
+    """Fill "Buat kegiatan" as rendered (``form`` plus ``changes``) and press Umumkan."""
+    data = form(scope_id, **changes)
+    return submit_form(client, "/kegiatan/baru", "form[action='/kegiatan/baru']", data)
+
+
 def stored(app, title: str = "Pengajian ibu-ibu") -> Activity | None:
     with app.app_context():
         found = db.session.scalar(select(Activity).where(Activity.title == title))
@@ -37,9 +45,8 @@ def stored(app, title: str = "Pengajian ibu-ibu") -> Activity | None:
 
 def test_organiser_adds_own_reminder_times(app, world, as_user):
     ketua = as_user(world["pengurus_a"])
-    data = form(world.rt_a.id, reminder_minutes="30 menit, 1 hari", default_reminders="")
-    data.pop("default_reminders")
-    response = post_form(ketua, "/kegiatan/baru", data)
+    response = create(ketua, world.rt_a.id, reminder_minutes="30 menit, 1 hari",
+                      default_reminders=None)  # fmt: skip
     assert response.status_code == 303
     activity = stored(app)
     assert (activity.default_reminders, activity.reminder_minutes) == (False, "1 hari, 30 menit")
@@ -60,7 +67,7 @@ def test_reminder_times_after_the_start_or_unreadable_are_refused(app, world, as
         ("besok pagi", "Tulis pengingat seperti: 30 menit, 3 jam, 1 hari."),
         ("20 hari", "Pengingat paling awal 14 hari sebelum kegiatan."),
     ]:
-        response = post_form(ketua, "/kegiatan/baru", form(world.rt_a.id, reminder_minutes=typed))
+        response = create(ketua, world.rt_a.id, reminder_minutes=typed)
         assert response.status_code == 422, typed
         assert message in text_of(response)
     assert stored(app) is None
@@ -70,7 +77,7 @@ def test_everyone_who_has_not_answered_can_be_reminded(app, world, as_user):
     post_json(as_user(world["resident_a"]), URL, browser_subscription())
     post_json(as_user(world["resident_b"]), URL, browser_subscription())  # another RT
     ketua = as_user(world["pengurus_a"])
-    post_form(ketua, "/kegiatan/baru", form(world.rt_a.id, remind_unanswered="y"))
+    create(ketua, world.rt_a.id, remind_unanswered="y")
     activity = stored(app)
     with app.app_context():
         users = set(
@@ -104,3 +111,37 @@ def test_the_delivery_page_counts_without_naming_anyone(app, world, as_user):
     assert world["resident_a"].name not in text_of(page) and world[
         "resident_a"
     ].phone not in text_of(page)
+
+
+def test_reminder_page_marks_times_already_past_when_the_activity_was_made(
+    app, world, as_user, pinned_clock
+):
+    """Made on Tuesday 10.00 for 13.00 the same day with "1 hari, 30 menit" and the
+    default 2 hours: the H-1 reminder was never sent, and the Ketua RT is told so instead
+    of seeing it planned."""
+    ketua = as_user(world["pengurus_a"])
+    start = (utcnow() + timedelta(hours=3)).astimezone(WITA).replace(second=0, microsecond=0)
+    end = start + timedelta(hours=1)
+    response = submit_form(ketua, "/kegiatan/baru", "form[action='/kegiatan/baru']", data={
+        "scope": str(world.rt_a.id), "kind": "pengajian", "title": "Pengajian ibu-ibu",
+        "place": "Musala Al-Ikhlas", "start_date": start.date().isoformat(),
+        "start_time": f"{start:%H:%M}", "end_date": end.date().isoformat(),
+        "end_time": f"{end:%H:%M}", "reminder_minutes": "1 hari, 30 menit",
+    })  # fmt: skip
+    assert response.status_code == 303, text_of(response)
+    activity = stored(app)
+    page = ketua.get(f"/kegiatan/{activity.id}/pengingat")
+    items = [
+        re.sub(r"<[^>]+>", "", item).strip()
+        for item in re.findall(r"<li>(.*?)</li>", page.get_data(as_text=True), re.S)
+        if "WITA" in item
+    ]
+    day_before, two_hours, half_hour = (
+        format_wita(activity.starts_at - before)
+        for before in (timedelta(days=1), timedelta(hours=2), timedelta(minutes=30))
+    )
+    assert items == [
+        f"{day_before} · terlewat: waktunya sudah lewat saat kegiatan dibuat, jadi tidak dikirim",
+        two_hours,
+        half_hour,
+    ]

@@ -378,13 +378,13 @@ def test_sending_works_when_called_inside_a_running_event_loop(
 def test_a_deleted_account_gets_nothing_more_and_its_devices_are_gone(
     app, world, push_service, server_key, as_user
 ):
-    from tests.conftest import PASSWORD, csrf_token
+    from tests.conftest import PASSWORD
+    from tests.forms import submit_form
 
     phone, activity_id = coming(app, world, push_service, server_key)
     client = as_user(world["resident_a"])
-    token = csrf_token(client, "/profil")
-    deleted = client.post("/profil/hapus", data={"del-csrf_token": token, "del-password": PASSWORD,
-                                                 "del-confirm": "y"})  # fmt: skip
+    deleted = submit_form(client, "/profil", "form[action$='/profil/hapus']",
+                          {"del-password": PASSWORD, "del-confirm": "y"})  # fmt: skip
     assert deleted.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(PushSubscription)) is None

@@ -16,7 +16,8 @@ from community.events import routes as event_routes
 from community.extensions import db
 from community.notifications import dispatch
 from community.notifications.models import MessageStatus, PushSubscription
-from tests.conftest import post_form, test_config
+from tests.conftest import test_config
+from tests.forms import submit_form
 from tests.integration.notifications.conftest import rows
 from tests.pushservice import PushService
 
@@ -57,7 +58,7 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
                                             p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"]))  # fmt: skip
             db.session.commit()
         tomorrow = TODAY + timedelta(days=1)
-        created = post_form(ketua, "/kegiatan/baru", {
+        created = submit_form(ketua, "/kegiatan/baru", "form[action='/kegiatan/baru']", {
             "scope": str(world.rt_a.id), "kind": "gotong_royong",
             "title": "Kerja bakti bersihkan saluran RT 03", "place": "Pos kamling — bawa cangkul",
             "start_date": tomorrow.isoformat(), "start_time": "07:00", "end_time": "10:00",
@@ -65,10 +66,9 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
         })  # fmt: skip
         assert created.status_code == 303
         activity_id = int(created.headers["Location"].rstrip("/").split("/")[-1])
-        assert (
-            post_form(resident, f"/kegiatan/{activity_id}/jawab", {"answer": "hadir"}).status_code
-            == 303
-        )
+        answered = submit_form(resident, f"/kegiatan/{activity_id}", "form[action$='/jawab']",
+                               button="button[value='hadir']")  # fmt: skip
+        assert answered.status_code == 303
 
         with app.app_context():
             due = [(r.kind, r.due_at.astimezone(WITA)) for r in rows(activity_id)]
@@ -86,11 +86,9 @@ def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends
         )
 
         clock.set(datetime.combine(TODAY, time(21, 15), tzinfo=WITA))
-        cancelled = post_form(
-            ketua,
-            f"/kegiatan/{activity_id}/batalkan",
-            {"reason": "Hujan deras, diundur", "apply_to": "this"},
-        )
+        # A one-off activity: its cancel form has no "Terapkan ke" to fill.
+        cancelled = submit_form(ketua, f"/kegiatan/{activity_id}", "form[action$='/batalkan']",
+                                {"reason": "Hujan deras, diundur"})  # fmt: skip
         assert cancelled.status_code == 303
         queue.huey.execute(queue.dispatch.s())
         clock.set(datetime.combine(tomorrow, time(6, 0, 30), tzinfo=WITA))

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from community.extensions import db
 from community.notifications.models import NotificationPref
-from tests.conftest import post_form, text_of
+from tests.conftest import text_of
+from tests.forms import submit_form
+
+PAGE = "/profil/notifikasi"
+OFF = None  # an unticked box: the browser leaves it out
+
+
+def save(client, **changes):
+    """Change the settings form of "Pengaturan notifikasi" as rendered and press Simpan."""
+    return submit_form(client, PAGE, f"form[action='{PAGE}']", changes)
 
 
 def test_defaults_everything_on_and_quiet_from_21_to_05(world, as_user):
@@ -20,9 +29,8 @@ def test_defaults_everything_on_and_quiet_from_21_to_05(world, as_user):
 
 def test_saving_preferences(app, world, as_user):
     client = as_user(world["resident_a"])
-    response = post_form(client, "/profil/notifikasi", {
-        "wants_reminders": "y", "wants_changes": "y", "quiet_start": "22:30", "quiet_end": "04:45",
-    })  # fmt: skip
+    response = save(client, wants_waitlist=OFF, wants_announcements=OFF, wants_messages=OFF,
+                    wants_arisan=OFF, quiet_start="22:30", quiet_end="04:45")  # fmt: skip
     assert response.status_code == 303
     with app.app_context():
         pref = db.session.get(NotificationPref, world["resident_a"].id)
@@ -36,11 +44,7 @@ def test_saving_preferences(app, world, as_user):
 
 
 def test_bad_time_is_refused_and_nothing_changes(app, world, as_user):
-    response = post_form(
-        as_user(world["resident_a"]),
-        "/profil/notifikasi",
-        {"quiet_start": "25:99", "quiet_end": ""},
-    )
+    response = save(as_user(world["resident_a"]), quiet_start="25:99", quiet_end="")
     assert response.status_code == 422
     assert "Jam tidak valid." in text_of(response) or "Jam wajib diisi." in text_of(response)
     with app.app_context():

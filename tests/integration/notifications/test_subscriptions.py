@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from community.extensions import db
 from community.notifications.models import PushSubscription
 from tests.conftest import csrf_token, post_form, text_of
+from tests.forms import submit_form
 from tests.integration.notifications.conftest import URL, b64u, browser_subscription, post_json
 
 
@@ -54,6 +55,28 @@ def test_a_shared_phone_moves_to_whoever_subscribed_last(app, world, as_user):
     post_json(as_user(world["pengurus_a"]), URL, sub)
     assert devices(app, world["resident_a"]) == []
     assert len(devices(app, world["pengurus_a"])) == 1
+
+
+@pytest.mark.parametrize("keys", ["both", "auth"])
+def test_someone_elses_endpoint_without_its_keys_moves_nothing(app, world, as_user, keys):
+    """Knowing a phone's endpoint (from a log, a screenshot) is not holding its
+    subscription: only the browser that made it knows the auth secret."""
+    owner_sub = browser_subscription()
+    post_json(as_user(world["resident_a"]), URL, owner_sub)
+    forged = browser_subscription(owner_sub["endpoint"])
+    if keys == "auth":  # the public key is not secret; the auth secret is
+        forged["keys"]["p256dh"] = owner_sub["keys"]["p256dh"]
+
+    response = post_json(as_user(world["pengurus_a"]), URL, forged)
+
+    assert response.status_code == 422
+    assert "sudah menerima notifikasi untuk akun lain" in response.json["error"]
+    assert "Tidak ada yang diubah." in response.json["error"]
+    [kept] = devices(app, world["resident_a"])
+    assert (kept.endpoint, kept.p256dh, kept.auth) == (
+        owner_sub["endpoint"], owner_sub["keys"]["p256dh"], owner_sub["keys"]["auth"],
+    )  # fmt: skip
+    assert devices(app, world["pengurus_a"]) == []
 
 
 @pytest.mark.parametrize(
@@ -156,6 +179,7 @@ def test_someone_elses_device_cannot_be_turned_off_or_removed(app, world, as_use
     [device] = devices(app, world["resident_a"])
     neighbour = as_user(world["resident_b"])
     assert post_json(neighbour, URL + "/lepas", {"endpoint": sub["endpoint"]}).status_code == 404
+    # tampered: not what the page renders (the neighbour's list does not show the device)
     assert post_form(neighbour, f"{URL}/{device.id}/hapus").status_code == 404
     assert len(devices(app, world["resident_a"])) == 1
     assert sub["endpoint"] not in neighbour.get("/profil/notifikasi").get_data(as_text=True)
@@ -165,7 +189,8 @@ def test_removing_a_device_from_the_list(app, world, as_user):
     resident = as_user(world["resident_a"])
     post_json(resident, URL, browser_subscription())
     [device] = devices(app, world["resident_a"])
-    response = post_form(resident, f"{URL}/{device.id}/hapus", follow_redirects=True)
+    response = submit_form(resident, "/profil/notifikasi", f"form[action$='/{device.id}/hapus']",
+                           follow_redirects=True)  # fmt: skip
     assert "Perangkat dihapus" in text_of(response)
     assert devices(app, world["resident_a"]) == []
 
@@ -214,6 +239,12 @@ def test_a_listed_name_that_resolves_to_a_private_address_is_refused(app, world,
     assert devices(app, world["resident_a"]) == []
 
 
+def answer(client, url: str, value: str, **options):
+    """Press an answer button in the activity page's RSVP panel."""
+    form = "form[action$='/jawab']"
+    return submit_form(client, url, form, button=f"button[value='{value}']", **options)
+
+
 def test_a_resident_who_comes_without_notifications_is_told_how_to_get_reminded(
     app, world, as_user
 ):
@@ -221,20 +252,16 @@ def test_a_resident_who_comes_without_notifications_is_told_how_to_get_reminded(
     url = f"/kegiatan/{world.activities['rt_a'].id}"
     hint = "supaya HP Anda mengingatkan sebelum kegiatan mulai"
     htmx = {"HX-Request": "true"}
-    panel = post_form(resident, url + "/jawab", {"answer": "hadir"}, headers=htmx)
+    panel = answer(resident, url, "hadir", headers=htmx)
     assert hint in text_of(panel) and 'href="/profil/notifikasi#notifikasi-hp"' in panel.get_data(
         as_text=True
     )
     # Without JavaScript the page after the answer says it too, once.
-    page = post_form(resident, url + "/jawab", {"answer": "mungkin"}, follow_redirects=True)
+    page = answer(resident, url, "mungkin", follow_redirects=True)
     assert hint in text_of(page)
     assert hint not in text_of(resident.get(url))
     post_json(resident, URL, browser_subscription())
-    assert hint not in text_of(
-        post_form(resident, url + "/jawab", {"answer": "hadir"}, headers=htmx)
-    )
+    assert hint not in text_of(answer(resident, url, "hadir", headers=htmx))
     resident_b = as_user(world["resident_b"])
     other = f"/kegiatan/{world.activities['rt_b'].id}"
-    assert hint not in text_of(
-        post_form(resident_b, other + "/jawab", {"answer": "tidak"}, headers=htmx)
-    )
+    assert hint not in text_of(answer(resident_b, other, "tidak", headers=htmx))

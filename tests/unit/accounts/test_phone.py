@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 
 from community.accounts.rules import (
@@ -115,10 +116,19 @@ def test_invalid_phone_is_a_value_error_carrying_the_input():
         ("+6281234567890", "0812-3456-7890"),
         ("+628115123456", "0811-5123-456"),
         ("+628123456789", "0812-3456-789"),
+        ("+62811234567", "0811-234-567"),  # 10 digits: libphonenumber groups 4-3-3
+        ("+62852123456", "0852-123-456"),
     ],
 )
 def test_display_phone_writes_numbers_the_local_way(e164, shown):
     assert display_phone(e164) == shown
+
+
+def test_display_phone_is_libphonenumbers_national_format():
+    for e164 in ("+6281234567890", "+62811234567", "+628112345678", "+6289612345678"):
+        number = phonenumbers.parse(e164)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        assert display_phone(e164) == national
 
 
 def test_display_then_normalise_round_trips():
@@ -169,3 +179,21 @@ def test_acceptable_passwords(password):
 def test_every_common_password_is_refused_even_in_capitals():
     for password in COMMON_PASSWORDS:
         assert password_problem(password.upper()) in {"too_common", "too_short"}, password
+
+
+@pytest.mark.parametrize(
+    "password", ["trustno1", "sunshine", "princess", "qwertyuiop", "football", "1qaz2wsx"]
+)
+def test_common_passwords_from_the_real_list_are_refused(password):
+    assert password_problem(password) == "too_common"
+    assert password_problem(password.capitalize()) == "too_common"
+
+
+def test_the_list_is_thousands_long_and_ships_with_its_source():
+    from importlib import resources
+
+    assert len(COMMON_PASSWORDS) >= 5000
+    shipped = resources.files("community.accounts").joinpath("data/common-passwords.txt")
+    header = shipped.read_text("utf-8").split("\n", 12)[:12]
+    assert any("zxcvbn" in line and "MIT" in line for line in header)
+    assert not any(p.startswith("#") or p != p.strip() for p in COMMON_PASSWORDS)

@@ -29,6 +29,7 @@ from community.areas.rules import (
     covers,
     format_invite_code,
     full_name,
+    has_authority_over,
     may_see_private,
     new_invite_code,
     normalise_invite_code,
@@ -299,6 +300,65 @@ def test_nobody_else_sees_it(grants):
 
 def test_a_person_without_an_rt_is_private_even_to_admin_kota():
     assert not may_see_private(VIEWER, RESIDENT, None, [ADMIN_KOTA, KETUA_RW])
+
+
+# --- SEE_PARTICIPANTS: the people behind an activity's answers ----------------------------
+
+
+@pytest.mark.parametrize("grant", [KETUA_RT_A, SEKRETARIS_A, BENDAHARA_A])
+def test_an_rt_activitys_people_are_seen_by_its_rt_pengurus_only(grant):
+    assert able_on(Action.SEE_PARTICIPANTS, [grant], home=RT_A) == {RT_A}
+
+
+@pytest.mark.parametrize(
+    ("grant", "own"),
+    [(KETUA_RW, RW), (ADMIN_KELURAHAN, KELURAHAN), (ADMIN_KOTA, KOTA)],
+)
+def test_above_the_organising_wilayah_only_figures(grant, own):
+    """The ketua RW, kelurahan and city see their own activities' people, and only
+    counts for everything below (they still manage those activities)."""
+    assert able_on(Action.SEE_PARTICIPANTS, [grant], home=RT_B) == {own}
+    below = able_on(Action.MANAGE_ACTIVITIES, [grant]) - {own}
+    assert below
+    assert not below & able_on(Action.SEE_PARTICIPANTS, [grant])
+
+
+def test_residents_see_nobodys_answers():
+    assert able_on(Action.SEE_PARTICIPANTS, [], home=RT_A) == set()
+
+
+# --- has_authority_over: reset codes and removal from the RT ------------------------------
+
+
+@pytest.mark.parametrize("grant", [KETUA_RT_A, SEKRETARIS_A, BENDAHARA_A, KETUA_RW])
+def test_the_rts_pengurus_have_authority_over_a_resident_without_a_role(grant):
+    assert has_authority_over(RT_A, [], [grant])
+
+
+@pytest.mark.parametrize(
+    ("person", "grants", "expected"),
+    [
+        pytest.param([KETUA_RT_A], [SEKRETARIS_A], False, id="sekretaris-over-ketua-rt"),
+        pytest.param([KETUA_RT_A], [BENDAHARA_A], False, id="bendahara-over-ketua-rt"),
+        pytest.param([BENDAHARA_A], [SEKRETARIS_A], False, id="sekretaris-over-bendahara"),
+        pytest.param([SEKRETARIS_A], [KETUA_RT_A], True, id="ketua-rt-over-sekretaris"),
+        pytest.param([KETUA_RT_A], [KETUA_RW], True, id="ketua-rw-over-ketua-rt"),
+        pytest.param([KETUA_RW], [KETUA_RT_A], False, id="ketua-rt-over-ketua-rw-living-there"),
+        pytest.param([ADMIN_KOTA], [KETUA_RT_A], False, id="ketua-rt-over-admin-kota-living-there"),
+        pytest.param([ADMIN_KELURAHAN], [KETUA_RW], False, id="ketua-rw-over-admin-kelurahan"),
+        pytest.param([KETUA_RT_A], [ADMIN_KELURAHAN], False, id="officials-never-touch-residents"),
+        pytest.param(
+            [SEKRETARIS_A, Grant("ketua_rw", RW)], [KETUA_RT_A], False, id="every-role-counts"
+        ),
+    ],
+)
+def test_authority_over_every_role_the_person_holds(person, grants, expected):
+    assert has_authority_over(RT_A, person, grants) is expected
+
+
+def test_no_authority_over_someone_of_another_rt_or_without_an_rt():
+    assert not has_authority_over(RT_B, [], [KETUA_RT_A])
+    assert not has_authority_over(None, [], [KETUA_RW, ADMIN_KOTA])
 
 
 # --- invite codes -------------------------------------------------------------------------

@@ -103,9 +103,11 @@ def test_pattern_is_what_most_occurrences_share():
 def test_one_activity_calendar():
     start = datetime(2026, 12, 6, 7, 0, tzinfo=WITA)
     activity = occurrence(7, start, latitude=-3.44, longitude=114.83)
-    cal = Calendar.from_ical(activity_calendar(activity, link=link, now=NOW))
+    cal = Calendar.from_ical(
+        activity_calendar(activity, link=link, now=NOW, domain="rukun.example")
+    )
     [event] = cal.walk("VEVENT")
-    assert str(event["uid"]) == "activity-7@rukun"
+    assert str(event["uid"]) == "activity-7@rukun.example"
     assert event.decoded("dtstart") == start and event["dtstart"].params["TZID"] == "Asia/Makassar"
     assert event.decoded("dtstart").astimezone(UTC) == datetime(2026, 12, 5, 23, 0, tzinfo=UTC)
     assert event.decoded("dtstamp") == NOW
@@ -121,11 +123,13 @@ def test_monthly_series_with_count_and_an_edited_first_occurrence():
     starts = rules.expand(rule, first)
     rows = [occurrence(20 + i, s, series_id=5, series=series) for i, s in enumerate(starts)]
     rows[0].title = "Kerja bakti + syukuran"
-    body = feed_calendar(rows, siblings={5: rows}, link=link, now=NOW, name="Rukun: uji")
+    body = feed_calendar(
+        rows, siblings={5: rows}, link=link, now=NOW, name="Rukun: uji", domain="rukun.example"
+    )
     cal = Calendar.from_ical(body)
     assert str(cal["x-wr-calname"]) == "Rukun: uji"
     master, override = cal.walk("VEVENT")
-    assert str(master["uid"]) == str(override["uid"]) == "series-5@rukun"
+    assert str(master["uid"]) == str(override["uid"]) == "series-5@rukun.example"
     assert master["rrule"].to_ical() == b"FREQ=MONTHLY;COUNT=3;BYDAY=2SU"
     assert str(master["summary"]) == "Kerja bakti bulanan"
     assert "exdate" not in master
