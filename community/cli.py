@@ -66,6 +66,30 @@ def seed_wilayah_command() -> None:
     click.echo("Wilayah Banjarbaru siap.")
 
 
+@click.command("reset-code")
+@click.argument("phone")
+@with_appcontext
+def reset_code_command(phone: str) -> None:
+    """Print a one-time reset code for PHONE, for the accounts no pengurus may reset (a
+    ketua RW, an admin). Audit-logged; the person is told at their next sign-in."""
+    from community.accounts import services as accounts
+    from community.accounts.rules import InvalidPhone, normalise_phone
+    from community.core.time import utcnow
+    from community.extensions import db
+
+    try:
+        user = accounts.find_by_phone(normalise_phone(phone))
+    except InvalidPhone:
+        raise click.ClickException("Nomor HP tidak valid.") from None
+    if user is None:
+        raise click.ClickException("Belum ada akun dengan nomor ini.")
+    code = accounts.issue_reset_code(user, issued_by=None, now=utcnow())
+    db.session.commit()
+    hours = int(accounts.RESET_CODE_VALID.total_seconds() // 3600)
+    click.echo(f"Kode reset untuk {user.name}: {code} (berlaku {hours} jam).")
+    click.echo("Sampaikan langsung ke pemilik akun, jangan lewat grup.")
+
+
 @click.command("make-admin")
 @click.argument("phone")
 @with_appcontext
@@ -203,6 +227,7 @@ def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
 
 def register_commands(app) -> None:
     for command in (
-        demo_command, seed_wilayah_command, make_admin_command, serve_command, worker_command,
+        demo_command, seed_wilayah_command, make_admin_command, reset_code_command,
+        serve_command, worker_command,
     ):  # fmt: skip
         app.cli.add_command(command)

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.areas.models import RoleAssignment, Wilayah
@@ -72,3 +72,5 @@ class ResetCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the person was told, at their next sign-in, that this code was issued.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Issued on the server (`rukun reset-code`), for accounts no pengurus may reset.
+    by_operator: Mapped[bool] = mapped_column(default=False, server_default=false())

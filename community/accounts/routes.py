@@ -131,7 +131,13 @@ def _tell_reset_codes(notices: list[services.ResetNotice]) -> None:
     locale = str(get_locale() or "id")
     for notice in notices:
         when = format_wita(notice.issued_at, locale)
-        if notice.issued_by:
+        if notice.by_operator:
+            message = _(
+                "Kode reset kata sandi untuk akun Anda dibuat oleh pengelola server Rukun "
+                "pada %(when)s. Jika bukan Anda yang memintanya, segera hubungi admin kota.",
+                when=when,
+            )
+        elif notice.issued_by:
             message = _(
                 "Kode reset kata sandi untuk akun Anda dibuat oleh %(name)s pada %(when)s. "
                 "Jika bukan Anda yang memintanya, segera hubungi ketua RT atau ketua RW Anda.",

@@ -112,13 +112,14 @@ def _hash_code(code: str) -> str:
 
 
 def issue_reset_code(
-    user: User, *, issued_by: User, now: datetime, wilayah_id: int | None = None
+    user: User, *, issued_by: User | None, now: datetime, wilayah_id: int | None = None
 ) -> str:
     """A fresh one-time code for ``user``; earlier unused codes stop working.
 
     The caller has checked ``issued_by`` has authority over ``user``
-    (:func:`community.core.authz.has_authority_over`). The issue is audit-logged, and the
-    person is told who issued it at their next sign-in (:func:`take_reset_notices`).
+    (:func:`community.core.authz.has_authority_over`); ``None`` is the server's operator
+    (``rukun reset-code``). The issue is audit-logged, and the person is told who issued
+    it at their next sign-in (:func:`take_reset_notices`).
     """
     db.session.execute(
         update(ResetCode)
@@ -130,19 +131,23 @@ def issue_reset_code(
         ResetCode(
             user_id=user.id,
             code_hash=_hash_code(code),
-            issued_by_id=issued_by.id,
+            issued_by_id=issued_by.id if issued_by else None,
+            by_operator=issued_by is None,
             created_at=now,
             expires_at=now + RESET_CODE_VALID,
         )
     )
     audit.record(
         audit.AuditAction.RESET_CODE_ISSUED,
-        actor_id=issued_by.id,
+        actor_id=issued_by.id if issued_by else None,
         target_user_id=user.id,
         wilayah_id=wilayah_id,
+        detail="" if issued_by else "operator: rukun reset-code",
         now=now,
     )
-    log.info("reset code issued user_id=%s by=%s", user.id, issued_by.id)
+    log.info(
+        "reset code issued user_id=%s by=%s", user.id, issued_by.id if issued_by else "operator"
+    )
     return code
 
 
@@ -150,6 +155,7 @@ def issue_reset_code(
 class ResetNotice:
     issued_by: str | None  # None: the issuer has since deleted their account
     issued_at: datetime
+    by_operator: bool = False  # issued on the server, not by a pengurus
 
 
 def take_reset_notices(user: User, *, now: datetime) -> list[ResetNotice]:
@@ -163,7 +169,7 @@ def take_reset_notices(user: User, *, now: datetime) -> list[ResetNotice]:
     for code, _name in rows:
         code.notified_at = now
     db.session.flush()
-    return [ResetNotice(name, as_utc(code.created_at)) for code, name in rows]
+    return [ResetNotice(name, as_utc(code.created_at), code.by_operator) for code, name in rows]
 
 
 def reset_password(*, phone: str, code: str, password: str, now: datetime) -> User:

@@ -37,10 +37,12 @@ def upgrade():
 
     with op.batch_alter_table('reset_code', schema=None) as batch_op:
         batch_op.add_column(sa.Column('notified_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('by_operator', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
     with op.batch_alter_table('reset_code', schema=None) as batch_op:
+        batch_op.drop_column('by_operator')
         batch_op.drop_column('notified_at')
 
     with op.batch_alter_table('audit_log', schema=None) as batch_op:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -130,3 +131,32 @@ def test_the_worker_refuses_to_start_on_an_unmigrated_database(tmp_path):
     done = subprocess.run([rukun, "worker"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "jalankan `rukun db upgrade` dulu" in done.stderr
+
+
+def test_the_operator_issues_a_reset_code_for_a_ketua_rw(app, world):
+    """No pengurus may reset a ketua RW; the server's operator can, and it is logged and
+    told to the person at their next sign-in."""
+    from community.core.audit import AuditLog
+    from tests.conftest import text_of
+    from tests.forms import submit_form
+
+    ketua_rw = world["ketua_rw"]
+    result = app.test_cli_runner().invoke(args=["reset-code", ketua_rw.phone])
+    assert result.exit_code == 0, result.output
+    code = re.search(r"Kode reset untuk Ahmad Fauzi: (\d{8})", result.output).group(1)
+
+    client = app.test_client()
+    done = submit_form(client, "/lupa-sandi", "form[action='/lupa-sandi']",
+                       {"phone": ketua_rw.phone, "code": code, "password": "sandi-baru-rw-2026"})  # fmt: skip
+    assert done.status_code == 303
+    page = submit_form(client, "/masuk", "form[action^='/masuk']",
+                       {"phone": ketua_rw.phone, "password": "sandi-baru-rw-2026"},
+                       follow_redirects=True)  # fmt: skip
+    assert "dibuat oleh pengelola server Rukun" in text_of(page)
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditLog.action).where(AuditLog.target_user_id == ketua_rw.id)
+        ).all()
+        assert "reset_code_issued" in actions
+    unknown = app.test_cli_runner().invoke(args=["reset-code", "0813-0000-9999"])
+    assert unknown.exit_code != 0 and "Belum ada akun" in unknown.output
