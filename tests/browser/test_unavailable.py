@@ -33,11 +33,35 @@ def database_down(live_server) -> Iterator[None]:
         aside.rename(path)
 
 
+def open_activity(live_server, demo, base_url: str) -> str:
+    """A gotong royong of the resident's RT in three days, open for answers (the demo's
+    own activities are changed and cancelled by other browser tests)."""
+    from datetime import timedelta
+
+    from community.accounts import services as accounts
+    from community.areas.models import Wilayah
+    from community.core.time import utcnow
+    from community.events import services
+
+    def create() -> int:
+        resident = accounts.find_by_phone(demo["resident"].phone)
+        starts = utcnow() + timedelta(days=3)
+        activity = services.create_activity(
+            db.session.get(Wilayah, resident.rt_id), by=resident, now=utcnow(),
+            kind="gotong_royong", title="Kerja bakti saat gangguan", place="Pos kamling",
+            starts_at=starts, ends_at=starts + timedelta(hours=2),
+        )  # fmt: skip
+        db.session.commit()
+        return activity.id
+
+    return f"{base_url}/kegiatan/{live_server.query(create)}"
+
+
 def test_an_answer_during_an_outage_shows_a_banner_and_keeps_the_page(
-    phone, live_server, sign_in_as, watcher
+    phone, live_server, demo, base_url, sign_in_as, watcher
 ):
     page: Page = sign_in_as.resident(phone)
-    page.locator("li.activity-card a").first.click()
+    page.goto(open_activity(live_server, demo, base_url))
     panel = page.locator("section.rsvp-panel")
     panel.get_by_text("Tamu, catatan, butuh bantuan").click()
     panel.get_by_label("Catatan untuk pengurus (rahasia)").fill("Saya bawa terpal")

@@ -166,6 +166,49 @@ def broken_rows(app) -> list[str]:
                         problems.append(f"{where}: {len(value)} > {length} characters")
                     if _INVISIBLE.match(value) and column.name not in ("password_hash",):
                         problems.append(f"{where}: only invisible characters {value!r}")
+        problems += _broken_counts()
+    return problems
+
+
+def _broken_counts() -> list[str]:
+    """The counts the database keeps: places taken are the confirmed parties, within the
+    capacity; a task's promised quantity is the sum of its sign-ups, within what is needed;
+    activities stay within the date window."""
+    from sqlalchemy import func
+
+    from community.events.models import Answer, Rsvp, Task, TaskSignup
+
+    problems = []
+    confirmed = dict(
+        db.session.execute(
+            select(Rsvp.activity_id, func.sum(1 + Rsvp.guests))
+            .where(Rsvp.answer == Answer.HADIR, Rsvp.waitlisted_at.is_(None))
+            .group_by(Rsvp.activity_id)
+        ).all()
+    )
+    for activity in db.session.scalars(select(Activity)):
+        if activity.seats_taken != confirmed.get(activity.id, 0):
+            problems.append(f"activity {activity.id}: {activity.seats_taken} seats taken, "
+                            f"{confirmed.get(activity.id, 0)} confirmed")  # fmt: skip
+        if activity.capacity is not None and activity.seats_taken > activity.capacity:
+            problems.append(f"activity {activity.id}: over capacity")
+        if not 2000 <= activity.starts_at.year <= 2100 or activity.ends_at <= activity.starts_at:
+            problems.append(
+                f"activity {activity.id}: times {activity.starts_at} – {activity.ends_at}"
+            )
+    promised = dict(
+        db.session.execute(
+            select(TaskSignup.task_id, func.sum(TaskSignup.quantity)).group_by(TaskSignup.task_id)
+        ).all()
+    )
+    for task in db.session.scalars(select(Task)):
+        if (
+            task.quantity_taken != promised.get(task.id, 0)
+            or task.quantity_taken > task.quantity_needed
+        ):
+            problems.append(
+                f"task {task.id}: {task.quantity_taken} taken of {task.quantity_needed}"
+            )
     return problems
 
 
