@@ -61,8 +61,11 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
             language="id",
         )
         user.rt_id = rt.id if rt else None
-        user.needs_wheelchair = rng.random() < 0.05
-        user.needs_lift = rng.random() < 0.08
+        wheelchair, lift = rng.random() < 0.05, rng.random() < 0.08
+        if wheelchair or lift:  # needs are kept only with consent (the database checks)
+            accounts.set_needs(
+                user, consent=True, now=now, needs_wheelchair=wheelchair, needs_lift=lift
+            )
         return user
 
     def note(label: str, user: User) -> None:

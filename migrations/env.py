@@ -98,10 +98,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # SQLite: a batch migration copies a table and drops the old one. With foreign keys
+        # on, that DROP first deletes every row and fires the ON DELETE CASCADE / SET NULL
+        # of the tables pointing at it: adding a column to user_account erased every role,
+        # join request, push subscription and notification setting, and left every answer,
+        # attendance, comment and activity without its person. The pragma is ignored inside a
+        # transaction, so it is set on the raw connection, outside any transaction, before
+        # the migrations and after them (the pooled connection then serves the app), and the
+        # references are checked (tests/integration/cli/test_migrations.py).
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()  # a failed migration's; also lets the pragma work
+                raw.execute("PRAGMA foreign_keys=ON")
+        if sqlite:
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -5,6 +5,7 @@ and helpers to sign in and post forms with a real CSRF token."""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -307,7 +308,9 @@ def _build_world(app, make_user) -> World:
             areas.regenerate_invite_code(rt, now=now)
         db.session.commit()
         users = {
-            "resident_a": make_user("Siti Aminah", rt_a, needs_wheelchair=True),
+            "resident_a": make_user(
+                "Siti Aminah", rt_a, needs_wheelchair=True, needs_consent_at=now
+            ),
             "resident_b": make_user("Budi Santoso", rt_b),
             "pengurus_a": make_user("Haji Rahmat", rt_a),
             "ketua_rw": make_user("Ahmad Fauzi", rt_b),
@@ -379,3 +382,60 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+# --- every log record of the run, scanned for personal data at the end -------------------
+# UU PDP: logs are kept and read by operators; a phone number, password, reset code, note
+# or need must never reach one. Every record of the run is kept (the app's, werkzeug's,
+# gunicorn's, libraries'), and the run fails if any holds a phone number or a secret a test
+# registered in LOG_CANARIES (tests/integration/privacy/test_log_canaries.py drives the
+# flows that handle them).
+PHONE_IN_TEXT = re.compile(r"(?:\+62 ?|(?<![\w.:-])0)8\d{2}[- ]?\d{3,4}[- ]?\d{2,5}(?!\d)")
+LOG_CANARIES: set[str] = {PASSWORD}
+
+
+class RunLog(logging.Handler):
+    """Keeps ``logger: message`` (with any traceback) of every record of the run."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a bad format string still shows what was passed
+            text = f"{record.msg!r} {record.args!r}"
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.lines.append(f"{record.name}: {text}")
+
+
+RUN_LOG = RunLog()
+
+
+def log_leaks(lines: list[str]) -> list[str]:
+    """The lines holding a phone number or a registered canary."""
+    return [
+        line
+        for line in lines
+        if PHONE_IN_TEXT.search(line) or any(canary in line for canary in LOG_CANARIES)
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger().addHandler(RUN_LOG)
+    for name in ("community", "werkzeug", "gunicorn"):  # INFO: what a server writes
+        if not logging.getLogger(name).isEnabledFor(logging.INFO):
+            logging.getLogger(name).setLevel(logging.INFO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaks = log_leaks(RUN_LOG.lines)
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"personal data in {len(leaks)} log records of this run:", red=True)
+            for line in leaks[:20]:
+                reporter.write_line(f"  {line[:300]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -103,6 +103,7 @@ class ProfileForm(RukunForm):
     needs_lift = BooleanField(_l("Saya butuh jemputan"))
     needs_hearing = BooleanField(_l("Saya punya gangguan pendengaran"))
     needs_vision = BooleanField(_l("Saya punya gangguan penglihatan"))
+    needs_consent = BooleanField(_l("Saya setuju data kebutuhan ini disimpan untuk pengurus RT"))
 
 
 class PasswordForm(RukunForm):

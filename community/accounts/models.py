@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.areas.models import RoleAssignment, Wilayah
@@ -34,12 +34,24 @@ class User(UserMixin, db.Model):
     needs_lift: Mapped[bool] = mapped_column(default=False)
     needs_hearing: Mapped[bool] = mapped_column(default=False)
     needs_vision: Mapped[bool] = mapped_column(default=False)
+    # When the person agreed that their needs are kept for the RT's pengurus (UU PDP: health
+    # data needs explicit consent). None: no consent, so no need is stored, here or on an
+    # answer; withdrawing it clears them all at once (accounts.services.set_needs).
+    needs_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rt_id: Mapped[int | None] = mapped_column(
         ForeignKey("wilayah.id", ondelete="SET NULL"), index=True
     )
     # Part of the Flask-Login id: rotating it ends every session and remember cookie.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "needs_consent_at IS NOT NULL OR NOT (needs_wheelchair OR needs_lift OR "
+            "needs_hearing OR needs_vision)",
+            name="needs_only_with_consent",
+        ),
+    )
 
     rt: Mapped[Wilayah | None] = relationship(lazy="joined")
     roles: Mapped[list[RoleAssignment]] = relationship(
@@ -48,6 +60,11 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def needs_consent(self) -> bool:
+        """Read by the profile form's consent box."""
+        return self.needs_consent_at is not None
 
     @property
     def has_needs(self) -> bool:

@@ -23,7 +23,8 @@ from community.accounts.forms import (
 from community.accounts.rules import InvalidPhone, normalise_phone
 from community.core.time import format_wita, utcnow
 from community.events import calendar
-from community.extensions import db, limiter
+from community.events import services as events
+from community.extensions import db, fail_closed, limiter
 from community.web.htmx import render
 from community.web.redirects import safe_next
 
@@ -67,7 +68,7 @@ auth_limits = [
 def rate_limited(view):
     for decorate in auth_limits:
         view = decorate(view)
-    return view
+    return fail_closed(view)
 
 
 def _start_session(user, remember: bool) -> None:
@@ -206,9 +207,21 @@ def profile():
     if form.validate_on_submit():
         try:
             services.change_phone(current_user, form.phone.data)
-        except services.AccountError:
-            form.phone.errors.append(_("Nomor HP ini sudah dipakai akun lain."))
+            withdrawn = current_user.needs_consent and not form.needs_consent.data
+            services.set_needs(
+                current_user,
+                consent=form.needs_consent.data,
+                now=utcnow(),
+                needs_wheelchair=form.needs_wheelchair.data,
+                needs_lift=form.needs_lift.data,
+                needs_hearing=form.needs_hearing.data,
+                needs_vision=form.needs_vision.data,
+            )
+        except services.AccountError as exc:
+            _profile_error(form, exc.code)
         else:
+            if withdrawn:  # every need goes at once, on the answers too
+                events.forget_needs(current_user)
             services.update_profile(
                 current_user,
                 name=form.name.data,
@@ -216,10 +229,6 @@ def profile():
                 language=form.language.data,
                 is_large_text=form.is_large_text.data,
                 is_phone_shared=form.is_phone_shared.data,
-                needs_wheelchair=form.needs_wheelchair.data,
-                needs_lift=form.needs_lift.data,
-                needs_hearing=form.needs_hearing.data,
-                needs_vision=form.needs_vision.data,
             )
             db.session.commit()
             session["lang"] = current_user.language
@@ -233,6 +242,19 @@ def profile():
         delete_form=DeleteAccountForm(prefix="del"),
         status=422 if form.errors else 200,
     )
+
+
+def _profile_error(form: ProfileForm, code: str) -> None:
+    """Put a refused profile change where the resident looks for it."""
+    if code == "needs_without_consent":
+        form.needs_consent.errors.append(
+            _(
+                "Centang persetujuan untuk menyimpan kebutuhan khusus, atau kosongkan "
+                "semua kebutuhan."
+            )
+        )
+    else:
+        form.phone.errors.append(_("Nomor HP ini sudah dipakai akun lain."))
 
 
 @bp.route("/profil/sandi", methods=["POST"])
@@ -276,6 +298,7 @@ def delete():
     form = DeleteAccountForm(prefix="del")
     if form.validate_on_submit():
         if services.check_password(current_user, form.password.data):
+            events.erase_person(current_user)
             services.delete_account(current_user)
             db.session.commit()
             logout_user()

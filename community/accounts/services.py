@@ -200,13 +200,44 @@ def reset_password(*, phone: str, code: str, password: str, now: datetime) -> Us
 def update_profile(user: User, **fields: Any) -> None:
     allowed = {
         "name", "email", "language", "is_large_text", "is_phone_shared",
-        "needs_wheelchair", "needs_lift", "needs_hearing", "needs_vision",
-    }  # fmt: skip
+    }  # fmt: skip  # needs only through set_needs, with consent
     for key, value in fields.items():
         if key not in allowed:
             raise ValueError(key)  # mass assignment guard: phone and rt_id are not here
         setattr(user, key, value)
     db.session.flush()
+
+
+NEEDS = ("needs_wheelchair", "needs_lift", "needs_hearing", "needs_vision")
+
+
+def set_needs(user: User, *, consent: bool, now: datetime, **needs: bool) -> None:
+    """Store the person's needs only with their consent (UU PDP: health data).
+
+    With ``consent`` the needs are kept and the consent recorded (once, when first given).
+    Without it every need is cleared: unticking a consent once given withdraws it, all
+    needs at once; a need ticked by someone who never consented raises
+    :class:`AccountError` ``needs_without_consent``. Answers' *butuh bantuan* are cleared
+    by the caller with ``events.services.forget_needs``.
+    """
+    if set(needs) - set(NEEDS):
+        raise ValueError(sorted(set(needs) - set(NEEDS)))
+    if not consent:
+        if any(needs.values()) and user.needs_consent_at is None:
+            raise AccountError("needs_without_consent")
+        needs = dict.fromkeys(NEEDS, False)
+        user.needs_consent_at = None
+    elif user.needs_consent_at is None:
+        user.needs_consent_at = now
+    for key, value in needs.items():
+        setattr(user, key, value)
+    db.session.flush()
+
+
+def give_needs_consent(user: User, *, now: datetime) -> None:
+    """Record consent when the person ticks *butuh bantuan* on an answer themselves."""
+    if user.needs_consent_at is None:
+        user.needs_consent_at = now
 
 
 def change_phone(user: User, phone: str) -> None:
@@ -220,8 +251,9 @@ def change_phone(user: User, phone: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Remove the person. Content rows elsewhere use ``ON DELETE SET NULL`` and are
-    shown as "warga terhapus"; RSVPs keep their count but lose the name."""
+    """Remove the person. The caller first erases what they wrote elsewhere
+    (``events.services.erase_person``); rows others hold use ``ON DELETE SET NULL`` and
+    show "warga terhapus"; RSVPs keep their count but lose the name."""
     log.info("account deleted user_id=%s", user.id)
     db.session.delete(user)
     db.session.flush()
@@ -241,12 +273,68 @@ def _export_profile(user: User) -> dict[str, Any]:
             "hearing": user.needs_hearing,
             "vision": user.needs_vision,
         },
+        "needs_consent_at": as_utc(user.needs_consent_at).isoformat()
+        if user.needs_consent_at
+        else None,
         "registered_at": as_utc(user.created_at).isoformat(),
     }
 
 
+def _export_reset_codes(user: User) -> list[dict[str, Any]]:
+    codes = db.session.scalars(
+        select(ResetCode).where(ResetCode.user_id == user.id).order_by(ResetCode.created_at)
+    )
+    return [
+        {
+            "issued_at": as_utc(c.created_at).isoformat(),
+            "by_operator": c.by_operator,
+            "expires_at": as_utc(c.expires_at).isoformat(),
+            "used_at": as_utc(c.used_at).isoformat() if c.used_at else None,
+            "told_at": as_utc(c.notified_at).isoformat() if c.notified_at else None,
+        }
+        for c in codes
+    ]
+
+
+_KEY = privacy.NotPersonal("an internal row number; means nothing outside this database")
+_CREDENTIAL = "a credential: in a downloaded file it would only help whoever finds the file"
+
+
 def register_exports() -> None:
     privacy.register_exporter("profile", _export_profile)
+    privacy.register_exporter("reset_codes", _export_reset_codes)
+    E = privacy.Exported
+    privacy.classify("user_account", {
+        "id": _KEY,
+        "phone": E("profile.phone"),
+        "email": E("profile.email"),
+        "name": E("profile.name"),
+        "password_hash": privacy.Withheld(_CREDENTIAL),
+        "language": E("profile.language"),
+        "is_large_text": E("profile.large_text"),
+        "is_phone_shared": E("profile.phone_shared_with_neighbours"),
+        "needs_wheelchair": E("profile.needs.wheelchair"),
+        "needs_lift": E("profile.needs.lift"),
+        "needs_hearing": E("profile.needs.hearing"),
+        "needs_vision": E("profile.needs.vision"),
+        "needs_consent_at": E("profile.needs_consent_at"),
+        "rt_id": E("membership.rt"),
+        "session_token": privacy.Withheld(_CREDENTIAL),
+        "created_at": E("profile.registered_at"),
+    })  # fmt: skip
+    privacy.classify("reset_code", {
+        "id": _KEY,
+        "user_id": _KEY,
+        "code_hash": privacy.Withheld(_CREDENTIAL),
+        "issued_by_id": privacy.Withheld(
+            "names the pengurus who issued it: their data; the owner was told at sign-in"
+        ),
+        "created_at": E("reset_codes[].issued_at"),
+        "expires_at": E("reset_codes[].expires_at"),
+        "used_at": E("reset_codes[].used_at"),
+        "notified_at": E("reset_codes[].told_at"),
+        "by_operator": E("reset_codes[].by_operator"),
+    })  # fmt: skip
 
 
 def export_data(user: User, *, now: datetime) -> dict[str, Any]:

@@ -390,12 +390,50 @@ def _export(user: User) -> dict[str, Any]:
     return {
         "rt": user.rt.full_name if user.rt else None,
         "join_requests": [
-            {"rt": r.rt.full_name, "status": r.status, "sent_at": as_utc(r.created_at).isoformat()}
+            {
+                "rt": r.rt.full_name,
+                "status": r.status,
+                "is_move": r.is_move,
+                "sent_at": as_utc(r.created_at).isoformat(),
+                "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
+            }
             for r in requests
         ],
-        "roles": [{"role": a.role, "wilayah": a.wilayah.full_name} for a in user.roles],
+        "roles": [
+            {
+                "role": a.role,
+                "wilayah": a.wilayah.full_name,
+                "since": as_utc(a.created_at).isoformat(),
+            }
+            for a in user.roles
+        ],
     }
 
 
 def register_exports() -> None:
     privacy.register_exporter("membership", _export)
+    E, place = privacy.Exported, privacy.NotPersonal("a place, not a person")
+    key = privacy.NotPersonal("an internal row number; means nothing outside this database")
+    privacy.classify("wilayah", {
+        column: place for column in (
+            "id", "level", "name", "full_name", "parent_id", "path", "invite_code",
+            "invite_code_expires_at", "created_at",
+        )
+    })  # fmt: skip
+    privacy.classify("role_assignment", {
+        "id": key,
+        "user_id": key,
+        "wilayah_id": E("membership.roles[].wilayah"),
+        "role": E("membership.roles[].role"),
+        "created_at": E("membership.roles[].since"),
+    })  # fmt: skip
+    privacy.classify("join_request", {
+        "id": key,
+        "user_id": key,
+        "rt_id": E("membership.join_requests[].rt"),
+        "status": E("membership.join_requests[].status"),
+        "is_move": E("membership.join_requests[].is_move"),
+        "created_at": E("membership.join_requests[].sent_at"),
+        "decided_at": E("membership.join_requests[].decided_at"),
+        "decided_by_id": privacy.Withheld("names the pengurus who decided: their data"),
+    })  # fmt: skip

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community.core import privacy
 from community.core.types import UTCDateTime
 from community.extensions import db
 
@@ -64,3 +65,24 @@ def record(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def _export(user) -> list[dict[str, str]]:
+    """What was done to the person (they were told of it); who did it stays with the log."""
+    rows = db.session.scalars(
+        db.select(AuditLog).where(AuditLog.target_user_id == user.id).order_by(AuditLog.at)
+    )
+    return [{"at": row.at.isoformat(), "action": row.action, "detail": row.detail} for row in rows]
+
+
+privacy.register_exporter("audit_log", _export)
+_ID = privacy.NotPersonal("an internal row number; means nothing outside this database")
+privacy.classify("audit_log", {
+    "id": _ID,
+    "at": privacy.Exported("audit_log[].at"),
+    "actor_id": privacy.Withheld("who acted: the actor's data, kept for accountability"),
+    "action": privacy.Exported("audit_log[].action"),
+    "target_user_id": _ID,
+    "wilayah_id": privacy.NotPersonal("a place, not a person"),
+    "detail": privacy.Exported("audit_log[].detail"),
+})  # fmt: skip

@@ -412,4 +412,5 @@ def reminders_report(activity_id: int):
         lines=outbox.delivery_report(reminders.ref_of(activity.id)),
         planned=reminders.planned_reminders(activity),
         kind_labels=MESSAGE_KIND_LABELS,
+        sees_people=can(Action.SEE_PARTICIPANTS, activity),  # others: no group under five
     )

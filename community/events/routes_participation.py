@@ -287,6 +287,9 @@ def remove_attendance(activity_id: int, attendance_id: int):
     return redirect(url_for("events.attendance", activity_id=activity.id), code=303)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
+
+
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir.csv")
 @login_required
 def attendance_csv(activity_id: int):
@@ -300,8 +303,9 @@ def attendance_csv(activity_id: int):
             from community.core.time import WITA
 
             when = as_utc(line.checked_in_at).astimezone(WITA).strftime("%Y-%m-%d %H:%M")
-        # A name starting with = + - @ would run as a formula in a spreadsheet.
-        name = "'" + line.name if line.name[:1] in "=+-@" else line.name
+        # A name starting with = + - @ (or a tab or CR before one) would run as a formula
+        # in a spreadsheet.
+        name = "'" + line.name if line.name.startswith(FORMULA_START) else line.name
         writer.writerow([name, line.answer or "", "ya" if line.attendance_id else "tidak",
                          line.method or "", when])  # fmt: skip
     return Response(

@@ -28,8 +28,14 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.notifications import delivery_rules, outbox, sender, services
 from community.notifications.models import MessageStatus, PushMessage, PushSubscription
+from community.web.errors import database_down
 
 log = logging.getLogger(__name__)
+# Results of pushes already sent wait for the database: soon at first (a restart), then
+# every few seconds, and never into the last seconds of the lease (then a resend is due).
+RECORD_RETRY_FIRST_SECONDS = 0.25
+RECORD_RETRY_MAX_SECONDS = 5.0
+RECORD_MARGIN_SECONDS = 10
 
 
 @dataclass
@@ -207,10 +213,34 @@ def record(batch: Batch, answers: list[sender.Answer]) -> Tally:
     )
 
 
+async def _record_when_back(
+    batch: Batch, answers: list[sender.Answer], *, lease_ends: float
+) -> Tally:
+    """:func:`record`, waiting for a database that went away while the pushes were on the
+    wire: the phones have them, so the results are kept and written when it is back,
+    instead of leaving the rows leased to be sent again.  Waits until shortly before the
+    lease ends (``lease_ends``, monotonic); after that another worker may claim the rows."""
+    delay = RECORD_RETRY_FIRST_SECONDS
+    while True:
+        try:
+            return record(batch, answers)
+        except Exception as exc:
+            if not database_down(exc) or time.monotonic() + delay >= lease_ends:
+                raise
+            log.warning(
+                "database unavailable while recording %s pushes: %s; retrying in %.1fs",
+                len(batch.claimed), type(exc).__name__, delay,
+            )  # fmt: skip
+            db.session.remove()  # its connection is dead; the next try opens a new one
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RECORD_RETRY_MAX_SECONDS)
+
+
 async def _run(
     signer: sender.VapidSigner, *, now: datetime | None, limit: int, max_seconds: float, once: bool
 ) -> Tally:
     config = current_app.config
+    lease_seconds = config["PUSH_LEASE_SECONDS"] - RECORD_MARGIN_SECONDS
     total = Tally()
     deadline = time.monotonic() + max_seconds
     async with sender.Sender(
@@ -227,7 +257,7 @@ async def _run(
             batch = prepare(lease_until, claimed, moment)
             started = time.monotonic()
             answers = await push.send(batch.pushes)
-            tally = record(batch, answers)
+            tally = await _record_when_back(batch, answers, lease_ends=started + lease_seconds)
             total.add(tally)
             log.info(
                 "push batch claimed=%s sent=%s retry=%s failed=%s gone=%s expired=%s in %.2fs",

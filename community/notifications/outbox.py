@@ -403,9 +403,38 @@ def _when(condition):
 
 def _export(user) -> list[dict]:
     return [
-        {"device": s.device, "created_at": s.created_at.isoformat()}
+        {
+            "device": s.device,
+            "created_at": s.created_at.isoformat(),
+            "last_sent_at": s.last_sent_at.isoformat() if s.last_sent_at else None,
+        }
         for s in subscriptions_of(user.id)
     ]
 
 
 privacy.register_exporter("push_devices", _export)
+_KEY = privacy.NotPersonal("an internal row number; means nothing outside this database")
+_QUEUE = (
+    "a delivery queue entry: the activity's public title and times, sent to the person's "
+    "own phone; kept briefly for delivery, its user id cleared when the account goes"
+)
+privacy.classify("push_subscription", {
+    "id": _KEY,
+    "user_id": _KEY,
+    "endpoint": privacy.Withheld(
+        "a capability URL of the browser's push service: whoever holds it can reach the phone"
+    ),
+    "p256dh": privacy.Withheld("an encryption key of the phone's browser"),
+    "auth": privacy.Withheld("an encryption secret of the phone's browser"),
+    "device": privacy.Exported("push_devices[].device"),
+    "created_at": privacy.Exported("push_devices[].created_at"),
+    "last_sent_at": privacy.Exported("push_devices[].last_sent_at"),
+})  # fmt: skip
+privacy.classify("push_message", {
+    column: _KEY if column.endswith("id") else privacy.Withheld(_QUEUE)
+    for column in (
+        "id", "subscription_id", "user_id", "ref", "kind", "subject", "due_at", "expires_at",
+        "status", "attempts", "lease_until", "payload", "topic", "urgency", "last_error",
+        "created_at", "sent_at",
+    )
+})  # fmt: skip

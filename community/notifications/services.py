@@ -96,3 +96,7 @@ def _export(user) -> dict[str, Any]:
 
 
 privacy.register_exporter("notification_preferences", _export)
+privacy.classify("notification_pref", {
+    "user_id": privacy.NotPersonal("an internal row number; means nothing outside this database"),
+    **{field: privacy.Exported(f"notification_preferences.{field}") for field in PREF_FIELDS},
+})  # fmt: skip

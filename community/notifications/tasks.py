@@ -18,6 +18,7 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from community.core.files import ensure_private_file
+from community.web.errors import database_down
 
 log = logging.getLogger(__name__)
 OPTIONS = {"store_intermediate_errors": False, "results": False}
@@ -54,7 +55,15 @@ def init_queue(app: Flask) -> Queue:
     def send() -> None:
         from community.notifications import dispatch
 
-        if dispatch.dispatch_due().more:
+        try:
+            tally = dispatch.dispatch_due()
+        except Exception as exc:
+            if not database_down(exc):
+                raise
+            # Nothing unclaimed is lost: the rows wait in the outbox for the next minute's run.
+            log.warning("database unavailable, reminders paused: %s", type(exc).__name__)
+            return
+        if tally.more:
             send_now()  # a big fan-out goes on as a new task, so a stop never waits long
 
     @huey.periodic_task(crontab(minute="*"), name="send_due")

@@ -96,11 +96,19 @@ def init_app(app: Flask) -> None:
                 _("Terlalu banyak percobaan"),
                 _("Tunggu sebentar sebelum mencoba lagi."),
             ),
+            503: (
+                _("Sedang gangguan"),
+                _("Maaf, Rukun belum bisa memproses ini sekarang. Coba lagi sebentar."),
+            ),
         }
         title, message = messages.get(exc.code or 500, (exc.name, _("Terjadi kesalahan.")))
         response = app.make_response(_page(exc.code or 500, title, message))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if exc.code == 503:  # e.g. sign-in while its rate-limit counters cannot be reached
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Rukun-Unavailable"] = "1"  # htmx: app.js shows the banner
         return response
 
     @app.errorhandler(Exception)

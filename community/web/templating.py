@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from community.accounts.rules import display_phone
-from community.core import authz
+from community.core import authz, privacy
 from community.core.time import format_clock, format_wita
 
 
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         return format_clock(value, str(get_locale() or "id"))
 
     app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["suppress_small"] = privacy.suppress_small
     app.jinja_env.globals.update(
         can=authz.can,
         may_see_private=authz.may_see_private,

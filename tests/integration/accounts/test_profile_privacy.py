@@ -216,7 +216,9 @@ def test_export_lists_join_requests_and_roles(world, as_user):
     ]
 
     ketua = json.loads(as_user(world["pengurus_a"]).get("/profil/data.json").get_data(as_text=True))
-    assert ketua["membership"]["roles"] == [{"role": "ketua_rt", "wilayah": "RT 01 / RW 01"}]
+    assert [(r["role"], r["wilayah"]) for r in ketua["membership"]["roles"]] == [
+        ("ketua_rt", "RT 01 / RW 01")
+    ]
 
 
 # --- deleting the account -----------------------------------------------------------------

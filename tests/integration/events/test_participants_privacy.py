@@ -53,8 +53,10 @@ def test_officials_above_the_rt_see_figures_only(world, as_user, answered, offic
     detail = client.get(base)
 
     assert summary.status_code == 200
-    assert "Hadir: 1 orang (termasuk 0 tamu)" in said(summary)
-    assert "Sudah datang (Daftar Hadir): 1" in said(summary)
+    # One person came: a group smaller than five is shown as "<5" (core/privacy.py).
+    assert "Hadir: <5 orang (termasuk 0 tamu)" in said(summary)
+    assert "Sudah datang (Daftar Hadir): <5" in said(summary)
+    assert "Bawa cangkul: <5/3" in said(summary)
     assert "Anda melihat angka saja." in said(summary)
     assert shows_nobody(summary)
     assert f"{base}/daftar-hadir" not in summary.get_data(as_text=True)

@@ -70,3 +70,47 @@ def rows(activity_id: int) -> list[PushMessage]:
             .order_by(PushMessage.due_at, PushMessage.id)
         )
     )
+
+
+def seed_due_reminders(app, service: PushService, server_key: str, count: int) -> dict:
+    """``count`` residents, each with a phone on ``service`` and one reminder due five
+    minutes ago for an activity of their own in three hours; returns the phone (the
+    stand-in's subscriber) of each subscription id."""
+    from datetime import timedelta
+
+    from community.accounts.models import User
+    from community.core.time import utcnow
+    from community.notifications import outbox
+    from community.notifications.models import PushSubscription
+
+    now = utcnow().replace(microsecond=0)
+    starts = now + timedelta(hours=3)
+    phones = {}
+    with app.app_context():
+        for n in range(count):
+            user = User(name=f"Warga Pengingat {n}", phone=f"+62858{n:08d}", password_hash="-")
+            db.session.add(user)
+            db.session.flush()
+            phone, info = service.subscribe(server_key)
+            sub = PushSubscription(user_id=user.id, endpoint=info["endpoint"],
+                                   p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"])  # fmt: skip
+            db.session.add(sub)
+            db.session.flush()
+            phones[sub.id] = phone
+            activity = 8000 + n
+            due = now - timedelta(minutes=5, seconds=count - n)  # oldest first
+            db.session.add(
+                PushMessage(
+                    subscription_id=sub.id, user_id=user.id, ref=f"activity:{activity}",
+                    kind="reminder",
+                    subject=f"a{activity}:rem:{int(starts.timestamp())}:{int(due.timestamp())}",
+                    due_at=due, expires_at=starts, topic=f"rukun-a{activity}",
+                    payload=outbox.encode({
+                        "title": f"Pengingat: Ronda malam nomor {activity}",
+                        "body": "Nanti 22.00 WITA, pos kamling",
+                        "url": f"/kegiatan/{activity}", "tag": f"rukun-a{activity}",
+                    }),
+                )
+            )  # fmt: skip
+        db.session.commit()
+    return phones
