@@ -14,6 +14,7 @@ import http.server
 import json
 import logging
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -108,12 +109,6 @@ def _start_app(folder: Path):
         accounts = load_demo(now=utcnow())
         db.session.commit()
     resident = next(a for a in accounts if a.role.startswith("Warga"))
-    with app.app_context():
-        from sqlalchemy import select
-
-        from community.events.models import Activity
-
-        activity_id = db.session.scalar(select(Activity.id).order_by(Activity.starts_at).limit(1))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -124,6 +119,9 @@ def _start_app(folder: Path):
         "/masuk", data={"csrf_token": token, "phone": resident.phone, "password": DEMO_PASSWORD}
     )
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    # The first activity on the resident's own feed: one they may see, soonest first.
+    feed = client.get("/").get_data(as_text=True)
+    activity_id = int(re.search(r'href="/kegiatan/(\d+)"', feed).group(1))
     return app, base, f"{cookie.key}={cookie.value}", activity_id
 
 
