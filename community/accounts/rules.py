@@ -77,6 +77,8 @@ def password_problem(password: str) -> str | None:
 
 
 def clean_name(raw: str) -> str:
-    """Collapse whitespace and strip control characters from a person's name."""
-    printable = "".join(ch for ch in raw if ch.isprintable())
-    return " ".join(printable.split())
+    """Collapse whitespace and strip control characters from a person's name. Any space
+    (a tab, a non-breaking space pasted from WhatsApp) separates words; invisible and
+    control characters inside a word are dropped."""
+    words = ("".join(ch for ch in word if ch.isprintable()) for word in raw.split())
+    return " ".join(word for word in words if word)

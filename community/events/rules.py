@@ -144,10 +144,6 @@ COMMENT_MAX = 1000
 CHECK_IN_OPENS_BEFORE_MINUTES = 120  # people arrive early to set up chairs
 
 
-def task_fits(needed: int, taken: int, quantity: int) -> bool:
-    return quantity > 0 and taken + quantity <= needed
-
-
 def check_in_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> bool:
     """Self check-in by QR works on the spot: from two hours before until the end."""
     from datetime import timedelta
