@@ -29,7 +29,8 @@ from tests.conftest import PASSWORD, PRINCIPALS, csrf_token, sign_in
 from tests.integration.fuzz import FormSpec, body_for, encode, forms_on
 from tests.integration.test_access_matrix import ROUTES
 
-EXAMPLES = 15  # per form and principal (derandomized, so each run tries the same ~1,000 submissions)
+# Per form and principal; derandomized, so each run tries the same ~1,000 submissions.
+EXAMPLES = 15
 
 # POST routes that no page renders a <form> for, and why they are still safe to leave to
 # their own tests (each is exercised with hostile input there).
