@@ -439,3 +439,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             for line in leaks[:20]:
                 reporter.write_line(f"  {line[:300]}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# `.ci/run` runs the suite twice, on SQLite and then on PostgreSQL. What does not depend on
+# the database (real Chromium journeys, the built wheel, the HTML checker, bandit and the
+# pins) runs in the first pass only, so the whole CI stays under 20 minutes.
+FIRST_PASS_ONLY = ("browser", "packaging", "first_pass_only")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("RUKUN_TEST_SECOND_PASS") != "1":
+        return
+    skip = pytest.mark.skip(reason="database-independent: checked in the first (SQLite) pass")
+    for item in items:
+        if any(item.get_closest_marker(name) for name in FIRST_PASS_ONLY):
+            item.add_marker(skip)
