@@ -13,7 +13,7 @@ NAME_MAX_LENGTH = 80  # fits a full Indonesian name on one line of a phone scree
 
 def _load_common_passwords() -> frozenset[str]:
     """The shipped list (``data/common-passwords.txt``: source and licence in its header)."""
-    text = resources.files(__package__).joinpath("data/common-passwords.txt").read_text("utf-8")
+    text = resources.files(__package__).joinpath("data/common-passwords.txt").read_bytes().decode()
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
@@ -34,13 +34,10 @@ def normalise_phone(raw: str) -> str:
     Accepts ``08…``, ``+62…`` and ``62…`` with spaces, dots or dashes in between.
     Raises :class:`InvalidPhone` for anything that is not a valid Indonesian mobile.
     """
-    if any(ch.isalpha() for ch in raw or ""):  # "O" typed for "0" must not become a number
+    if not raw or any(ch.isalpha() for ch in raw):  # "O" typed for "0" must not become a number
         raise InvalidPhone(raw)
-    text = "".join(ch for ch in (raw or "") if ch.isdigit() or ch == "+")
-    if not text or len(text) > 20:
-        raise InvalidPhone(raw)
-    if text.startswith("62"):
-        text = "+" + text
+    # libphonenumber refuses empty and overlong text, and reads "62…" under region ID as +62…
+    text = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
     try:
         number = phonenumbers.parse(text, "ID")
     except phonenumbers.NumberParseException as exc:
@@ -59,7 +56,7 @@ def display_phone(e164: str) -> str:
     """``+6281234567890`` → ``0812-3456-7890``: the national format of libphonenumber
     (the grouping differs by operator prefix and length, which it knows)."""
     try:
-        number = phonenumbers.parse(e164, "ID")
+        number = phonenumbers.parse(e164)  # E.164 carries its country
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
