@@ -11,6 +11,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask.logging import default_handler as flask_default_handler
 
 from community import create_app
 
@@ -126,6 +127,9 @@ def configure_logging() -> None:
         level=logging.INFO,
         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
     )
+    # Flask gives the app's logger its own stderr handler when the root had none yet; with
+    # the root's handler too, every line of ``community`` was printed twice.
+    logging.getLogger("community").removeHandler(flask_default_handler)
 
 
 @click.command("serve")

@@ -148,12 +148,31 @@ def _restore_rows(app: Flask, rows: dict) -> bool:
     return True
 
 
+# Flask-Limiter keeps ``enabled`` and its storage on the extension object, and the last
+# ``init_app`` wins: a cached app reused after another was built would run with that one's
+# settings (limits off, or counters in the wrong store). Each app keeps its own.
+_LIMITER_STATE: dict[str, tuple] = {}
+_LIMITER_FIELDS = ("enabled", "_storage", "_limiter", "_storage_uri")
+
+
+def _limiter_state() -> tuple:
+    return tuple(getattr(limiter, name, None) for name in _LIMITER_FIELDS)
+
+
+def _restore_limiter_state(state: tuple) -> None:
+    for name, value in zip(_LIMITER_FIELDS, state, strict=True):
+        setattr(limiter, name, value)
+
+
 @pytest.fixture
 def app(app_config) -> Flask:
     key = repr(sorted(app_config.items(), key=lambda kv: kv[0]))
     app = _APPS.get(key)
     if app is None:
         app = _APPS[key] = create_app(app_config)
+        _LIMITER_STATE[key] = _limiter_state()
+    else:  # the limiter is one object for every app: give it back this app's settings
+        _restore_limiter_state(_LIMITER_STATE[key])
     if app.config["RATELIMIT_ENABLED"]:
         with app.app_context():
             limiter.reset()  # a cached app keeps its in-memory counters: start each at zero

@@ -50,5 +50,6 @@ def test_an_errors_reference_code_reaches_the_log_after_migrations(tmp_path):
     assert status == "500"
     ref = re.search(r"Kode: ([0-9a-f]{8})", page).group(1)  # what the resident reads out
     assert f"ref={ref}" in done.stderr  # ... is in the log the operator searches
+    assert done.stderr.count(f"ref={ref}") == 1  # once: not again through Flask's own handler
     assert "RuntimeError: a bug" in done.stderr  # with the traceback
     assert "Running upgrade" in done.stderr  # the migrations did run first
