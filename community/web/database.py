@@ -1,19 +1,32 @@
-"""SQLite settings that avoid "database is locked" under concurrent writers.
+"""SQLite settings that avoid "database is locked" under concurrent readers and writers.
 
-WAL lets readers and one writer proceed together; ``BEGIN IMMEDIATE`` takes the write
-lock at the start of a transaction so ``busy_timeout`` applies instead of a
-``SQLITE_BUSY`` in the middle of a read-then-write (shared/recipes/BACKEND.md).
+WAL lets readers and one writer proceed together. A request that may write (POST, the
+worker, the CLI) begins ``IMMEDIATE``: it takes the write lock at once, so
+``busy_timeout`` applies instead of a ``SQLITE_BUSY`` in the middle of a read-then-write
+(shared/recipes/BACKEND.md). A safe request (GET, HEAD, OPTIONS: they change nothing,
+``tests/integration/test_get_is_safe.py``) begins a plain deferred transaction: it reads
+its snapshot beside the writer instead of queueing behind it for the write lock, which
+it never needs (under load, pages waited seconds for it and some failed "database is
+locked").
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from community.extensions import db
 
 BUSY_TIMEOUT_MS = 5000  # a burst of RSVPs waits its turn instead of failing
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # RFC 9110: they change nothing
+
+
+def begin_statement() -> str:
+    """How a transaction begins: deferred for a safe request, IMMEDIATE otherwise."""
+    if has_request_context() and request.method in SAFE_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -29,7 +42,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin_statement())
 
 
 def init_app(app: Flask) -> None:
