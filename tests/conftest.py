@@ -29,6 +29,8 @@ from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db, limiter
 
+pytest_plugins = ["tests.planning_guard"]  # every flush that changes an answer must be planned
+
 PASSWORD = "kata-sandi-uji-1"
 _PASSWORD_HASH = hasher.hash(PASSWORD)  # hash once: creating users stays fast
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

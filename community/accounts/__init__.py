@@ -8,7 +8,7 @@ bp = Blueprint("accounts", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.accounts import routes, services  # noqa: F401
+    from community.accounts import policies, routes, services  # noqa: F401
     from community.extensions import login_manager
 
     app.register_blueprint(bp)
@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None  # the sign-in page explains itself
     login_manager.session_protection = "basic"  # "strong" logs CGNAT mobile users out
     services.register_exports()
+    app.add_template_global(policies.may_see_private)

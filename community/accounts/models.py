@@ -62,6 +62,17 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def home_rt_path(self) -> str | None:
+        """:class:`community.core.authz.Principal`: where the user lives, if they joined an RT."""
+        return self.rt.path if self.rt is not None else None
+
+    @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: a person belongs to their RT; without one,
+        to a path under no wilayah, which only their own grants could cover (none do)."""
+        return ("rt", self.rt.path) if self.rt is not None else ("rt", "/none/")
+
+    @property
     def needs_consent(self) -> bool:
         """Read by the profile form's consent box."""
         return self.needs_consent_at is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask import Response, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -24,8 +24,9 @@ from community.accounts.rules import InvalidPhone, normalise_phone
 from community.core.time import format_wita, utcnow
 from community.events import calendar
 from community.events import services as events
-from community.extensions import db, fail_closed, limiter
+from community.extensions import db, fail_closed
 from community.web.htmx import render
+from community.web.ratelimits import per_address, per_key
 from community.web.redirects import safe_next
 
 
@@ -44,24 +45,12 @@ def _account_and_address_key() -> str:
     return f"{_account_key()}@{get_remote_address()}"
 
 
-def _per_ip() -> str:
-    return current_app.config["AUTH_LIMIT_PER_IP"]
-
-
-def _per_account() -> str:
-    return current_app.config["AUTH_LIMIT_PER_ACCOUNT"]
-
-
-def _per_account_total() -> str:
-    return current_app.config["AUTH_LIMIT_PER_ACCOUNT_TOTAL"]
-
-
 auth_limits = [
-    limiter.limit(_per_ip, methods=["POST"]),
-    limiter.limit(_per_account, key_func=_account_and_address_key, methods=["POST"]),
+    per_address("AUTH_LIMIT_PER_IP"),
+    per_key("AUTH_LIMIT_PER_ACCOUNT", _account_and_address_key),
     # Guessing one password from many addresses still meets a ceiling; it is several times
     # the per-address limit, so one stranger alone cannot lock the owner out.
-    limiter.limit(_per_account_total, key_func=_account_key, methods=["POST"]),
+    per_key("AUTH_LIMIT_PER_ACCOUNT_TOTAL", _account_key),
 ]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import ResetCode, User, new_session_token
 from community.accounts.rules import normalise_phone
 from community.core import audit, privacy
+from community.core.errors import DomainError
 from community.core.time import as_utc
 from community.extensions import db
 
@@ -32,12 +33,8 @@ RESET_CODE_DIGITS = 8
 RESET_CODE_VALID = timedelta(hours=24)  # long enough to pass on at the next meeting
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule refused the action; ``code`` says which (the form turns it into words)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def load_user(user_id: str) -> User | None:
@@ -117,7 +114,7 @@ def issue_reset_code(
     """A fresh one-time code for ``user``; earlier unused codes stop working.
 
     The caller has checked ``issued_by`` has authority over ``user``
-    (:func:`community.core.authz.has_authority_over`); ``None`` is the server's operator
+    (:func:`community.accounts.policies.has_authority_over`); ``None`` is the server's operator
     (``rukun reset-code``). The issue is audit-logged, and the person is told who issued
     it at their next sign-in (:func:`take_reset_notices`).
     """

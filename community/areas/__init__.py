@@ -8,7 +8,10 @@ bp = Blueprint("areas", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.areas import routes, services  # noqa: F401
+    from community.areas import badges, routes, services  # noqa: F401
+    from community.core import authz
 
     app.register_blueprint(bp)
     services.register_exports()
+    badges.register()
+    authz.register_grants_loader(services.grants_by_user)

@@ -61,6 +61,11 @@ class Wilayah(db.Model):
     __table_args__ = (UniqueConstraint("parent_id", "level", "name"),)
 
     @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: a wilayah is its own scope."""
+        return self.level, self.path
+
+    @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to and including this node."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
@@ -110,6 +115,11 @@ class JoinRequest(db.Model):
 
     rt: Mapped[Wilayah] = relationship(lazy="joined")
     user: Mapped[User] = relationship(foreign_keys=[user_id])  # noqa: F821
+
+    @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: a request belongs to the RT it asks to join."""
+        return self.rt.authz_scope
 
     __table_args__ = (
         # At most one open request per resident, enforced by the database.

@@ -13,20 +13,22 @@ from wtforms.fields.choices import SelectChoice
 
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
+from community.accounts.policies import has_authority_over
 from community.areas import bp, rules, services
 from community.areas.forms import ROLE_LABELS, AddChildForm, AppointForm, ConfirmJoinForm, JoinForm
 from community.areas.models import Level
 from community.core.authz import (
     Action,
     appointable_roles,
+    can,
     forget_grants,
-    has_authority_over,
     preload_grants,
     require,
 )
 from community.core.time import utcnow
-from community.extensions import db, limiter
+from community.extensions import db
 from community.web.htmx import render
+from community.web.ratelimits import per_address, per_user
 
 JOIN_ERRORS = {
     "bad_code": _l("Kode undangan tidak dikenal atau sudah tidak berlaku. Minta kode terbaru ke pengurus RT."),
@@ -36,20 +38,9 @@ JOIN_ERRORS = {
 }  # fmt: skip
 
 
-def _join_error(code: str, **details) -> str:
-    message = str(JOIN_ERRORS[code])
-    return message % details if details else message
-
-
-def _join_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["AUTH_LIMIT_PER_IP"]
-
-
 @bp.route("/gabung", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_join_limit, methods=["POST"])  # invite codes must not be guessable by brute force
+@per_address("AUTH_LIMIT_PER_IP")  # invite codes must not be guessable by brute force
 def join():
     form = JoinForm()
     if form.validate_on_submit():
@@ -69,12 +60,12 @@ def _send_join(code: str, is_move: bool) -> str | None:
     now = utcnow()
     rt = services.find_rt_by_code(code, now=now)
     if rt is None:
-        return _join_error("bad_code")
+        return str(JOIN_ERRORS["bad_code"])
     try:
         services.request_join(current_user, rt, is_move=is_move, now=now)
     except services.AreaError as exc:
         db.session.rollback()
-        return _join_error(exc.code, **exc.details)
+        return exc.message(JOIN_ERRORS)
     db.session.commit()
     flash(_("Permintaan bergabung ke %(rt)s terkirim.", rt=rt.full_name), "success")
     return None
@@ -82,7 +73,7 @@ def _send_join(code: str, is_move: bool) -> str | None:
 
 @bp.route("/gabung/<code>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_join_limit, methods=["GET", "POST"])
+@per_address("AUTH_LIMIT_PER_IP", methods=["GET", "POST"])
 def join_link(code: str):
     """The link inside the QR poster: confirm which RT, then send the request."""
     rt = services.find_rt_by_code(code, now=utcnow())
@@ -127,8 +118,6 @@ def _load(wilayah_id: int, action: str):
 def _page(node, *, status: int = 200, appoint_form=None, child_form=None, reset_code=None,
           reset_for=None):  # fmt: skip
     """Render the wilayah page with everything the signed-in user may see there."""
-    from community.core.authz import can
-
     is_rt = node.level == Level.RT
     manages = is_rt and can(Action.MANAGE_MEMBERS, node)
     roles = appointable_roles(node)
@@ -278,20 +267,10 @@ APPOINT_ERRORS = {
 }  # fmt: skip
 
 
-def _appointer_key() -> str:
-    return f"appoint:{current_user.id}"
-
-
-def _appointer_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["AUTH_LIMIT_PER_ACCOUNT"]
-
-
 @bp.post("/wilayah/<int:wilayah_id>/peran")
 @login_required
-@limiter.limit(_join_limit, methods=["POST"])  # looking up phone numbers, like sign-in
-@limiter.limit(_appointer_limit, key_func=_appointer_key, methods=["POST"])
+@per_address("AUTH_LIMIT_PER_IP")  # looking up phone numbers, like sign-in
+@per_user("AUTH_LIMIT_PER_ACCOUNT", "appoint")
 def appoint(wilayah_id: int):
     node = _load(wilayah_id, Action.APPOINT)
     form = AppointForm()
@@ -305,7 +284,7 @@ def appoint(wilayah_id: int):
         services.appoint(node, user, form.role.data)
     except services.AreaError as exc:
         db.session.rollback()
-        form.phone.errors.append(str(APPOINT_ERRORS[exc.code]))
+        form.phone.errors.append(exc.message(APPOINT_ERRORS))
         return _page(node, appoint_form=form, status=422)
     db.session.commit()
     forget_grants()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from community.accounts.models import User
 from community.areas import rules
 from community.areas.models import JoinRequest, JoinStatus, Level, Role, RoleAssignment, Wilayah
 from community.core import audit, privacy
+from community.core.errors import DomainError
 from community.core.time import as_utc
 from community.extensions import db
 
@@ -25,13 +27,8 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "banjarbaru.json"
 MAX_CHILD_NUMBER = 99  # RT/RW numbers are two digits on every sign in Banjarbaru
 
 
-class AreaError(Exception):
+class AreaError(DomainError):
     """A membership or role rule refused the action; ``code`` says which."""
-
-    def __init__(self, code: str, **details: Any):
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 # --- the tree ----------------------------------------------------------------------------
@@ -274,7 +271,7 @@ def remove_member(rt: Wilayah, member: User, *, by: User, now: datetime) -> None
     """Take ``member`` out of ``rt`` with their roles there (audit-logged).
 
     The caller has checked ``by`` has authority over the member and every role they hold
-    (:func:`community.core.authz.has_authority_over`).
+    (:func:`community.accounts.policies.has_authority_over`).
     """
     roles = sorted(
         db.session.scalars(
@@ -348,6 +345,20 @@ def appoint(node: Wilayah, user: User, role: str) -> RoleAssignment:
     _rotate(user)
     db.session.flush()
     return assignment
+
+
+def grants_by_user(user_ids: Collection[int]) -> dict[int, list[rules.Grant]]:
+    """Every role grant of these users, in one query: the loader behind
+    :func:`community.core.authz.grants_of` (registered by ``areas.init_app``)."""
+    rows = db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role, Wilayah.path)
+        .join(Wilayah, Wilayah.id == RoleAssignment.wilayah_id)
+        .where(RoleAssignment.user_id.in_(user_ids))
+    ).all()
+    found: dict[int, list[rules.Grant]] = {}
+    for user_id, role, path in rows:
+        found.setdefault(user_id, []).append(rules.Grant(role, path))
+    return found
 
 
 def get_assignment(node: Wilayah, assignment_id: int) -> RoleAssignment | None:

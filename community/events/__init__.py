@@ -8,8 +8,8 @@ bp = Blueprint("events", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.events import reminders, routes, routes_participation, services, share  # noqa: F401
+    from community.events import notifications, routes, routes_participation, services, share  # noqa: F401
 
     app.register_blueprint(bp)
-    reminders.install()
+    notifications.register()
     services.register_exports()

@@ -38,12 +38,6 @@ KIND_LABELS = {
     "pelatihan": _l("Pelatihan"),
     "musyawarah": _l("Musyawarah"),
 }
-MESSAGE_KIND_LABELS = {  # the kinds of push message, on the delivery page
-    "reminder": _l("Pengingat"),
-    "changed": _l("Perubahan"),
-    "cancelled": _l("Pembatalan"),
-    "promoted": _l("Dapat tempat"),
-}
 ANSWER_LABELS = {
     "hadir": _l("Hadir"),
     "mungkin": _l("Mungkin Hadir"),

@@ -95,6 +95,11 @@ class Activity(db.Model):
         CheckConstraint("seats_taken >= 0", name="seats_not_negative"),
     )
 
+    @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: an activity belongs to its scope's wilayah."""
+        return self.wilayah.authz_scope
+
 
 class Rsvp(db.Model):
     """A resident's answer (or one given *atas nama* someone by a pengurus)."""

@@ -2,10 +2,12 @@
 causes them: reminders for those who are coming, a notice when an activity is
 cancelled or changes time or place, and a word to whoever leaves the Daftar Tunggu.
 
-Nothing here is called by hand: a ``before_flush`` listener notes which activities and
-answers changed, and a ``before_commit`` listener re-plans them before the commit, so
-every path that changes an answer (own, atas nama, waitlist promotion, series edits)
-keeps the outbox right."""
+The services say what changed, next to the change (:func:`note_activity`,
+:func:`note_answer`, :func:`note_promoted`); :mod:`community.notifications.planning`
+runs :func:`plan_noted` once, at the real commit, with the request's ``now``. The test
+suite fails any flush that changes an answer or a planned field without such a note
+(``tests/planning_guard.py``), so no path (own answer, atas nama, waitlist promotion,
+series edit) can forget to plan."""
 
 from __future__ import annotations
 
@@ -14,19 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import has_app_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, select
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
-from community.core.time import as_utc, format_wita, utcnow
+from community.core.time import as_utc, format_wita
+from community.events import services
 from community.events.models import Activity, Answer, Rsvp
-from community.events.services import visible_scope_ids
 from community.extensions import db
-from community.notifications import outbox, signals
+from community.notifications import outbox, planning
 from community.notifications import rules as notif_rules
 
 PLANNED_FIELDS = (
@@ -35,7 +35,6 @@ PLANNED_FIELDS = (
 )  # fmt: skip
 NOTICE_FIELDS = ("starts_at", "place")
 HORIZON = timedelta(minutes=notif_rules.MAX_OFFSET_MINUTES + 24 * 60)
-_STATE = "rukun_reminders"
 
 
 def ref_of(activity_id: int) -> str:
@@ -245,13 +244,12 @@ def _notice(activity, ids, kind, subject, *, now, title, body, urgency="normal")
     return outbox.notify(ref_of(activity.id), kind, messages)
 
 
-def plan_for_user(user_id: int, *, now: datetime | None = None) -> None:
+def plan_for_user(user_id: int, *, now: datetime) -> None:
     """Re-plan one person's reminders (a new device, new preferences)."""
-    now = now or utcnow()
     user = db.session.get(User, user_id)
     if user is None:
         return
-    scopes = visible_scope_ids(user)
+    scopes = services.visible_scope_ids(user)
     answered = select(Rsvp.activity_id).where(Rsvp.user_id == user_id)
     upcoming = select(Activity).where(
         Activity.starts_at > now,
@@ -271,86 +269,59 @@ def plan_for_user(user_id: int, *, now: datetime | None = None) -> None:
         plan_reminders(activity, now=now, only=[user_id])
 
 
-# --- listening to the session --------------------------------------------------------------
+# --- noted where the change is made, planned at the commit ---------------------------------
+#
+# The services call these next to the change (after setting the fields, before the flush);
+# ``planning`` runs :func:`plan_noted` once at the real commit with the request's ``now``.
 
 
-def _state(session: Session) -> dict:
-    return session.info.setdefault(_STATE, {"notes": [], "busy": False})
-
-
-def _savepoints(session: Session) -> tuple:
-    """The savepoints open right now, innermost first: a note taken inside one is dropped
-    if it is rolled back (a cancellation that did not happen sends no notice)."""
-    chain, tx = [], session.get_nested_transaction()
-    while tx is not None and tx.nested:
-        chain.append(tx)
-        tx = tx.parent
-    return tuple(chain)
-
-
-def _before_flush(session: Session, _context, _instances) -> None:
-    state = _state(session)
-    if state["busy"]:
+def note_activity(activity: Activity) -> None:
+    """An activity was created or edited or cancelled: re-plan its reminders, and tell
+    those who answered if it is now cancelled or has a new time or place (read from
+    what is about to be flushed, so setting a field to its own value changes nothing)."""
+    session = db.session()
+    if activity in session.new:
+        _note(("activity", activity, None))
         return
-    mark = _savepoints(session)
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Activity):
-            _note_activity(session, state["notes"], mark, obj)
-        elif isinstance(obj, Rsvp):
-            _note_rsvp(session, state["notes"], mark, obj)
+    if not any(_changed(activity, f) for f in PLANNED_FIELDS):
+        return
+    _note(("activity", activity, None))
+    if _changed(activity, "is_cancelled") and activity.is_cancelled:
+        _note(("cancelled", activity, None))
+    elif any(_changed(activity, f) for f in NOTICE_FIELDS):
+        _note(("changed", activity, None))
+
+
+def note_answer(activity: Activity, user_id: int | None) -> None:
+    """``user_id``'s answer was given, changed or withdrawn: re-plan their reminders."""
+    if user_id is not None:
+        _note(("answer", activity.id, user_id))
+
+
+def note_promoted(activity: Activity, user_id: int | None) -> None:
+    """``user_id`` left the Daftar Tunggu for a place: tell them, and plan their reminders."""
+    if user_id is not None:
+        _note(("promoted", activity.id, user_id))
+        _note(("answer", activity.id, user_id))
+
+
+def replan_people(user_ids: Iterable[int], *, now: datetime) -> None:
+    """Devices or preferences changed (registered with ``kinds.on_recipient_changed``)."""
+    for user_id in user_ids:
+        plan_for_user(user_id, now=now)
+
+
+def _note(item: tuple) -> None:
+    planning.note(db.session(), plan_noted, item)
 
 
 def _changed(obj, name: str) -> bool:
     return inspect(obj).attrs[name].history.has_changes()
 
 
-def _note_activity(session: Session, notes: list, mark: tuple, activity: Activity) -> None:
-    if activity in session.new:
-        notes.append((mark, "activity", activity, None))
-        return
-    if activity in session.deleted or not any(_changed(activity, f) for f in PLANNED_FIELDS):
-        return
-    notes.append((mark, "activity", activity, None))
-    if _changed(activity, "is_cancelled") and activity.is_cancelled:
-        notes.append((mark, "cancelled", activity, None))
-    elif any(_changed(activity, f) for f in NOTICE_FIELDS):
-        notes.append((mark, "changed", activity, None))
-
-
-def _note_rsvp(session: Session, notes: list, mark: tuple, rsvp: Rsvp) -> None:
-    if rsvp.user_id is None:
-        return
-    if rsvp in session.dirty:
-        if not any(_changed(rsvp, f) for f in ("answer", "waitlisted_at", "user_id")):
-            return
-        history = inspect(rsvp).attrs.waitlisted_at.history
-        left_line = (
-            history.deleted and history.deleted[0] is not None and rsvp.waitlisted_at is None
-        )
-        if left_line and not _changed(rsvp, "responded_at"):  # moved up, not their own answer
-            notes.append((mark, "promoted", rsvp.activity_id, rsvp.user_id))
-    notes.append((mark, "answer", rsvp.activity_id, rsvp.user_id))
-
-
-def _before_commit(session: Session) -> None:
-    """Plan at the real commit only: releasing a savepoint also fires ``before_commit``,
-    and planning there would run before the rest of the transaction (or be kept for a
-    change a later savepoint rollback undoes)."""
-    if session.in_nested_transaction():
-        return
-    state = session.info.get(_STATE)
-    if not state or state["busy"] or not has_app_context() or not state["notes"]:
-        return
-    state["busy"] = True
-    try:
-        session.flush()
-        _plan(session, [note[1:] for note in state["notes"]], now=utcnow())
-        session.flush()
-    finally:
-        session.info.pop(_STATE, None)
-
-
-def _plan(session: Session, notes: list[tuple], *, now: datetime) -> None:
+def plan_noted(notes: list[tuple], *, now: datetime) -> None:
+    """Whole activities first, then single answers of the others, then the notices."""
+    session = db.session()
     activities = {a.id: a for kind, a, _ in notes if kind == "activity" and a.id is not None}
     for activity in activities.values():
         plan_reminders(activity, now=now)
@@ -374,34 +345,3 @@ def _plan(session: Session, notes: list[tuple], *, now: datetime) -> None:
         activity = session.get(Activity, activity_id)
         if activity is not None:
             notify_promoted(activity, user_ids, now=now)
-
-
-def _after_soft_rollback(session: Session, previous_transaction) -> None:
-    """A rolled-back savepoint takes its notes with it; a real rollback takes them all.
-    (Not ``after_rollback``: it also fires for a savepoint, and would forget the notes of
-    the changes made before it.)"""
-    state = session.info.get(_STATE)
-    if state is None:
-        return
-    if not previous_transaction.nested:
-        session.info.pop(_STATE, None)
-        return
-    state["notes"] = [n for n in state["notes"] if previous_transaction not in n[0]]
-
-
-_installed = False
-
-
-def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
-        signals.recipient_changed.connect(_on_recipient_changed)
-        _installed = True
-
-
-def _on_recipient_changed(_sender, user_id: int, **_extra) -> None:
-    if has_app_context():
-        plan_for_user(user_id)

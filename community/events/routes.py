@@ -19,7 +19,6 @@ from community.events import bp, reminders, rules, services
 from community.events.forms import (
     ANSWER_LABELS,
     KIND_LABELS,
-    MESSAGE_KIND_LABELS,
     ActivityForm,
     CancelForm,
     CardAnswerForm,
@@ -29,7 +28,7 @@ from community.events.forms import (
 )
 from community.events.models import Activity, Answer
 from community.extensions import db
-from community.notifications import outbox
+from community.notifications import kinds, outbox
 from community.notifications import rules as notif_rules
 from community.web.htmx import render, wants_fragment
 from community.web.redirects import safe_next
@@ -253,7 +252,7 @@ def _panel_context(
 
 def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **panel):
     from community.events import participation
-    from community.events.forms import TaskForm
+    from community.events.forms import CommentForm, SignupForm, TaskForm
 
     manages = can(Action.MANAGE_ACTIVITIES, activity)
     return render(
@@ -263,30 +262,37 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
         manages=manages,
         cancel_form=cancel_form or _without_unrendered_fields(CancelForm(), activity),
         tasks=participation.list_tasks(activity, current_user),
-        task_form=TaskForm(),
+        task_form=TaskForm(formdata=None),
+        signup_form=SignupForm(formdata=None),
         task_error=None,
         comments=participation.list_comments(activity, include_hidden=manages),
+        comment_form=CommentForm(formdata=None),
         status=status,
     )
 
 
 def _panel(activity: Activity, *, status: int = 200, **context):
-    """The RSVP panel alone for htmx; the whole page (303 after success) otherwise."""
+    """The answer of ``events.respond`` and ``events.withdraw``: for htmx the block
+    ``rsvp_panel`` of the activity page (DOM id ``rsvp-panel-<id>``), 200 or 422; without
+    htmx a 303 to the activity page after success, the whole page with 422 otherwise."""
     if wants_fragment():
         return render(
-            "events/_rsvp_panel.html", status=status, **_panel_context(activity, **context)
+            "events/detail.html",
+            block="rsvp_panel",
+            status=status,
+            **_panel_context(activity, **context),
         )
     if status == 200:
-        return redirect(
-            safe_next(request.form.get("next"), url_for("events.detail", activity_id=activity.id)),
-            code=303,
-        )
+        return redirect(url_for("events.detail", activity_id=activity.id), code=303)
     return _detail_page(activity, status=status, **context)
 
 
 @bp.post("/kegiatan/<int:activity_id>/jawab")
 @login_required
 def respond(activity_id: int):
+    """Anyone who may see the activity: their own answer from the RSVP panel, with guests,
+    note and butuh bantuan. Answers the panel (see :func:`_panel`); the feed card has its
+    own route, :func:`respond_card`, which changes the answer only."""
     activity = load_activity(activity_id, Action.VIEW)
     form = RsvpForm()
     if not form.validate_on_submit():
@@ -341,6 +347,9 @@ def respond_card(activity_id: int):
 
 
 def _card_answer(activity: Activity, *, error: str | None = None, status: int = 200):
+    """For htmx the block ``card_answer`` of the feed card (DOM id ``card-answer-<id>``),
+    200 or 422; without htmx a 303 to the feed (the form's ``next``: where the card was
+    shown, never another site), the error flashed."""
     if not wants_fragment():
         if error:
             flash(error, "error")
@@ -348,7 +357,8 @@ def _card_answer(activity: Activity, *, error: str | None = None, status: int = 
     db.session.refresh(activity)
     rsvp = services.get_rsvp(activity, current_user)
     return render(
-        "events/_card_answer.html",
+        "events/_card.html",
+        block="card_answer",
         status=status,
         activity=activity,
         answer=rsvp.answer if rsvp else None,
@@ -374,6 +384,7 @@ def respond_all(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/jawab/hapus")
 @login_required
 def withdraw(activity_id: int):
+    """Anyone who may see the activity: take back their own answer. Answers the panel."""
     activity = load_activity(activity_id, Action.VIEW)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -411,6 +422,6 @@ def reminders_report(activity_id: int):
         activity=activity,
         lines=outbox.delivery_report(reminders.ref_of(activity.id)),
         planned=reminders.planned_reminders(activity),
-        kind_labels=MESSAGE_KIND_LABELS,
+        kind_labels=kinds.labels(),
         sees_people=can(Action.SEE_PARTICIPANTS, activity),  # others: no group under five
     )

@@ -52,15 +52,27 @@ def _back(activity: Activity, anchor: str = ""):
 # --- tasks -------------------------------------------------------------------------------
 
 
-def _tasks_panel(activity: Activity, *, status: int = 200, error: str | None = None):
+def _tasks_panel(
+    activity: Activity,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    task_form: TaskForm | None = None,
+):
+    """The answer of every task route: for htmx the block ``tasks_panel`` of the activity
+    page (DOM id ``tasks-panel``), 200 or 422 with the error (``task_form`` carries the
+    errors of "Tambah ke daftar" next to its fields); without htmx a 303 back to the
+    panel, the error flashed."""
     if wants_fragment():
         return render(
-            "events/_tasks_panel.html",
+            "events/detail.html",
+            block="tasks_panel",
             status=status,
             activity=activity,
             tasks=participation.list_tasks(activity, current_user),
             manages=can(Action.MANAGE_ACTIVITIES, activity),
-            task_form=TaskForm(),
+            task_form=task_form or TaskForm(formdata=None),
+            signup_form=SignupForm(formdata=None),
             task_error=error,
         )
     if error:
@@ -78,6 +90,8 @@ def add_task(activity_id: int):
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = TaskForm()
     if not form.validate_on_submit():
+        if wants_fragment():  # the errors are shown next to the fields
+            return _tasks_panel(activity, status=422, task_form=form)
         return _tasks_panel(activity, status=422, error=_errors(form))
     participation.add_task(
         activity, label=" ".join(form.label.data.split()), quantity=form.quantity.data
@@ -239,6 +253,9 @@ def attendance(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/<int:user_id>")
 @login_required
 def toggle_attendance(activity_id: int, user_id: int):
+    """The activity's own pengurus: mark or unmark one person on the Daftar Hadir. For
+    htmx the block ``attendance_row`` of the Daftar Hadir page (DOM id
+    ``attendance-<user id>``); without htmx a 303 back to the page."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -255,8 +272,8 @@ def toggle_attendance(activity_id: int, user_id: int):
     db.session.commit()
     if wants_fragment():
         updated = next(x for x in _sheet(activity) if x.user_id == user_id)
-        return render("events/_attendance_row.html", line=updated, activity=activity,
-                      answer_labels=ANSWER_LABELS)  # fmt: skip
+        return render("events/attendance.html", block="attendance_row", line=updated,
+                      activity=activity, answer_labels=ANSWER_LABELS)  # fmt: skip
     return redirect(url_for("events.attendance", activity_id=activity.id), code=303)
 
 

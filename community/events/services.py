@@ -19,8 +19,9 @@ from community.accounts import services as accounts
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core import privacy
+from community.core.errors import DomainError
 from community.core.time import as_utc
-from community.events import rules
+from community.events import reminders, rules
 from community.events.models import (
     Activity,
     Answer,
@@ -38,12 +39,8 @@ log = logging.getLogger(__name__)
 PAST_WINDOW = timedelta(days=90)  # "Kegiatan lalu" shows the last three months
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A rule refused the action; ``code`` says which (the route turns it into words)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -210,6 +207,7 @@ def create_activity(scope: Wilayah, *, by: User, now: datetime, **fields: Any) -
         wilayah_id=scope.id, created_by_id=by.id, created_at=now, updated_at=now, **fields
     )
     db.session.add(activity)
+    reminders.note_activity(activity)
     db.session.flush()
     log.info("activity created id=%s scope=%s by=%s", activity.id, scope.id, by.id)
     return activity
@@ -248,6 +246,8 @@ def create_series(
             )
         )
     db.session.add_all(occurrences)
+    for occurrence in occurrences:
+        reminders.note_activity(occurrence)
     db.session.flush()
     log.info("series created id=%s occurrences=%s by=%s", series.id, len(occurrences), by.id)
     return occurrences
@@ -326,6 +326,7 @@ def update_activity(activity: Activity, *, now: datetime, **fields: Any) -> list
     for key, value in fields.items():
         setattr(activity, key, value)
     activity.updated_at = now
+    reminders.note_activity(activity)
     db.session.flush()
     return promote_waitlist(activity)
 
@@ -334,6 +335,7 @@ def cancel_activity(activity: Activity, *, reason: str, now: datetime) -> None:
     activity.is_cancelled = True
     activity.cancel_reason = reason
     activity.updated_at = now
+    reminders.note_activity(activity)
     db.session.flush()
 
 
@@ -499,6 +501,7 @@ def record_answer(
             rsvp.answer, rsvp.guests, rsvp.note, rsvp.needs_help = answer, guests, note, needs_help
             rsvp.waitlisted_at, rsvp.responded_at = waitlisted_at, now
             rsvp.proxy_by_id = proxy_by_id
+            reminders.note_answer(activity, rsvp.user_id)
     except IntegrityError as exc:  # the same person answered twice at the same moment
         raise EventError("conflict") from exc
     # A place freed, the head of the line left or shrank, or this answer joined the line
@@ -530,6 +533,7 @@ def withdraw(activity: Activity, user: User, *, now: datetime) -> RsvpResult:
         release_places(activity, rsvp.party)
     left_line = rsvp.waitlisted_at is not None  # maybe the head that blocked the others
     db.session.delete(rsvp)
+    reminders.note_answer(activity, rsvp.user_id)
     db.session.flush()
     return RsvpResult(None, promote_waitlist(activity) if freed or left_line else [])
 
@@ -551,6 +555,7 @@ def promote_waitlist(activity: Activity) -> list[int]:
         if not claim_places(activity, by_id[rsvp_id].party):
             break
         by_id[rsvp_id].waitlisted_at = None
+        reminders.note_promoted(activity, by_id[rsvp_id].user_id)
         promoted.append(rsvp_id)
     db.session.flush()
     if promoted:

@@ -8,16 +8,19 @@ from flask import Blueprint, Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from community.extensions import db
+
 bp = Blueprint("notifications", __name__)
 _listening = False
 
 
 def init_app(app: Flask) -> None:
-    from community.notifications import cli, routes, tasks  # noqa: F401
+    from community.notifications import cli, planning, routes, tasks  # noqa: F401
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.vapid_command)
     tasks.init_queue(app)
+    planning.install()
     _listen_for_commits()
 
 
@@ -27,14 +30,15 @@ def _listen_for_commits() -> None:
     if _listening:
         return
     _listening = True
+    sessions = db.session.session_factory  # db's sessions, not every Session of the process
 
-    @event.listens_for(Session, "after_commit")
+    @event.listens_for(sessions, "after_commit")
     def _kick(session: Session) -> None:
         if session.info.pop("rukun_push_now", False):
             from community.notifications import tasks
 
             tasks.kick(current_app._get_current_object())
 
-    @event.listens_for(Session, "after_rollback")
+    @event.listens_for(sessions, "after_rollback")
     def _forget(session: Session) -> None:
         session.info.pop("rukun_push_now", None)

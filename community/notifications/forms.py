@@ -5,18 +5,26 @@ from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
 from community.core.forms import RukunForm
+from community.notifications import kinds
 
 
 class PrefsForm(RukunForm):
-    wants_reminders = BooleanField(_l("Pengingat kegiatan"))
-    wants_changes = BooleanField(_l("Perubahan dan pembatalan kegiatan"))
-    wants_waitlist = BooleanField(_l("Masuk dari Daftar Tunggu"))
-    wants_announcements = BooleanField(_l("Pengumuman baru"))
-    wants_messages = BooleanField(_l("Pesan langsung"))
-    wants_arisan = BooleanField(_l("Arisan: pengingat iuran dan kocokan"))
+    """Quiet hours, and (see :func:`prefs_form`) one checkbox per registered switch."""
+
     quiet_start = TimeField(
         _l("Jam tenang mulai (WITA)"), validators=[InputRequired(_l("Jam wajib diisi."))]
     )
     quiet_end = TimeField(
         _l("Jam tenang selesai (WITA)"), validators=[InputRequired(_l("Jam wajib diisi."))]
     )
+
+
+def prefs_form(**kwargs) -> PrefsForm:
+    """The preferences form with the switches the domains registered, in their order."""
+
+    class Form(PrefsForm):
+        pass
+
+    for switch in kinds.switches():
+        setattr(Form, switch.field, BooleanField(switch.label))
+    return Form(**kwargs)

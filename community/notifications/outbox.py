@@ -18,8 +18,9 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 
 from community.core import privacy
+from community.core.errors import DomainError
 from community.extensions import db
-from community.notifications import delivery_rules, signals
+from community.notifications import delivery_rules, kinds
 from community.notifications.models import (
     MessageStatus,
     NotificationPref,
@@ -28,21 +29,9 @@ from community.notifications.models import (
 )
 from community.notifications.rules import QUIET_END_DEFAULT, QUIET_START_DEFAULT
 
-# Which preference allows which kind of message.
-KIND_PREF = {
-    "reminder": "wants_reminders",
-    "changed": "wants_changes",
-    "cancelled": "wants_changes",
-    "promoted": "wants_waitlist",
-}
 
-
-class SubscriptionError(Exception):
+class SubscriptionError(DomainError):
     """A subscription we refuse; ``code`` names the reason for the message shown."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 # --- subscriptions -----------------------------------------------------------------------
@@ -86,7 +75,7 @@ def subscribe(user_id: int, data: object, *, device: str = "") -> PushSubscripti
     existing.p256dh, existing.auth = keys["p256dh"], keys["auth"]
     existing.device = device[:80]
     db.session.flush()
-    signals.recipient_changed.send(current_app._get_current_object(), user_id=user_id)
+    kinds.recipient_changed([user_id])
     return existing
 
 
@@ -196,7 +185,7 @@ def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
     result = {}
     for user_id in with_devices:
         pref = prefs.get(user_id)
-        wants = {field for field in set(KIND_PREF.values()) if pref is None or getattr(pref, field)}
+        wants = {s.field for s in kinds.switches() if pref is None or getattr(pref, s.field)}
         result[user_id] = Recipient(
             user_id,
             pref.quiet_start_minute if pref else QUIET_START_DEFAULT,
@@ -249,7 +238,7 @@ def plan(
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return 0
-    pref = KIND_PREF[kind]
+    pref = kinds.switch_of(kind)
     people = recipients(user_ids)
     desired: dict[tuple[int, str], Message] = {}
     for person in people.values():
@@ -322,7 +311,7 @@ def notify(ref: str, kind: str, messages: Iterable[Message]) -> int:
     that device already has this subject.  Returns the number of rows inserted."""
     messages = list(messages)
     people = recipients(m.user_id for m in messages)
-    pref = KIND_PREF[kind]
+    pref = kinds.switch_of(kind)
     subjects = sorted({m.subject for m in messages})
     taken = set()
     if subjects:

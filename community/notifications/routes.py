@@ -11,14 +11,9 @@ from flask_login import current_user, login_required
 
 from community.core.forms import EmptyForm
 from community.extensions import db
-from community.notifications import bp, outbox, services
-from community.notifications.forms import PrefsForm
+from community.notifications import bp, kinds, outbox, services
+from community.notifications.forms import prefs_form
 from community.web.htmx import render
-
-TOGGLES = (
-    "wants_reminders", "wants_changes", "wants_waitlist", "wants_announcements",
-    "wants_messages", "wants_arisan",
-)  # fmt: skip
 
 
 def _minute(value: time) -> int:
@@ -29,14 +24,15 @@ def _minute(value: time) -> int:
 @login_required
 def preferences():
     pref = services.get_prefs(current_user.id)
-    form = PrefsForm(obj=pref)
+    form = prefs_form(obj=pref)
+    switches = kinds.switches()
     if not form.is_submitted():
         form.quiet_start.data = time(*divmod(pref.quiet_start_minute, 60))
         form.quiet_end.data = time(*divmod(pref.quiet_end_minute, 60))
     if form.validate_on_submit():
         services.save_prefs(
             current_user.id,
-            **{name: getattr(form, name).data for name in TOGGLES},
+            **{s.field: form[s.field].data for s in switches},
             quiet_start_minute=_minute(form.quiet_start.data),
             quiet_end_minute=_minute(form.quiet_end.data),
         )
@@ -46,6 +42,7 @@ def preferences():
     return render(
         "notifications/preferences.html",
         form=form,
+        switches=switches,
         devices=outbox.subscriptions_of(current_user.id),
         server_key=services.application_server_key(services.load_vapid()),
         remove_form=EmptyForm(),
@@ -103,7 +100,7 @@ def subscribe():
         )
     except outbox.SubscriptionError as exc:
         db.session.rollback()
-        return _json_error(SUBSCRIPTION_MESSAGES[exc.code])
+        return _json_error(exc.message(SUBSCRIPTION_MESSAGES))
     db.session.commit()
     return jsonify({"id": sub.id, "message": _("Notifikasi aktif di perangkat ini.")}), 201
 

@@ -14,7 +14,7 @@ from py_vapid import Vapid
 
 from community.core import privacy
 from community.extensions import db
-from community.notifications import signals
+from community.notifications import kinds
 from community.notifications.models import NotificationPref
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def save_prefs(user_id: int, **values: Any) -> NotificationPref:
         setattr(pref, key, value)
     db.session.add(pref)
     db.session.flush()
-    signals.recipient_changed.send(current_app._get_current_object(), user_id=user_id)
+    kinds.recipient_changed([user_id])
     return pref
 
 

@@ -8,7 +8,16 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.web import access_log, errors, pwa, request_input, routes, security, templating  # noqa: F401
+    from community.web import (
+        access_log,
+        badges,
+        errors,
+        pwa,  # noqa: F401 (registers /sw.js and the manifest)
+        request_input,
+        routes,  # noqa: F401 (registers the home page)
+        security,
+        templating,
+    )
 
     access_log.install(app.logger)
     app.register_blueprint(bp)
@@ -16,3 +25,4 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    badges.init_app(app)

@@ -29,7 +29,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["suppress_small"] = privacy.suppress_small
     app.jinja_env.globals.update(
         can=authz.can,
-        may_see_private=authz.may_see_private,
         Action=authz.Action,
         role_label=lambda role: ROLE_LABELS.get(role, role),
         current_locale=lambda: str(get_locale() or "id"),

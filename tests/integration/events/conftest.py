@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import utcnow
-from community.events import services
+from community.events import reminders, services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import post_form, text_of
@@ -90,11 +90,13 @@ def count_rsvps(app: Flask, activity_id: int | None = None) -> int:
 
 
 def set_activity(app: Flask, activity_id: int, **fields) -> None:
-    """Change an activity's columns directly (e.g. move it into the past)."""
+    """Change an activity's columns directly (e.g. move it into the past), planned as a
+    service would plan the change."""
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
         for key, value in fields.items():
             setattr(activity, key, value)
+        reminders.note_activity(activity)
         db.session.commit()
 
 

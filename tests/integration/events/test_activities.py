@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import WITA, as_utc, utcnow
-from community.events import rules, services
+from community.events import reminders, rules, services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import PASSWORD, post_form
@@ -463,8 +463,10 @@ def test_the_past_list(app, world, as_user):
             now - timedelta(days=3),
             now - timedelta(days=3, hours=-2),
         )
+        reminders.note_activity(activity)
         old = db.session.get(Activity, world.activities["rw"].id)
         old.starts_at, old.ends_at = now - timedelta(days=200), now - timedelta(days=200, hours=-1)
+        reminders.note_activity(old)
         db.session.commit()
     client = as_user(world["resident_a"])
     past = said(client.get("/kegiatan/lalu"))

@@ -11,6 +11,7 @@ from py_vapid import Vapid
 from sqlalchemy import select
 
 from community.core.time import WITA, utcnow
+from community.events import reminders
 from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
@@ -295,7 +296,9 @@ def test_a_run_stops_at_its_time_limit_and_says_more_is_due(app, world, push_ser
     phone = add_device(app, push_service, server_key, world["resident_a"])
     with app.app_context():
         activity_id = gotong_royong(world, utcnow() + timedelta(minutes=90))
-        db.session.get(Activity, activity_id).reminder_minutes = "30 menit"  # and 60 (default)
+        activity = db.session.get(Activity, activity_id)
+        activity.reminder_minutes = "30 menit"  # and 60 (default)
+        reminders.note_activity(activity)
         db.session.commit()
         answer(world, activity_id, "resident_a")
         assert len(rows(activity_id)) == 2

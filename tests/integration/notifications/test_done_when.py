@@ -11,10 +11,9 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from community.core.time import WITA, utcnow
-from community.events import reminders
 from community.events import routes as event_routes
 from community.extensions import db
-from community.notifications import dispatch
+from community.notifications import dispatch, planning
 from community.notifications.models import MessageStatus, PushSubscription
 from tests.conftest import test_config
 from tests.forms import submit_form
@@ -35,7 +34,7 @@ class Clock:
 
     def __init__(self, monkeypatch, start: datetime):
         self.now = start
-        for module in (event_routes, reminders, dispatch):
+        for module in (event_routes, planning, dispatch):
             monkeypatch.setattr(module, "utcnow", lambda: self.now)
 
     def set(self, moment: datetime) -> None:

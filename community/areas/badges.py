@@ -1,0 +1,69 @@
+"""The navigation badge of the areas domain: join requests waiting for this pengurus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from community.areas.models import JoinRequest, JoinStatus, Role, RoleAssignment, Wilayah
+from community.areas.rules import RT_OFFICER_ROLES
+from community.web.badges import register_badge
+
+
+def _manages_rt(user_id: int, rt: Any) -> ColumnElement[bool]:
+    """SQL for ``can(Action.MANAGE_MEMBERS, rt)`` (:func:`areas.rules.allowed`): an RT
+    officer of that RT, or the ketua RW above it. Kept next to the rule it mirrors; the
+    badge test checks both agree for the pengurus of another RT."""
+    held = aliased(Wilayah)
+    return (
+        select(RoleAssignment.id)
+        .join(held, held.id == RoleAssignment.wilayah_id)
+        .where(
+            RoleAssignment.user_id == user_id,
+            or_(
+                and_(RoleAssignment.role.in_(RT_OFFICER_ROLES), held.id == rt.id),
+                and_(RoleAssignment.role == Role.KETUA_RW, rt.path.like(held.path + "%")),
+            ),
+        )
+        .exists()
+    )
+
+
+def join_requests_query(user: Any) -> dict[str, ColumnElement[Any]]:
+    """``count``: open join requests in every RT whose members ``user`` may manage.
+    ``wilayah_id``: the page that decides them, the highest wilayah where the user is an RT
+    officer or ketua RW (their RT page for a ketua RT); NULL for everyone else, so only
+    pengurus see the link."""
+    rt = aliased(Wilayah)
+    count = (
+        select(func.count(JoinRequest.id))
+        .join(rt, rt.id == JoinRequest.rt_id)
+        .where(JoinRequest.status == JoinStatus.PENDING, _manages_rt(user.id, rt))
+        .scalar_subquery()
+    )
+    page = (
+        select(Wilayah.id)
+        .join(RoleAssignment, RoleAssignment.wilayah_id == Wilayah.id)
+        .where(
+            RoleAssignment.user_id == user.id,
+            RoleAssignment.role.in_([*RT_OFFICER_ROLES, Role.KETUA_RW]),
+        )
+        .order_by(Wilayah.path)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {"count": count, "wilayah_id": page}
+
+
+def register() -> None:
+    register_badge(
+        "join_requests",
+        endpoint="areas.detail",
+        anchor="requests-heading",
+        text=_l("Kelola warga"),
+        label=_l("%(n)s permintaan bergabung"),
+        query=join_requests_query,
+    )
