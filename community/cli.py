@@ -230,7 +230,10 @@ def _run_gunicorn(app, host: str, port: int, workers: int) -> None:
 
 
 def register_commands(app) -> None:
+    from community.bench.cli import bench_command, bench_data_command
+
     for command in (
+        bench_command, bench_data_command,
         demo_command, seed_wilayah_command, make_admin_command, reset_code_command,
         serve_command, worker_command,
     ):  # fmt: skip
