@@ -15,6 +15,7 @@ from community.accounts.models import User
 from community.areas import services as areas
 from community.areas.models import Level, Role, Wilayah
 from community.core.time import WITA
+from community.events import answers
 from community.events import rules as events_rules
 from community.events import services as events
 from community.extensions import db
@@ -186,4 +187,4 @@ def _demo_activities(rts: list[Wilayah], kelurahan: Wilayah, *, now: datetime, r
     residents = db.session.scalars(select(User).where(User.rt_id == rt01.id)).all()
     for resident in residents[1:]:
         answer = rng.choice(["hadir", "hadir", "mungkin", "tidak"])
-        events.respond(kerja_bakti, resident, answer=answer, guests=rng.choice([0, 0, 1]), now=now)
+        answers.respond(kerja_bakti, resident, answer=answer, guests=rng.choice([0, 0, 1]), now=now)

@@ -22,8 +22,7 @@ from community.accounts.forms import (
 )
 from community.accounts.rules import InvalidPhone, normalise_phone
 from community.core.time import format_wita, utcnow
-from community.events import calendar
-from community.events import services as events
+from community.events import feeds, personal_data
 from community.extensions import db, fail_closed
 from community.web.htmx import render
 from community.web.ratelimits import per_address, per_key
@@ -153,7 +152,7 @@ def logout():
     form = EmptyForm()
     if current_user.is_authenticated and form.validate_on_submit():
         services.rotate_session(current_user)
-        calendar.rotate_feed(current_user, token=calendar.new_token(), now=utcnow())
+        feeds.rotate_feed(current_user, token=feeds.new_token(), now=utcnow())
         db.session.commit()
     logout_user()
     session.clear()
@@ -182,7 +181,7 @@ def reset():
                 )
             )
         else:
-            calendar.rotate_feed(user, token=calendar.new_token(), now=utcnow())
+            feeds.rotate_feed(user, token=feeds.new_token(), now=utcnow())
             db.session.commit()
             flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
             return redirect(url_for("accounts.login"), code=303)
@@ -210,7 +209,7 @@ def profile():
             _profile_error(form, exc.code)
         else:
             if withdrawn:  # every need goes at once, on the answers too
-                events.forget_needs(current_user)
+                personal_data.forget_needs(current_user)
             services.update_profile(
                 current_user,
                 name=form.name.data,
@@ -253,7 +252,7 @@ def change_password():
     if form.validate_on_submit():
         if services.check_password(current_user, form.current.data):
             services.set_password(current_user, form.password.data)
-            calendar.rotate_feed(current_user, token=calendar.new_token(), now=utcnow())
+            feeds.rotate_feed(current_user, token=feeds.new_token(), now=utcnow())
             db.session.commit()
             # Keep this device signed in with the new token (the real user, not the proxy).
             login_user(current_user._get_current_object())
@@ -287,7 +286,7 @@ def delete():
     form = DeleteAccountForm(prefix="del")
     if form.validate_on_submit():
         if services.check_password(current_user, form.password.data):
-            events.erase_person(current_user)
+            personal_data.erase_person(current_user)
             services.delete_account(current_user)
             db.session.commit()
             logout_user()

@@ -138,6 +138,17 @@ def managed_wilayah(user: User) -> list[Wilayah]:
     )
 
 
+def organisable_wilayah(user: User) -> list[Wilayah]:
+    """Where ``user`` may organise activities: where they hold a role, and one level
+    below (a ketua RW organises for an RT of the RW too), in tree order."""
+    held = managed_wilayah(user)
+    children = db.session.scalars(
+        select(Wilayah).where(Wilayah.parent_id.in_([w.id for w in held]))
+    )
+    nodes = {w.id: w for w in [*held, *children]}
+    return sorted(nodes.values(), key=lambda w: w.path)
+
+
 # --- invite codes and join requests ------------------------------------------------------
 
 

@@ -24,39 +24,31 @@ apps cannot sign in), so it is long and random, and revoking deletes it.
 from __future__ import annotations
 
 import logging
-import secrets
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vRecur
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from icalendar import Calendar, Event
 
 from community import config
-from community.accounts.models import User
-from community.core.authz import Action, can
-from community.core.time import WITA, as_utc
-from community.events import rules, services
-from community.events.models import Activity, Answer, CalendarFeed, Rsvp
-from community.extensions import db
+from community.core.time import as_utc
+from community.events import rules
+from community.events.calendar_series import (
+    _pattern_of,
+    local,
+    pair_instances,
+    series_pattern,
+    utc_until_rule,
+)
+from community.events.models import Activity
 
 log = logging.getLogger(__name__)
 
 PRODID = "-//Rukun//Kegiatan warga Banjarbaru//ID"
 FEED_WINDOW = timedelta(days=90)  # the same three months as "Kegiatan lalu"
 FEED_REFRESH = timedelta(hours=1)  # a changed time reaches phones within the hour
-TOKEN_BYTES = 32  # 256 bits: the URL is the only secret, it cannot be guessed
-
-
-class FeedScope(StrEnum):
-    ANSWERED = "answered"  # what the resident answered Hadir or Mungkin Hadir to
-    RT = "rt"  # everything for their RT and every wilayah above it (the home feed)
 
 
 Link = Callable[[Activity], str]  # the absolute URL of an activity's page
@@ -86,76 +78,6 @@ def series_uid(series_id: int, domain: str) -> str:
 def last_change(activity: Activity) -> datetime:
     """When the row last changed: its DTSTAMP and LAST-MODIFIED."""
     return as_utc(activity.updated_at or activity.created_at)
-
-
-def local(value: datetime) -> datetime:
-    """A stored (UTC) time as WITA wall-clock time."""
-    return as_utc(value).astimezone(WITA)
-
-
-def utc_until_rule(rule: str, tz=WITA) -> vRecur:
-    """The stored RRULE with ``UNTIL`` in UTC (``YYYYMMDDTHHMMSSZ``).
-
-    Series keep ``UNTIL`` as a floating local time (``UNTIL=20270128T235959``, what
-    dateutil expands against a naive WITA start); RFC 5545 §3.3.10 requires UTC when
-    DTSTART carries a TZID. A date-only UNTIL means the end of that local day.
-    """
-    recur = vRecur.from_ical(rule)
-    untils = recur.get("UNTIL")
-    if untils:
-        until = untils[0]
-        if not isinstance(until, datetime):
-            until = datetime.combine(until, time(23, 59, 59))
-        if until.tzinfo is None:
-            until = until.replace(tzinfo=tz)
-        recur["UNTIL"] = [until.astimezone(UTC)]
-    return recur
-
-
-def pair_instances(
-    instances: Sequence[datetime], occurrences: Sequence[Activity]
-) -> tuple[list[tuple[datetime, Activity | None]], list[Activity]]:
-    """Which occurrence stands for which instance of the rule, and the occurrences left.
-
-    Occurrences are created in the rule's order (ids ascending), one per instance, and
-    never deleted: with as many occurrences as instances the k-th by id is the k-th
-    instance, even when edits moved it. Otherwise (not expected) an instance is matched
-    only by an occurrence starting exactly then; the others stand alone.
-    """
-    by_id = sorted(occurrences, key=lambda a: a.id)
-    if len(by_id) == len(instances):
-        return list(zip(instances, by_id, strict=True)), []
-    by_start = {local(a.starts_at): a for a in by_id}
-    pairs = [(start, by_start.pop(start, None)) for start in instances]
-    return pairs, sorted(by_start.values(), key=lambda a: a.id)
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """What the series' VEVENT says; occurrences that say otherwise get an override."""
-
-    title: str
-    place: str
-    description: str
-    accessibility_notes: str
-    duration: timedelta
-
-
-def _pattern_of(activity: Activity) -> Pattern:
-    return Pattern(
-        activity.title,
-        activity.place,
-        activity.description or "",
-        activity.accessibility_notes or "",
-        as_utc(activity.ends_at) - as_utc(activity.starts_at),
-    )
-
-
-def series_pattern(occurrences: Sequence[Activity]) -> Pattern:
-    """The values most occurrences share (the first occurrence's on a tie), so that one
-    edited occurrence, even the first, costs one override and not all the others."""
-    patterns = [_pattern_of(a) for a in sorted(occurrences, key=lambda a: a.id)]
-    return Counter(patterns).most_common(1)[0][0]
 
 
 # --- builders ------------------------------------------------------------------------------
@@ -338,99 +260,3 @@ def feed_calendar(
 
 
 # --- the feed in the database ------------------------------------------------------------
-
-
-def get_feed(user: User) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-
-
-def get_feed_by_token(token: str) -> CalendarFeed | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-
-
-def issue_feed(user: User, *, scope: str, token: str, now: datetime) -> CalendarFeed:
-    """Give ``user`` a feed URL with a new ``token`` (the old URL, if any, stops working)."""
-    if scope not in set(FeedScope):
-        raise ValueError(scope)
-    feed = get_feed(user)
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id)
-        db.session.add(feed)
-    feed.token, feed.scope, feed.created_at = token, scope, now
-    db.session.flush()
-    log.info("calendar feed issued user=%s scope=%s", user.id, scope)
-    return feed
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def rotate_feed(user: User, *, token: str, now: datetime) -> bool:
-    """Give ``user``'s feed, if any, a new ``token``: the old URL stops working. Called
-    when a password is changed or reset and at sign-out (which ends every session), so a
-    URL seen on a lost phone or a shared computer dies with its sessions. False when the
-    user has no feed."""
-    feed = get_feed(user)
-    if feed is None:
-        return False
-    feed.token, feed.created_at = token, now
-    db.session.flush()
-    log.info("calendar feed rotated user=%s", user.id)
-    return True
-
-
-def revoke_feed(user: User) -> bool:
-    """Delete the user's feed; False when there was none."""
-    feed = get_feed(user)
-    if feed is None:
-        return False
-    db.session.delete(feed)
-    db.session.flush()
-    log.info("calendar feed revoked user=%s", user.id)
-    return True
-
-
-@dataclass(frozen=True)
-class FeedContent:
-    activities: list[Activity]
-    siblings: dict[int, list[Activity]]
-
-
-def list_feed_activities(user: User, scope: str, *, now: datetime) -> FeedContent:
-    """What ``user``'s feed shows: from 90 days ago on, soonest first; for each series
-    among them, all its occurrences."""
-    query = (
-        select(Activity)
-        .where(Activity.ends_at >= now - FEED_WINDOW)
-        .options(selectinload(Activity.series))
-        .order_by(Activity.starts_at, Activity.id)
-    )
-    if scope == FeedScope.RT:
-        query = query.where(Activity.wilayah_id.in_(services.visible_scope_ids(user)))
-        activities = list(db.session.scalars(query))
-    else:
-        query = query.join(Rsvp, Rsvp.activity_id == Activity.id).where(
-            Rsvp.user_id == user.id, Rsvp.answer.in_([Answer.HADIR, Answer.MUNGKIN])
-        )
-        # an answer given before moving away does not keep another RT's activity visible
-        activities = [a for a in db.session.scalars(query) if can(Action.VIEW, a, user)]
-    series_ids = {a.series_id for a in activities if a.series_id is not None}
-    return FeedContent(activities, list_series_occurrences(series_ids))
-
-
-def list_series_occurrences(series_ids: Iterable[int]) -> dict[int, list[Activity]]:
-    """Every occurrence of each series, in creation order (see :func:`pair_instances`)."""
-    siblings: dict[int, list[Activity]] = {i: [] for i in sorted(set(series_ids))}
-    if siblings:
-        rows = db.session.scalars(
-            select(Activity)
-            .where(Activity.series_id.in_(siblings))
-            .options(selectinload(Activity.series))
-            .order_by(Activity.id)
-        )
-        for row in rows:
-            siblings[row.series_id].append(row)
-    return siblings

@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     FloatField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -234,85 +233,4 @@ class CancelForm(RukunForm, ApplyToField):
             DataRequired(_l("Alasan wajib diisi supaya warga tahu.")),
             Length(max=300, message=_l("Alasan paling banyak 300 karakter.")),
         ],
-    )
-
-
-class TaskForm(RukunForm):
-    label = StringField(
-        _l("Yang dibutuhkan"),
-        validators=[
-            DataRequired(_l("Tulis apa yang dibutuhkan.")),
-            Length(max=120, message=_l("Paling banyak 120 karakter.")),
-        ],
-    )
-    quantity = IntegerField(
-        _l("Jumlah"),
-        default=1,
-        validators=[
-            InputRequired(_l("Jumlah wajib diisi.")),
-            NumberRange(1, rules.MAX_TASK_QUANTITY, _l("Jumlah harus antara 1 dan 500.")),
-        ],
-    )
-
-
-class SignupForm(RukunForm):
-    quantity = IntegerField(
-        _l("Jumlah yang saya bawa"),
-        default=1,
-        validators=[
-            InputRequired(_l("Jumlah wajib diisi.")),
-            NumberRange(1, rules.MAX_TASK_QUANTITY, _l("Jumlah harus antara 1 dan 500.")),
-        ],
-    )
-
-
-class ProxyForm(RukunForm):
-    resident = SelectField(_l("Warga"), coerce=int, choices=[])
-    name = StringField(
-        _l("atau nama orang tanpa akun"),
-        validators=[Length(max=80, message=_l("Nama paling banyak 80 karakter."))],
-    )
-    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
-    guests = IntegerField(
-        _l("Tamu yang ikut (+1)"),
-        default=0,
-        validators=[
-            Optional(),
-            NumberRange(0, rules.MAX_GUESTS, _l("Tamu paling banyak 10 orang.")),
-        ],
-    )
-    needs_help = BooleanField(_l("Butuh bantuan untuk datang"))
-
-
-class WalkInForm(RukunForm):
-    name = StringField(
-        _l("Nama (datang tanpa konfirmasi)"),
-        validators=[
-            DataRequired(_l("Nama wajib diisi.")),
-            Length(max=80, message=_l("Nama paling banyak 80 karakter.")),
-        ],
-    )
-
-
-class CommentForm(RukunForm):
-    body = TextAreaField(
-        _l("Komentar"),
-        validators=[
-            DataRequired(_l("Komentar tidak boleh kosong.")),
-            Length(max=rules.COMMENT_MAX, message=_l("Komentar paling banyak 1000 karakter.")),
-        ],
-    )
-
-
-FEED_SCOPE_LABELS = {
-    "answered": _l("Kegiatan yang saya jawab Hadir/Mungkin"),
-    "rt": _l("Semua kegiatan untuk RT saya"),
-}
-
-
-class CalendarFeedForm(RukunForm):
-    scope = RadioField(
-        _l("Isi kalender"),
-        default="answered",
-        choices=lambda *_: [SelectChoice(k, str(v)) for k, v in FEED_SCOPE_LABELS.items()],
     )

@@ -8,40 +8,30 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from community.areas.models import RoleAssignment, Wilayah
+from community.areas import services as areas
+from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
-from community.core.forms import EmptyForm
 from community.core.time import WITA, as_utc, utcnow
-from community.events import bp, reminders, rules, services
+from community.events import bp, notices, queries, reminders, rules, services
+from community.events import comments as events_comments
+from community.events import tasks as events_tasks
 from community.events.forms import (
     ANSWER_LABELS,
     KIND_LABELS,
     ActivityForm,
     CancelForm,
-    CardAnswerForm,
     CreateActivityForm,
     EditActivityForm,
     RsvpForm,
 )
-from community.events.models import Activity, Answer
+from community.events.models import Activity
 from community.extensions import db
 from community.notifications import kinds, outbox
 from community.notifications import rules as notif_rules
-from community.web.htmx import render, wants_fragment
-from community.web.redirects import safe_next
+from community.web.htmx import render
 
-RSVP_ERRORS = {
-    "cancelled": _l("Kegiatan ini sudah dibatalkan."),
-    "deadline": _l("Batas waktu konfirmasi sudah lewat."),
-    "started": _l("Kegiatan ini sudah dimulai."),
-    "guests": _l("Tamu paling banyak 10 orang."),
-    "answer": _l("Pilih Hadir, Mungkin Hadir, atau Tidak Hadir."),
-    "conflict": _l("Jawaban Anda sedang diproses. Coba lagi."),
-    "no_room_for_guests": _l("Kuota penuh: tidak ada tempat untuk tamu tambahan. Jawaban lama Anda tetap."),
-}  # fmt: skip
 ACTIVITY_ERRORS = {
     "end_before_start": ("end_time", _l("Waktu selesai harus setelah waktu mulai.")),
     "too_long": ("end_time", _l("Kegiatan paling lama 7 hari.")),
@@ -56,25 +46,14 @@ ACTIVITY_ERRORS = {
 
 def load_activity(activity_id: int, action: str) -> Activity:
     """Load → authorize for every activity route (404 for someone who may not see it)."""
-    activity = services.get_activity(activity_id)
+    activity = queries.get_activity(activity_id)
     require(action, activity)
     return activity
 
 
 def _scope_choices() -> list[SelectChoice]:
     """The wilayah the user may organise for: where they hold a role, and one level below."""
-    held = db.session.scalars(
-        select(Wilayah)
-        .join(RoleAssignment, RoleAssignment.wilayah_id == Wilayah.id)
-        .where(RoleAssignment.user_id == current_user.id)
-        .distinct()
-    ).all()
-    children = db.session.scalars(
-        select(Wilayah).where(Wilayah.parent_id.in_([w.id for w in held]))
-    ).all()
-    nodes = {w.id: w for w in [*held, *children]}
-    ordered = sorted(nodes.values(), key=lambda w: w.path)
-    return [SelectChoice(w.id, w.full_name) for w in ordered]
+    return [SelectChoice(w.id, w.full_name) for w in areas.organisable_wilayah(current_user)]
 
 
 def _combine(day, time) -> datetime:
@@ -127,7 +106,7 @@ def create():
         now = utcnow()
         try:
             activity = _create(form, scope, now)
-        except services.EventError as exc:
+        except rules.EventError as exc:
             db.session.rollback()
             _form_error(form, exc.code)
         else:
@@ -147,7 +126,7 @@ def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity
     if not form.repeat.data:
         return services.create_activity(scope, by=current_user, now=now, **fields)
     if not form.repeat_until.data and not form.repeat_count.data:
-        raise services.EventError("no_end")
+        raise rules.EventError("no_end")
     until = None
     if form.repeat_until.data:
         until = datetime.combine(form.repeat_until.data, datetime.max.time())
@@ -170,7 +149,7 @@ def edit(activity_id: int):
         change = services.update_following if _following(form) else services.update_activity
         try:
             change(activity, now=utcnow(), **_fields(form))
-        except services.EventError as exc:
+        except rules.EventError as exc:
             db.session.rollback()
             _form_error(form, exc.code)
         else:
@@ -234,25 +213,24 @@ def _panel_context(
     error: str | None = None,
     remind_hint: bool = False,
 ):
-    rsvp = services.get_rsvp(activity, current_user)
+    rsvp = queries.get_rsvp(activity, current_user)
     if form is None:
         form = RsvpForm(obj=rsvp) if rsvp else RsvpForm()
     return {
         "activity": activity,
         "rsvp": rsvp,
-        "position": services.waitlist_position(rsvp) if rsvp else None,
-        "counts": services.count_answers(activity),
+        "position": queries.waitlist_position(rsvp) if rsvp else None,
+        "counts": queries.count_answers(activity),
         "rsvp_form": form,
         "rsvp_error": error,
         "answer_labels": ANSWER_LABELS,
-        "closed_reason": services.answer_problem(activity, now=utcnow()),
+        "closed_reason": queries.answer_problem(activity, now=utcnow()),
         "remind_hint": remind_hint,
     }
 
 
 def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **panel):
-    from community.events import participation
-    from community.events.forms import CommentForm, SignupForm, TaskForm
+    from community.events.forms_participation import CommentForm, SignupForm, TaskForm
 
     manages = can(Action.MANAGE_ACTIVITIES, activity)
     return render(
@@ -261,147 +239,21 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
         kind_labels=KIND_LABELS,
         manages=manages,
         cancel_form=cancel_form or _without_unrendered_fields(CancelForm(), activity),
-        tasks=participation.list_tasks(activity, current_user),
+        tasks=events_tasks.list_tasks(activity, current_user),
         task_form=TaskForm(formdata=None),
         signup_form=SignupForm(formdata=None),
         task_error=None,
-        comments=participation.list_comments(activity, include_hidden=manages),
+        comments=events_comments.list_comments(activity, include_hidden=manages),
         comment_form=CommentForm(formdata=None),
         status=status,
     )
-
-
-def _panel(activity: Activity, *, status: int = 200, **context):
-    """The answer of ``events.respond`` and ``events.withdraw``: for htmx the block
-    ``rsvp_panel`` of the activity page (DOM id ``rsvp-panel-<id>``), 200 or 422; without
-    htmx a 303 to the activity page after success, the whole page with 422 otherwise."""
-    if wants_fragment():
-        return render(
-            "events/detail.html",
-            block="rsvp_panel",
-            status=status,
-            **_panel_context(activity, **context),
-        )
-    if status == 200:
-        return redirect(url_for("events.detail", activity_id=activity.id), code=303)
-    return _detail_page(activity, status=status, **context)
-
-
-@bp.post("/kegiatan/<int:activity_id>/jawab")
-@login_required
-def respond(activity_id: int):
-    """Anyone who may see the activity: their own answer from the RSVP panel, with guests,
-    note and butuh bantuan. Answers the panel (see :func:`_panel`); the feed card has its
-    own route, :func:`respond_card`, which changes the answer only."""
-    activity = load_activity(activity_id, Action.VIEW)
-    form = RsvpForm()
-    if not form.validate_on_submit():
-        error = str(RSVP_ERRORS["answer"]) if form.answer.errors else None  # no field shows it
-        return _panel(activity, form=form, error=error, status=422)
-    try:
-        services.respond(
-            activity,
-            current_user,
-            answer=form.answer.data,
-            guests=form.guests.data or 0,
-            note=(form.note.data or "").strip(),
-            needs_help=form.needs_help.data,
-            now=utcnow(),
-        )
-    except services.EventError as exc:
-        db.session.rollback()
-        return _panel(activity, form=form, error=str(RSVP_ERRORS[exc.code]), status=422)
-    db.session.commit()
-    # Coming, but no phone would be reminded: say how to turn reminders on (only right
-    # after answering, so reading the page costs no extra query).
-    hint = form.answer.data in (Answer.HADIR, Answer.MUNGKIN) and not outbox.has_devices(
-        current_user.id
-    )
-    if hint and not wants_fragment():
-        flash(
-            _(
-                "Aktifkan notifikasi (Profil → Pengaturan notifikasi) supaya HP Anda mengingatkan sebelum kegiatan mulai."
-            ),
-            "info",
-        )
-    return _panel(activity, remind_hint=hint)
-
-
-@bp.post("/kegiatan/<int:activity_id>/jawab/kartu")
-@login_required
-def respond_card(activity_id: int):
-    """Anyone who may see the activity: the one-tap answer of a feed card. It changes the
-    answer only (guests, note and butuh bantuan stay) and answers the card's answer block
-    for htmx, or 303 back to the feed."""
-    activity = load_activity(activity_id, Action.VIEW)
-    form = CardAnswerForm()
-    if not form.validate_on_submit():
-        return _card_answer(activity, error=str(RSVP_ERRORS["answer"]), status=422)
-    try:
-        services.change_answer(activity, current_user, answer=form.answer.data, now=utcnow())
-    except services.EventError as exc:
-        db.session.rollback()
-        return _card_answer(activity, error=str(RSVP_ERRORS[exc.code]), status=422)
-    db.session.commit()
-    return _card_answer(activity)
-
-
-def _card_answer(activity: Activity, *, error: str | None = None, status: int = 200):
-    """For htmx the block ``card_answer`` of the feed card (DOM id ``card-answer-<id>``),
-    200 or 422; without htmx a 303 to the feed (the form's ``next``: where the card was
-    shown, never another site), the error flashed."""
-    if not wants_fragment():
-        if error:
-            flash(error, "error")
-        return redirect(safe_next(request.form.get("next"), url_for("web.index")), code=303)
-    db.session.refresh(activity)
-    rsvp = services.get_rsvp(activity, current_user)
-    return render(
-        "events/_card.html",
-        block="card_answer",
-        status=status,
-        activity=activity,
-        answer=rsvp.answer if rsvp else None,
-        waitlisted=bool(rsvp and rsvp.waitlisted_at),
-        answer_labels=ANSWER_LABELS,
-        card_error=error,
-    )
-
-
-@bp.post("/kegiatan/<int:activity_id>/jawab/semua")
-@login_required
-def respond_all(activity_id: int):
-    """Hadir untuk semua: Hadir to this and every later occurrence of the series."""
-    activity = load_activity(activity_id, Action.VIEW)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    count = services.respond_to_following(activity, current_user, now=utcnow())
-    db.session.commit()
-    flash(_("Anda tercatat Hadir di %(n)s pertemuan.", n=count), "success")
-    return redirect(url_for("events.detail", activity_id=activity.id), code=303)
-
-
-@bp.post("/kegiatan/<int:activity_id>/jawab/hapus")
-@login_required
-def withdraw(activity_id: int):
-    """Anyone who may see the activity: take back their own answer. Answers the panel."""
-    activity = load_activity(activity_id, Action.VIEW)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.withdraw(activity, current_user, now=utcnow())
-    except services.EventError as exc:
-        db.session.rollback()
-        return _panel(activity, error=str(RSVP_ERRORS[exc.code]), status=422)
-    db.session.commit()
-    return _panel(activity)
 
 
 @bp.get("/kegiatan/lalu")
 @login_required
 def past():
     after = rules.parse_feed_cursor(request.args.get("setelah"))
-    feed = services.list_feed(current_user, now=utcnow(), past=True, after=after)
+    feed = queries.list_feed(current_user, now=utcnow(), past=True, after=after)
     return render(
         "events/past.html",
         block="feed_page" if after else None,  # "Lihat lebih banyak" appends the next cards
@@ -420,8 +272,16 @@ def reminders_report(activity_id: int):
     return render(
         "events/reminders.html",
         activity=activity,
-        lines=outbox.delivery_report(reminders.ref_of(activity.id)),
+        lines=outbox.delivery_report(notices.ref_of(activity.id)),
         planned=reminders.planned_reminders(activity),
         kind_labels=kinds.labels(),
         sees_people=can(Action.SEE_PARTICIPANTS, activity),  # others: no group under five
     )
+
+
+def _errors(form) -> str:
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def _back(activity: Activity, anchor: str = ""):
+    return redirect(url_for("events.detail", activity_id=activity.id) + anchor, code=303)

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from community.core.errors import DomainError
+
 MAX_GUESTS = 10  # a family brings its children; more is a separate answer
 MAX_CAPACITY = 10_000  # a city-wide event in a lapangan, not a typo with extra zeros
 TITLE_MAX = 120
@@ -186,3 +188,7 @@ def parse_feed_cursor(text: str | None) -> FeedCursor | None:
     except ValueError:
         return None
     return FeedCursor(moment.replace(microsecond=int(fraction or 0)), int(activity_id))
+
+
+class EventError(DomainError):
+    """A rule refused the action; ``code`` says which (the route turns it into words)."""

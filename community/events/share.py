@@ -18,8 +18,9 @@ from community.accounts.models import User
 from community.core.authz import Action
 from community.core.forms import EmptyForm
 from community.core.time import format_wita, utcnow
-from community.events import bp, calendar
-from community.events.forms import FEED_SCOPE_LABELS, KIND_LABELS, CalendarFeedForm
+from community.events import bp, calendar, feeds
+from community.events.forms import KIND_LABELS
+from community.events.forms_participation import FEED_SCOPE_LABELS, CalendarFeedForm
 from community.events.models import Activity, CalendarFeed
 from community.events.routes import load_activity
 from community.extensions import db
@@ -82,7 +83,7 @@ def _feed_url(feed: CalendarFeed) -> str:
 @bp.app_template_global()
 def calendar_feed_section(form: CalendarFeedForm | None = None) -> FeedSection:
     """The "Langganan kalender" section of the profile page, for the signed-in user."""
-    feed = calendar.get_feed(current_user)
+    feed = feeds.get_feed(current_user)
     if form is None:  # never bound to another form's POST (the profile's own)
         form = CalendarFeedForm(formdata=None, **({"scope": feed.scope} if feed else {}))
     return FeedSection(
@@ -110,7 +111,7 @@ def activity_ics(activity_id: int):
     activity = load_activity(activity_id, Action.VIEW)
     occurrences = []
     if activity.series_id is not None:
-        occurrences = calendar.list_series_occurrences([activity.series_id])[activity.series_id]
+        occurrences = feeds.list_series_occurrences([activity.series_id])[activity.series_id]
     body = calendar.activity_calendar(
         activity,
         link=activity_url,
@@ -154,10 +155,10 @@ def feed_create():
     form = CalendarFeedForm()
     if not form.validate_on_submit():
         return render("events/calendar_feed.html", feed_form=form, status=422)
-    replacing = calendar.get_feed(current_user) is not None
-    token = calendar.new_token()
+    replacing = feeds.get_feed(current_user) is not None
+    token = feeds.new_token()
     try:
-        calendar.issue_feed(current_user, scope=form.scope.data, token=token, now=utcnow())
+        feeds.issue_feed(current_user, scope=form.scope.data, token=token, now=utcnow())
         db.session.commit()
     except IntegrityError:  # the same person pressed twice at the same moment
         db.session.rollback()
@@ -175,7 +176,7 @@ def feed_create():
 def feed_revoke():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if calendar.revoke_feed(current_user):
+    if feeds.revoke_feed(current_user):
         db.session.commit()
         flash(_("URL kalender dihapus. Aplikasi kalender tidak lagi menerima kegiatan."), "success")
     return redirect(url_for("accounts.profile", _anchor="kalender"), code=303)
@@ -183,7 +184,7 @@ def feed_revoke():
 
 def _feed_name(owner: User, scope: str) -> str:
     """The calendar's name in the app; no personal name (the URL may be passed on)."""
-    if scope == calendar.FeedScope.RT and owner.rt is not None:
+    if scope == feeds.FeedScope.RT and owner.rt is not None:
         return _("Rukun: kegiatan %(rt)s", rt=owner.rt.full_name)
     return _("Rukun: kegiatan saya")
 
@@ -191,13 +192,13 @@ def _feed_name(owner: User, scope: str) -> str:
 @bp.get("/kalender/<token>.ics")
 def feed(token: str):
     """The feed itself: no sign-in (calendar apps cannot), the token is the key."""
-    found = calendar.get_feed_by_token(token)
+    found = feeds.get_feed_by_token(token)
     owner = db.session.get(User, found.user_id) if found is not None else None
     if owner is None:
         abort(404)
     now = utcnow()
     with force_locale(owner.language or "id"):
-        content = calendar.list_feed_activities(owner, found.scope, now=now)
+        content = feeds.list_feed_activities(owner, found.scope, now=now)
         body = calendar.feed_calendar(
             content.activities,
             siblings=content.siblings,

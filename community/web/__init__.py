@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, g
+
+from community.core.time import utcnow
 
 bp = Blueprint("web", __name__)
+
+
+def _request_now() -> None:
+    """One ``now`` per request (``g.now``): what the commit's notification planning uses
+    (:func:`community.notifications.planning.planning_now`)."""
+    g.now = utcnow()
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +28,7 @@ def init_app(app: Flask) -> None:
     )
 
     access_log.install(app.logger)
+    app.before_request(_request_now)
     app.register_blueprint(bp)
     request_input.init_app(app)
     security.init_app(app)

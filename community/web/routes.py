@@ -11,8 +11,8 @@ from sqlalchemy import text
 from community import __version__
 from community.areas import services as areas
 from community.core.time import utcnow
+from community.events import queries
 from community.events import rules as event_rules
-from community.events import services as events
 from community.events.forms import ANSWER_LABELS, KIND_LABELS
 from community.extensions import db
 from community.web import bp
@@ -43,7 +43,7 @@ def index():
         officers=areas.officers_of(rt) if rt else [],
         pending=pending,
         managed=managed,
-        feed=events.list_feed(current_user, now=utcnow(), kind=kind, after=after),
+        feed=queries.list_feed(current_user, now=utcnow(), kind=kind, after=after),
         appended=after is not None,
         kind=kind,
         kind_labels=KIND_LABELS,

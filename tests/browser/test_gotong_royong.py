@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from community.core.time import WITA, utcnow
-from community.events import participation
+from community.events import attendance
 from community.events.models import Activity
 from community.extensions import db
 from tests.browser.conftest import check_page
@@ -92,7 +92,7 @@ def test_check_in_by_tap_and_by_qr_on_the_day(
 
     activity_id = _activity_id(live_server, title)
     token = live_server.query(
-        lambda: participation.check_in_token(db.session.get(Activity, activity_id))
+        lambda: attendance.check_in_token(db.session.get(Activity, activity_id))
     )
     resident = open_context("phone").new_page()
     sign_in_as.resident(resident)

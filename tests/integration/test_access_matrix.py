@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from community.areas.models import JoinRequest, RoleAssignment
+from community.events import attendance, comments, tasks
 from community.events.models import Activity
 from community.extensions import db
 from tests.conftest import PRINCIPALS, World, csrf_token, sign_in
@@ -81,9 +82,8 @@ def act(key: str, suffix: str = "") -> Callable[[World], str]:
 
 
 def _task(w: World) -> int:
-    from community.events import participation
 
-    task = participation.add_task(
+    task = tasks.add_task(
         db.session.get(Activity, w.activities["rt_a"].id), label="Bawa cangkul", quantity=5
     )
     db.session.commit()
@@ -91,9 +91,8 @@ def _task(w: World) -> int:
 
 
 def _walk_in(w: World) -> int:
-    from community.events import participation
 
-    record = participation.mark_attendance(
+    record = attendance.mark_attendance(
         db.session.get(Activity, w.activities["rt_a"].id), name="Tamu", method="pengurus",
         by=None, now=w.now,
     )  # fmt: skip
@@ -103,9 +102,8 @@ def _walk_in(w: World) -> int:
 
 def _comment(w: World) -> int:
     from community.accounts.models import User
-    from community.events import participation
 
-    comment = participation.add_comment(
+    comment = comments.add_comment(
         db.session.get(Activity, w.activities["rt_a"].id),
         db.session.get(User, w["resident_a"].id), "Saya bawa sapu", now=w.now,
     )  # fmt: skip
@@ -114,10 +112,9 @@ def _comment(w: World) -> int:
 
 
 def _check_in(w: World) -> str:
-    from community.events import participation
 
     activity = db.session.get(Activity, w.activities["rt_a"].id)
-    return f"/kegiatan/{activity.id}/hadir/{participation.check_in_token(activity)}"
+    return f"/kegiatan/{activity.id}/hadir/{attendance.check_in_token(activity)}"
 
 
 ROUTES: list[Route] = [

@@ -22,7 +22,7 @@ from sqlalchemy import String, Text, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from community.accounts.models import User
-from community.events import participation
+from community.events import answers, attendance, comments, tasks
 from community.events.models import Activity
 from community.extensions import db
 from tests.conftest import PASSWORD, PRINCIPALS, csrf_token, sign_in
@@ -57,11 +57,11 @@ def _world_with_everything(app, world) -> list[str]:
         activity = db.session.get(Activity, world.activities["rt_a"].id)
         siti = db.session.get(User, world["resident_a"].id)
         pengurus = db.session.get(User, world["pengurus_a"].id)
-        task = participation.add_task(activity, label="Bawa cangkul", quantity=5)
-        participation.sign_up(task, siti, quantity=1)
-        services.respond(activity, siti, answer="mungkin", now=world.now)
-        participation.add_comment(activity, siti, "Saya bawa sapu", now=world.now)
-        participation.mark_attendance(
+        task = tasks.add_task(activity, label="Bawa cangkul", quantity=5)
+        tasks.sign_up(task, siti, quantity=1)
+        answers.respond(activity, siti, answer="mungkin", now=world.now)
+        comments.add_comment(activity, siti, "Saya bawa sapu", now=world.now)
+        attendance.mark_attendance(
             activity, name="Tamu", method="pengurus", by=None, now=world.now
         )
         starts = world.now + timedelta(days=3)
@@ -84,7 +84,7 @@ def _world_with_everything(app, world) -> list[str]:
         db.session.commit()
         return [
             f"/kegiatan/{series[0].id}",
-            f"/kegiatan/{soon.id}/hadir/{participation.check_in_token(soon)}",
+            f"/kegiatan/{soon.id}/hadir/{attendance.check_in_token(soon)}",
         ]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from community.events import attendance
 from community.extensions import db
 from tests.conftest import post_form, sign_in
 
@@ -100,10 +101,9 @@ def _pages(app, world):
     yield "attendance", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir")
     yield "attendance-search", pengurus.get(f"/kegiatan/{activity.id}/daftar-hadir?q=siti")
     with app.app_context():
-        from community.events import participation
         from community.events.models import Activity
 
-        token = participation.check_in_token(db.session.get(Activity, activity.id))
+        token = attendance.check_in_token(db.session.get(Activity, activity.id))
     yield "check-in-closed", resident.get(f"/kegiatan/{activity.id}/hadir/{token}")
     # events: share and calendar
     yield "activity-poster", pengurus.get(f"/kegiatan/{activity.id}/poster")

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.areas.models import Wilayah
-from community.events import participation
+from community.events import answers, attendance, comments, tasks
 from community.events import services as events
 from community.extensions import db
 from community.notifications import outbox
@@ -117,14 +117,14 @@ def _poison(app, world, payload: str) -> dict:
         )  # fmt: skip
         db.session.flush()
         outbox.subscribe(resident.id, browser_subscription(), device="HP")
-        events.respond(activity, resident, answer="hadir", note=payload, now=now)
-        participation.add_task(activity, label=payload, quantity=3)
-        participation.add_comment(activity, resident, payload, now=now)
-        participation.respond_for(activity, by=pengurus, name=payload[:76] + " (1)",
+        answers.respond(activity, resident, answer="hadir", note=payload, now=now)
+        tasks.add_task(activity, label=payload, quantity=3)
+        comments.add_comment(activity, resident, payload, now=now)
+        answers.respond_for(activity, by=pengurus, name=payload[:76] + " (1)",
                                   answer="hadir", now=now)  # fmt: skip
-        participation.mark_attendance(activity, name=payload[:76] + " (2)", method="pengurus",
+        attendance.mark_attendance(activity, name=payload[:76] + " (2)", method="pengurus",
                                       by=pengurus, now=now)  # fmt: skip
-        participation.mark_attendance(
+        attendance.mark_attendance(
             activity, user=resident, method="pengurus", by=pengurus, now=now
         )
         cancelled = events.create_activity(
@@ -132,7 +132,7 @@ def _poison(app, world, payload: str) -> dict:
             starts_at=start, ends_at=start + timedelta(hours=1),
         )  # fmt: skip
         db.session.flush()
-        events.respond(cancelled, resident, answer="hadir", now=now)
+        answers.respond(cancelled, resident, answer="hadir", now=now)
         db.session.commit()
         events.cancel_activity(cancelled, reason=payload, now=now)
         db.session.commit()

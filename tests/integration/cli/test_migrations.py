@@ -23,7 +23,14 @@ from community.accounts.models import User
 from community.areas import services as areas
 from community.areas.models import JoinRequest, Role, RoleAssignment
 from community.core.time import utcnow
-from community.events import calendar, participation, reminders
+from community.events import (
+    answers,
+    attendance,
+    comments,
+    feeds,
+    reminders,
+    tasks,
+)
 from community.events.models import Activity, Rsvp
 from community.extensions import db
 from community.notifications import outbox
@@ -121,13 +128,13 @@ def _seed(*, now) -> None:
         select(User).join(Rsvp, Rsvp.user_id == User.id).where(Rsvp.activity_id == kerja.id)
     ).all()
     resident = answered[0]
-    participation.respond_for(kerja, by=ketua, name="Pak Udin", answer="hadir", now=now)
-    task = participation.add_task(kerja, label="Cangkul", quantity=5)
-    participation.sign_up(task, resident, quantity=2)
-    participation.mark_attendance(kerja, user=resident, method="qr", by=None, now=now)
-    participation.mark_attendance(kerja, name="Bu Ijah", method="pengurus", by=ketua, now=now)
-    participation.add_comment(kerja, resident, "Saya bawa sapu lidi.", now=now)
-    calendar.issue_feed(resident, scope="answered", token=calendar.new_token(), now=now)
+    answers.respond_for(kerja, by=ketua, name="Pak Udin", answer="hadir", now=now)
+    task = tasks.add_task(kerja, label="Cangkul", quantity=5)
+    tasks.sign_up(task, resident, quantity=2)
+    attendance.mark_attendance(kerja, user=resident, method="qr", by=None, now=now)
+    attendance.mark_attendance(kerja, name="Bu Ijah", method="pengurus", by=ketua, now=now)
+    comments.add_comment(kerja, resident, "Saya bawa sapu lidi.", now=now)
+    feeds.issue_feed(resident, scope="answered", token=feeds.new_token(), now=now)
     accounts.set_needs(resident, consent=True, now=now, needs_hearing=True)
     notifications.save_prefs(resident.id, wants_announcements=False, quiet_start_minute=1320)
     outbox.subscribe(resident.id, _browser_subscription(), device="Android")

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import utcnow
-from community.events import reminders, services
+from community.events import answers, reminders, rules
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import post_form, text_of
@@ -114,10 +114,10 @@ def respond(
         activity = db.session.get(Activity, activity_id)
         user = db.session.get(User, user_id)
         try:
-            result = services.respond(
+            result = answers.respond(
                 activity, user, answer=answer, guests=guests, now=now or utcnow()
             )
-        except services.EventError:
+        except rules.EventError:
             db.session.rollback()
             raise
         db.session.commit()
@@ -128,7 +128,7 @@ def withdraw(app: Flask, activity_id: int, user_id: int, *, now: datetime | None
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
         user = db.session.get(User, user_id)
-        result = services.withdraw(activity, user, now=now or utcnow())
+        result = answers.withdraw(activity, user, now=now or utcnow())
         db.session.commit()
         return result.promoted
 

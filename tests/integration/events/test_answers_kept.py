@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from community.accounts.models import User
 from community.core.time import utcnow
-from community.events import participation, services
+from community.events import answers, attendance, services
 from community.events.models import Activity, Answer, Attendance, Rsvp
 from community.extensions import db
 from community.notifications.models import PushMessage, PushSubscription
@@ -114,7 +114,7 @@ def test_hadir_atas_nama_for_a_resident_waits_its_turn_too(app, world, as_user, 
     respond(app, activity_id, first.id)
     respond(app, activity_id, family.id, guests=2)
     with app.app_context():
-        participation.respond_for(
+        answers.respond_for(
             db.session.get(Activity, activity_id), by=db.session.get(User, world["pengurus_a"].id),
             resident=db.session.get(User, grandpa.id), answer=Answer.HADIR, now=utcnow(),
         )  # fmt: skip
@@ -150,7 +150,7 @@ def test_attendance_insert_runs_inside_its_savepoint(app, world):
     siti_id, activity_id = world["resident_a"].id, world.activities["rt_a"].id
 
     def mark():
-        participation.mark_attendance(
+        attendance.mark_attendance(
             db.session.get(Activity, activity_id), user=db.session.get(User, siti_id),
             method="pengurus", by=None, now=utcnow(),
         )  # fmt: skip
@@ -163,7 +163,7 @@ def test_a_first_answer_is_inserted_inside_its_savepoint(app, world):
     siti_id, activity_id = world["resident_a"].id, world.activities["rt_b"].id
 
     def answer():
-        services.respond(db.session.get(Activity, activity_id), db.session.get(User, siti_id),
+        answers.respond(db.session.get(Activity, activity_id), db.session.get(User, siti_id),
                          answer=Answer.MUNGKIN, now=utcnow())  # fmt: skip
 
     seen = statements(app, answer)
@@ -187,7 +187,7 @@ def test_two_taps_at_the_same_moment_give_one_attendance_and_no_error(app, world
     def tap():
         with app.app_context():
             try:
-                record = participation.mark_attendance(
+                record = attendance.mark_attendance(
                     db.session.get(Activity, activity_id), user=db.session.get(User, siti_id),
                     method="pengurus", by=None, now=utcnow(),
                 )  # fmt: skip
@@ -249,7 +249,7 @@ def test_a_savepoint_rolled_back_takes_only_its_own_changes_out_of_planning(app,
     add_device(siti.id)
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
-        services.respond(activity, db.session.get(User, siti.id), answer=Answer.HADIR,
+        answers.respond(activity, db.session.get(User, siti.id), answer=Answer.HADIR,
                          now=utcnow())  # fmt: skip
         savepoint = db.session.begin_nested()
         services.cancel_activity(activity, reason="Salah tekan", now=utcnow())
@@ -268,7 +268,7 @@ def test_planning_waits_for_the_real_commit_not_a_savepoint(app, world, add_devi
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
         with db.session.begin_nested():
-            services.respond(activity, db.session.get(User, siti.id), answer=Answer.HADIR,
+            answers.respond(activity, db.session.get(User, siti.id), answer=Answer.HADIR,
                              now=utcnow())  # fmt: skip
         assert outbox_rows(activity_id) == [], "planned when a savepoint was released"
         db.session.commit()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import utcnow
-from community.events import services
+from community.events import answers, rules, services
 from community.events.models import Activity, Answer
 from community.extensions import db
 from tests.integration.events.conftest import ledger
@@ -87,7 +87,7 @@ def run_at_once(app, jobs: list[Callable[[], str]]) -> Outcomes:
                     with outcomes.lock:
                         outcomes.check_failures.append(str(exc.orig))
                     return
-                except services.EventError as exc:
+                except rules.EventError as exc:
                     db.session.rollback()
                     outcomes.note(f"refused:{exc.code}")
                     return
@@ -111,7 +111,7 @@ def press(activity_id: int, user_id: int, answer: str = Answer.HADIR, guests: in
     def job() -> str:
         activity = db.session.get(Activity, activity_id)
         user = db.session.get(User, user_id)
-        result = services.respond(activity, user, answer=answer, guests=guests, now=utcnow())
+        result = answers.respond(activity, user, answer=answer, guests=guests, now=utcnow())
         return "waiting" if result.rsvp.waitlisted_at else answer
 
     return job
@@ -121,7 +121,7 @@ def leave(activity_id: int, user_id: int):
     def job() -> str:
         activity = db.session.get(Activity, activity_id)
         user = db.session.get(User, user_id)
-        services.withdraw(activity, user, now=utcnow())
+        answers.withdraw(activity, user, now=utcnow())
         return "withdrawn"
 
     return job

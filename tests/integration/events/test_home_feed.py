@@ -22,7 +22,7 @@ from sqlalchemy import event
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.time import WITA, utcnow
-from community.events import rules, services
+from community.events import answers, rules, services
 from community.events.models import Activity
 from community.extensions import db
 from tests.integration.events.conftest import HX, said, set_activity
@@ -283,7 +283,7 @@ def test_page_2_makes_the_same_number_of_statements_for_1_and_20_cards(
         add_activity(app, world, f"Lagi ke-{n:02d}", _wita_day(30 + n, 10), kind=kinds[n % 6])
     with app.app_context():
         for activity_id in series[:5]:
-            services.respond(
+            answers.respond(
                 db.session.get(Activity, activity_id),
                 db.session.get(User, world["resident_a"].id),
                 answer="hadir",

@@ -8,7 +8,7 @@ import pytest
 
 from community.accounts.models import User
 from community.core.time import utcnow
-from community.events import participation, services
+from community.events import answers, attendance, tasks
 from community.events.models import Activity
 from community.extensions import db
 from tests.integration.events.conftest import said
@@ -25,12 +25,12 @@ def answered(app, world) -> dict[str, int]:
         ids = {}
         for key in ("rt_a", "rw"):
             activity = db.session.get(Activity, world.activities[key].id)
-            services.respond(activity, siti, answer="hadir", note=SECRET_NOTE, needs_help=True,
+            answers.respond(activity, siti, answer="hadir", note=SECRET_NOTE, needs_help=True,
                              now=utcnow())  # fmt: skip
-            task = participation.add_task(activity, label="Bawa cangkul", quantity=3)
-            participation.sign_up(task, siti, quantity=1)
+            task = tasks.add_task(activity, label="Bawa cangkul", quantity=3)
+            tasks.sign_up(task, siti, quantity=1)
             ids[key] = activity.id
-        participation.mark_attendance(db.session.get(Activity, ids["rt_a"]), name="Pak Tamu",
+        attendance.mark_attendance(db.session.get(Activity, ids["rt_a"]), name="Pak Tamu",
                                       method="pengurus", by=None, now=utcnow())  # fmt: skip
         db.session.commit()
         return ids

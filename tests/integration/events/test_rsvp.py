@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from community.core.time import utcnow
-from community.events import services
+from community.events import rules
 from community.events.models import Answer, Rsvp
 from community.extensions import db
 from tests.conftest import post_form
@@ -249,7 +249,7 @@ def test_more_guests_than_free_places_keeps_the_old_answer(app, world, gotong, n
     budi = neighbours(1, world.rt_a)[0].id
     respond(app, gotong, siti, HADIR)
     respond(app, gotong, budi, HADIR)
-    with pytest.raises(services.EventError) as refused:
+    with pytest.raises(rules.EventError) as refused:
         respond(app, gotong, siti, HADIR, guests=2)
     assert refused.value.code == "no_room_for_guests"
     state = ledger(app, gotong)
@@ -274,7 +274,7 @@ def test_closed_activities_refuse_answers_in_the_service(app, world, gotong, cha
         lambda: respond(app, gotong, rahmat, HADIR),
         lambda: withdraw(app, gotong, siti),
     ):
-        with pytest.raises(services.EventError) as refused:
+        with pytest.raises(rules.EventError) as refused:
             attempt()
         assert refused.value.code == code
         assert ledger(app, gotong) == before
@@ -282,14 +282,14 @@ def test_closed_activities_refuse_answers_in_the_service(app, world, gotong, cha
 
 @pytest.mark.parametrize(("guests", "code"), [(11, "guests"), (-1, "guests")])
 def test_guests_out_of_range_in_the_service(app, world, gotong, guests, code):
-    with pytest.raises(services.EventError) as refused:
+    with pytest.raises(rules.EventError) as refused:
         respond(app, gotong, world["resident_a"].id, HADIR, guests=guests)
     assert refused.value.code == code
     assert count_rsvps(app, gotong) == 0
 
 
 def test_an_unknown_answer_in_the_service(app, world, gotong):
-    with pytest.raises(services.EventError) as refused:
+    with pytest.raises(rules.EventError) as refused:
         respond(app, gotong, world["resident_a"].id, "ya")
     assert refused.value.code == "answer"
     assert count_rsvps(app, gotong) == 0

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from community.core.time import WITA, format_wita, utcnow
-from community.events import services as events
+from community.events import answers
 from community.events.models import Activity
 from community.extensions import db
 from community.notifications.models import PushMessage
@@ -84,7 +84,7 @@ def test_everyone_who_has_not_answered_can_be_reminded(app, world, as_user):
             db.session.scalars(select(PushMessage.user_id).where(PushMessage.status == "pending"))
         )
         assert users == {world["resident_a"].id}
-        events.respond(
+        answers.respond(
             db.session.get(Activity, activity.id), world["resident_a"], answer="tidak", now=utcnow()
         )
         db.session.commit()
@@ -95,7 +95,7 @@ def test_the_delivery_page_counts_without_naming_anyone(app, world, as_user):
     post_json(as_user(world["resident_a"]), URL, browser_subscription())
     activity_id = world.activities["rt_a"].id
     with app.app_context():
-        events.respond(
+        answers.respond(
             db.session.get(Activity, activity_id), world["resident_a"], answer="hadir", now=utcnow()
         )
         db.session.commit()

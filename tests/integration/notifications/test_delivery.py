@@ -11,7 +11,7 @@ from py_vapid import Vapid
 from sqlalchemy import select
 
 from community.core.time import WITA, utcnow
-from community.events import reminders
+from community.events import answers, reminders
 from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
@@ -64,7 +64,7 @@ def gotong_royong(world, starts_at: datetime) -> int:
 
 def answer(world, activity_id: int, who: str, value: str = "hadir") -> None:
     activity = db.session.get(Activity, activity_id)
-    events.respond(activity, world[who], answer=value, now=utcnow())
+    answers.respond(activity, world[who], answer=value, now=utcnow())
     db.session.commit()
 
 

@@ -9,11 +9,10 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from community.core.time import WITA, utcnow
-from community.events import routes as event_routes
 from community.extensions import db
-from community.notifications import dispatch, planning
 from community.notifications.models import MessageStatus, PushSubscription
 from tests.conftest import test_config
 from tests.forms import submit_form
@@ -30,25 +29,35 @@ def app_config(_shared_dir):
 
 
 class Clock:
-    """One clock for the routes, the reminder planner and the worker."""
+    """One clock for the routes, the reminder planner and the worker: the process's."""
 
-    def __init__(self, monkeypatch, start: datetime):
-        self.now = start
-        for module in (event_routes, planning, dispatch):
-            monkeypatch.setattr(module, "utcnow", lambda: self.now)
+    def __init__(self, start: datetime):
+        self.traveller = time_machine.travel(start, tick=False)
+        self.traveller.start()
 
     def set(self, moment: datetime) -> None:
-        self.now = moment
+        self.traveller.stop()
+        self.traveller = time_machine.travel(moment, tick=False)
+        self.traveller.start()
+
+    def stop(self) -> None:
+        self.traveller.stop()
+
+
+@pytest.fixture
+def clock():
+    running = Clock(MORNING)
+    yield running
+    running.stop()
 
 
 def test_gotong_royong_tomorrow_reminds_tonight_and_at_six_then_cancelling_sends_a_notice(
     app,
     world,
     as_user,
-    monkeypatch,
+    clock,
     server_key,
 ):
-    clock = Clock(monkeypatch, MORNING)
     ketua, resident = as_user(world["pengurus_a"]), as_user(world["resident_a"])
     with PushService() as push_service:
         phone, info = push_service.subscribe(server_key)

@@ -10,6 +10,7 @@ import pytest
 from huey import RedisHuey, SqliteHuey
 
 from community import create_app
+from community.events import answers
 from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
@@ -64,7 +65,7 @@ def test_a_committed_cancellation_asks_the_worker_to_send_now(app, world):
         db.session.add(PushSubscription(user_id=world["resident_a"].id, endpoint=sub["endpoint"],
                                         p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))  # fmt: skip
         activity = db.session.get(Activity, world.activities["rt_a"].id)
-        events.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
+        answers.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
         db.session.commit()
         assert huey.pending_count() == 0  # reminders wait for their time
         events.cancel_activity(activity, reason="Banjir", now=activity.created_at)

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from community.core.time import WITA, utcnow
+from community.events import answers
 from community.events import services as events
 from community.events.models import Activity
 from community.extensions import db
@@ -37,7 +38,7 @@ def test_a_push_service_on_a_private_address_is_refused_once_not_retried(app, wo
             ends_at=starts + timedelta(hours=3),
         )  # fmt: skip
         db.session.commit()
-        events.respond(db.session.get(Activity, activity.id), world["resident_a"],
+        answers.respond(db.session.get(Activity, activity.id), world["resident_a"],
                        answer="hadir", now=utcnow())  # fmt: skip
         db.session.commit()
         first = rows(activity.id)[0]

@@ -8,6 +8,7 @@ import os
 import pytest
 from sqlalchemy import func, select
 
+from community.events import answers
 from community.extensions import db
 from community.notifications.models import PushSubscription
 from tests.conftest import csrf_token, post_form, text_of
@@ -205,13 +206,12 @@ def test_the_export_lists_devices_but_not_their_keys(app, world, as_user):
 
 
 def test_subscribing_plans_reminders_for_what_the_resident_already_answered(app, world, as_user):
-    from community.events import services as events
     from community.events.models import Activity
     from community.notifications.models import PushMessage
 
     with app.app_context():
         activity = db.session.get(Activity, world.activities["rt_a"].id)
-        events.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
+        answers.respond(activity, world["resident_a"], answer="hadir", now=activity.created_at)
         db.session.commit()
         assert db.session.scalar(select(func.count(PushMessage.id))) == 0  # no device yet
     post_json(as_user(world["resident_a"]), URL, browser_subscription())

@@ -14,7 +14,7 @@ from community.accounts.models import User
 from community.areas import services as areas
 from community.areas.models import Role, Wilayah
 from community.core.time import utcnow
-from community.events import calendar, participation
+from community.events import answers, attendance, comments, feeds, tasks
 from community.events import services as events
 from community.extensions import db
 from community.notifications.models import NotificationPref, PushMessage, PushSubscription
@@ -50,15 +50,15 @@ def seeded(app, world, make_user) -> Seeded:
             rt_c, by=person, now=now, kind="gotong_royong", title="Ronda RT 01 RW 02",
             place="Pos ronda", starts_at=sunday, ends_at=sunday + timedelta(hours=2),
         )  # fmt: skip
-        events.respond(activity, person, answer="hadir", note=f"Catatan {CANARY}",
+        answers.respond(activity, person, answer="hadir", note=f"Catatan {CANARY}",
                        needs_help=True, now=now)  # fmt: skip
-        participation.respond_for(activity, by=person, name=f"Mbah {CANARY}", answer="hadir",
+        answers.respond_for(activity, by=person, name=f"Mbah {CANARY}", answer="hadir",
                                   now=now)  # fmt: skip
-        participation.add_comment(activity, person, f"Komentar {CANARY}", now=now)
-        task = participation.add_task(activity, label="Bawa senter", quantity=2)
-        participation.sign_up(task, person, quantity=1)
-        participation.mark_attendance(activity, user=person, method="qr", by=None, now=now)
-        calendar.issue_feed(person, scope="answered", token=calendar.new_token(), now=now)
+        comments.add_comment(activity, person, f"Komentar {CANARY}", now=now)
+        task = tasks.add_task(activity, label="Bawa senter", quantity=2)
+        tasks.sign_up(task, person, quantity=1)
+        attendance.mark_attendance(activity, user=person, method="qr", by=None, now=now)
+        feeds.issue_feed(person, scope="answered", token=feeds.new_token(), now=now)
         accounts.issue_reset_code(person, issued_by=None, now=now)
         areas.request_join(person, rt_a, is_move=True, now=now)
         db.session.add(NotificationPref(user_id=person.id))

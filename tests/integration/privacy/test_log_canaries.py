@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from community.accounts.models import User
 from community.accounts.rules import display_phone
 from community.core.time import utcnow
-from community.events import calendar
+from community.events import feeds
 from community.extensions import db
 from tests.conftest import LOG_CANARIES, PASSWORD, RUN_LOG, log_leaks
 from tests.forms import submit_form
@@ -59,8 +59,8 @@ def test_the_flows_that_handle_secrets_log_none_of_them(app, world, as_user):
     needs = submit_form(as_user(siti), "/profil", "form[action='/profil']",
                         {"needs_hearing": "y", "needs_consent": "y"})  # fmt: skip
     with app.app_context():
-        token = calendar.new_token()
-        calendar.issue_feed(db.session.get(User, siti.id), scope="answered", token=token,
+        token = feeds.new_token()
+        feeds.issue_feed(db.session.get(User, siti.id), scope="answered", token=token,
                             now=utcnow())  # fmt: skip
         db.session.commit()
     feed = fetch_over_werkzeug(app, f"/kalender/{token}.ics?next=/gabung/{token}")

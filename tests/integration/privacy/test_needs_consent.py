@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.core.time import utcnow
-from community.events import services as events
+from community.events import answers
 from community.events.models import Activity, Rsvp
 from community.extensions import db
 from tests.conftest import text_of
@@ -126,6 +126,6 @@ def test_the_database_refuses_a_need_without_consent(app, world):
             db.session.commit()
         db.session.rollback()
         activity = db.session.get(Activity, world.activities["rt_b"].id)
-        events.respond(activity, budi, answer="hadir", needs_help=True, now=utcnow())
+        answers.respond(activity, budi, answer="hadir", needs_help=True, now=utcnow())
         db.session.commit()
         assert budi.needs_consent_at is not None

@@ -9,7 +9,7 @@ import pytest
 
 from community.accounts.models import User
 from community.core.time import utcnow
-from community.events import participation, services
+from community.events import answers, attendance
 from community.events.models import Activity
 from community.extensions import db
 from tests.integration.events.conftest import said
@@ -20,8 +20,8 @@ def answer_hadir(app, activity_id: int, user_ids: list[int]) -> None:
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
         for user_id in user_ids:
-            services.respond(activity, db.session.get(User, user_id), answer="hadir", now=utcnow())
-        participation.mark_attendance(activity, name="Pak Tamu", method="pengurus", by=None,
+            answers.respond(activity, db.session.get(User, user_id), answer="hadir", now=utcnow())
+        attendance.mark_attendance(activity, name="Pak Tamu", method="pengurus", by=None,
                                       now=utcnow())  # fmt: skip
         db.session.commit()
 

@@ -7,7 +7,7 @@ import pytest
 from community.accounts.services import AccountError
 from community.areas.services import AreaError
 from community.core.errors import DomainError
-from community.events.services import EventError
+from community.events.rules import EventError
 from community.notifications.outbox import SubscriptionError
 
 MESSAGES = {

@@ -10,13 +10,8 @@ from icalendar import Calendar
 
 from community.core.time import WITA
 from community.events import rules
-from community.events.calendar import (
-    activity_calendar,
-    feed_calendar,
-    pair_instances,
-    series_pattern,
-    utc_until_rule,
-)
+from community.events.calendar import activity_calendar, feed_calendar
+from community.events.calendar_series import pair_instances, series_pattern, utc_until_rule
 from community.events.models import Activity, Series
 
 NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

@@ -1,0 +1,39 @@
+"""Routes for comments under an activity: residents write, pengurus hide."""
+
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_login import current_user, login_required
+
+from community.core.authz import Action
+from community.core.forms import EmptyForm
+from community.core.time import utcnow
+from community.events import bp, comments
+from community.events.forms_participation import CommentForm
+from community.events.routes import _back, _errors, load_activity
+from community.extensions import db
+
+
+@bp.post("/kegiatan/<int:activity_id>/komentar")
+@login_required
+def comment(activity_id: int):
+    activity = load_activity(activity_id, Action.VIEW)
+    form = CommentForm()
+    if form.validate_on_submit():
+        comments.add_comment(activity, current_user, form.body.data.strip(), now=utcnow())
+        db.session.commit()
+    else:
+        flash(_errors(form), "error")
+    return _back(activity, "#comments")
+
+
+@bp.post("/kegiatan/<int:activity_id>/komentar/<int:comment_id>/sembunyikan")
+@login_required
+def hide_comment(activity_id: int, comment_id: int):
+    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
+    found = comments.get_comment(activity, comment_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    comments.set_hidden(found, not found.is_hidden)
+    db.session.commit()
+    return _back(activity, "#comments")
