@@ -203,9 +203,9 @@ def _answer_choices(*_) -> list[SelectChoice]:
     return [SelectChoice(k, str(v)) for k, v in ANSWER_LABELS.items()]
 
 
-class RsvpForm(RukunForm):
-    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
-    guests = IntegerField(
+def guests_field() -> IntegerField:
+    """How many come along (+1), the same on the RSVP panel and atas nama."""
+    return IntegerField(
         _l("Tamu yang ikut (+1)"),
         default=0,
         validators=[
@@ -213,6 +213,11 @@ class RsvpForm(RukunForm):
             NumberRange(0, rules.MAX_GUESTS, _l("Tamu paling banyak 10 orang.")),
         ],
     )
+
+
+class RsvpForm(RukunForm):
+    answer = SelectField(_l("Jawaban"), choices=_answer_choices)
+    guests = guests_field()
     note = StringField(
         _l("Catatan untuk pengurus (rahasia)"),
         validators=[Length(max=rules.NOTE_MAX, message=_l("Catatan paling banyak 300 karakter."))],

@@ -18,12 +18,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
-    Optional,
 )
 
 from community.core.forms import RukunForm
 from community.events import rules
-from community.events.forms import _answer_choices
+from community.events.forms import _answer_choices, guests_field
 
 
 class TaskForm(RukunForm):
@@ -62,14 +61,7 @@ class ProxyForm(RukunForm):
         validators=[Length(max=80, message=_l("Nama paling banyak 80 karakter."))],
     )
     answer = SelectField(_l("Jawaban"), choices=_answer_choices)
-    guests = IntegerField(
-        _l("Tamu yang ikut (+1)"),
-        default=0,
-        validators=[
-            Optional(),
-            NumberRange(0, rules.MAX_GUESTS, _l("Tamu paling banyak 10 orang.")),
-        ],
-    )
+    guests = guests_field()
     needs_help = BooleanField(_l("Butuh bantuan untuk datang"))
 
 

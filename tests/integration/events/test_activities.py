@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
@@ -31,6 +29,7 @@ from tests.integration.events.conftest import (
     said,
     submit_open_page,
 )
+from tests.statements import counting
 
 NEW = "/kegiatan/baru"
 FORM = {
@@ -477,22 +476,6 @@ def test_the_past_list(app, world, as_user):
 
 
 # --- a fixed number of SQL statements per page --------------------------------------------
-
-
-@contextmanager
-def counting(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def statements_for(app, client, url: str) -> list[str]:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import lxml.html
 import pytest
-from sqlalchemy import event
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
@@ -26,6 +23,7 @@ from community.events import answers, rules, services
 from community.events.models import Activity
 from community.extensions import db
 from tests.integration.events.conftest import HX, said, set_activity
+from tests.statements import counting
 
 PAGE = rules.FEED_PAGE_SIZE
 
@@ -240,22 +238,6 @@ def test_every_past_activity_of_three_months_is_reachable(app, world, as_user):
 
 
 # --- a fixed number of SQL statements per page --------------------------------------------
-
-
-@contextmanager
-def counting(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def statements_for(app, client, url: str, headers: dict | None = None) -> list[str]:
