@@ -71,6 +71,9 @@ def _start_session(user, remember: bool) -> None:
 @bp.route("/daftar", methods=["GET", "POST"])
 @rate_limited
 def register():
+    """Anyone signed out (signed in: redirect home); rate-limited per address and per phone (429, or
+    503 when the counters are down). GET: the Daftar page. POST: creates the account and signs in,
+    303 redirect to Gabung RT; 422 with the form on bad input or a phone already registered."""
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = RegisterForm()
@@ -100,6 +103,9 @@ def register():
 @bp.route("/masuk", methods=["GET", "POST"])
 @rate_limited
 def login():
+    """Anyone signed out (signed in: redirect home); rate-limited like registration (429/503). GET:
+    the Masuk page. POST: signs in, flashes any reset code issued for the account, 303 redirect to
+    ``next`` (same site only); 422 with the form on a wrong phone or password."""
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = LoginForm()
@@ -149,6 +155,9 @@ def _next_url() -> str:
 
 @bp.post("/keluar")
 def logout():
+    """Anyone (signed out: nothing to end). POST: with a valid CSRF token, ends every session of the
+    account and renews the calendar feed URL; always signs this browser out and answers a 303
+    redirect home with ``Clear-Site-Data``."""
     form = EmptyForm()
     if current_user.is_authenticated and form.validate_on_submit():
         services.rotate_session(current_user)
@@ -165,6 +174,9 @@ def logout():
 @bp.route("/lupa-sandi", methods=["GET", "POST"])
 @rate_limited
 def reset():
+    """Anyone holding a reset code from a pengurus; rate-limited like sign-in (429/503). GET: the
+    Lupa sandi page. POST: sets the new password (the calendar feed URL renewed), 303 redirect to
+    sign-in; 422 with the form on a wrong, used or expired code."""
     form = ResetForm()
     if form.validate_on_submit():
         try:
@@ -191,6 +203,9 @@ def reset():
 @bp.route("/profil", methods=["GET", "POST"])
 @login_required
 def profile():
+    """Signed in, their own profile only (signed out: redirect to sign-in). GET: the Profil page.
+    POST: saves name, phone, email, language and needs (withdrawing consent forgets every need), 303
+    redirect back; 422 with the form on bad input, a phone in use or needs without consent."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
@@ -248,6 +263,9 @@ def _profile_error(form: ProfileForm, code: str) -> None:
 @bp.route("/profil/sandi", methods=["POST"])
 @login_required
 def change_password():
+    """Signed in, their own account (signed out: redirect to sign-in). POST: with the right current
+    password, sets the new one, signs other devices out and renews the calendar feed, 303 redirect
+    to the profile; otherwise 422 with the profile page."""
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         if services.check_password(current_user, form.current.data):
@@ -271,6 +289,8 @@ def change_password():
 @bp.get("/profil/data.json")
 @login_required
 def export():
+    """Signed in, their own data only (signed out: redirect to sign-in): a JSON file download
+    (``data-rukun-saya.json``) of everything Rukun holds about them."""
     data = services.export_data(current_user, now=utcnow())
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
@@ -283,6 +303,9 @@ def export():
 @bp.post("/profil/hapus")
 @login_required
 def delete():
+    """Signed in, their own account, confirmed by password (signed out: redirect to sign-in). POST:
+    erases the person and the account, signs out, 303 redirect home with ``Clear-Site-Data``; a
+    wrong password answers 422 with the profile page."""
     form = DeleteAccountForm(prefix="del")
     if form.validate_on_submit():
         if services.check_password(current_user, form.password.data):

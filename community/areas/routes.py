@@ -42,6 +42,9 @@ JOIN_ERRORS = {
 @login_required
 @per_address("AUTH_LIMIT_PER_IP")  # invite codes must not be guessable by brute force
 def join():
+    """Signed in (signed out: redirect to sign-in); rate-limited per address (429). GET: the Gabung
+    RT page. POST: a join request for the invite code, 303 redirect home; 422 with the form on a bad
+    code, an open request or another RT."""
     form = JoinForm()
     if form.validate_on_submit():
         error = _send_join(form.code.data, form.is_move.data)
@@ -75,7 +78,9 @@ def _send_join(code: str, is_move: bool) -> str | None:
 @login_required
 @per_address("AUTH_LIMIT_PER_IP", methods=["GET", "POST"])
 def join_link(code: str):
-    """The link inside the QR poster: confirm which RT, then send the request."""
+    """Signed in (signed out: redirect to sign-in); rate-limited per address on GET and POST (429).
+    The link inside the QR poster: GET shows which RT the code belongs to (404 page for an unknown
+    code); POST sends the request, 303 redirect home, or 422 with the error."""
     rt = services.find_rt_by_code(code, now=utcnow())
     form = ConfirmJoinForm(code=code)
     error = None
@@ -90,6 +95,8 @@ def join_link(code: str):
 @bp.post("/gabung/batal")
 @login_required
 def cancel_join():
+    """Signed in, their own pending request (signed out: redirect to sign-in). POST: withdraws the
+    join request; always a 303 redirect home."""
     if EmptyForm().validate_on_submit():
         services.cancel_request(current_user)
         db.session.commit()
@@ -100,6 +107,8 @@ def cancel_join():
 @bp.get("/tetangga")
 @login_required
 def neighbours():
+    """A member of an RT (signed in without one: redirect home; signed out: to sign-in): the
+    Tetangga page listing the approved members of their own RT."""
     if current_user.rt is None:
         return redirect(url_for("web.index"))
     return render("areas/neighbours.html", rt=current_user.rt,
@@ -149,6 +158,9 @@ def _page(node, *, status: int = 200, appoint_form=None, child_form=None, reset_
 @bp.get("/wilayah/<int:wilayah_id>")
 @login_required
 def detail(wilayah_id: int):
+    """Officers holding a role on this wilayah or above it (VIEW_OVERVIEW; 403 for those who may
+    only see it, such as its residents, 404 for others): the wilayah page; on an RT, pengurus with
+    MANAGE_MEMBERS also see requests, members and the invite code."""
     node = _load(wilayah_id, Action.VIEW_OVERVIEW)
     return _page(node)
 
@@ -156,6 +168,9 @@ def detail(wilayah_id: int):
 @bp.post("/wilayah/<int:wilayah_id>/permintaan/<int:request_id>/<any(setujui, tolak):decision>")
 @login_required
 def decide(wilayah_id: int, request_id: int, decision: str):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404). POST: approves
+    (``setujui``) or refuses (``tolak``) a pending join request (404 when not pending here); 303
+    redirect to the wilayah page, flashing when another pengurus decided first."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     join_request = services.get_pending_request(node, request_id)
     if join_request is None:
@@ -180,6 +195,8 @@ def decide(wilayah_id: int, request_id: int, decision: str):
 @bp.post("/wilayah/<int:wilayah_id>/kode-baru")
 @login_required
 def regenerate_code(wilayah_id: int):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404). POST: makes a new invite
+    code, the old one stops working; 303 redirect to the wilayah page."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     if EmptyForm().validate_on_submit():
         services.regenerate_invite_code(node, now=utcnow())
@@ -195,6 +212,8 @@ def _join_url(node) -> str:
 @bp.get("/wilayah/<int:wilayah_id>/kode-qr.svg")
 @login_required
 def invite_qr(wilayah_id: int):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404): an SVG file, the QR code
+    of the RT's join link; 404 when the RT has no invite code."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     if not node.invite_code:
         abort(404)
@@ -207,6 +226,8 @@ def invite_qr(wilayah_id: int):
 @bp.get("/wilayah/<int:wilayah_id>/poster")
 @login_required
 def poster(wilayah_id: int):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404): the printable invite
+    poster page with the QR and the code; 404 when the RT has no invite code."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     if not node.invite_code:
         abort(404)
@@ -217,6 +238,9 @@ def poster(wilayah_id: int):
 @bp.post("/wilayah/<int:wilayah_id>/anggota/<int:user_id>/kode-reset")
 @login_required
 def issue_reset(wilayah_id: int, user_id: int):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404), for a member they have
+    authority over (``has_authority_over``, else 403; not a member 404). POST: a reset code, shown
+    once on the wilayah page it answers (200)."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     member = services.get_member(node, user_id)
     if member is None:
@@ -236,6 +260,9 @@ def issue_reset(wilayah_id: int, user_id: int):
 @bp.post("/wilayah/<int:wilayah_id>/anggota/<int:user_id>/keluarkan")
 @login_required
 def remove_member(wilayah_id: int, user_id: int):
+    """Pengurus of the RT or its ketua RW (MANAGE_MEMBERS; others 403/404), for a member they have
+    authority over (``has_authority_over``, else 403; not a member: 404), never themselves. POST:
+    takes the member out of the RT; 303 redirect to the wilayah page."""
     node = _load(wilayah_id, Action.MANAGE_MEMBERS)
     member = services.get_member(node, user_id)
     if member is None:
@@ -272,6 +299,9 @@ APPOINT_ERRORS = {
 @per_address("AUTH_LIMIT_PER_IP")  # looking up phone numbers, like sign-in
 @per_user("AUTH_LIMIT_PER_ACCOUNT", "appoint")
 def appoint(wilayah_id: int):
+    """Whoever may give a role here (APPOINT: ``appointable_roles``; others 403/404); 429 past the
+    per-address or per-user limit. POST: the role to the member with that phone, 303 redirect; 422
+    with the wilayah page on bad input."""
     node = _load(wilayah_id, Action.APPOINT)
     form = AppointForm()
     form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in appointable_roles(node)]
@@ -298,6 +328,9 @@ def appoint(wilayah_id: int):
 @bp.post("/wilayah/<int:wilayah_id>/peran/<int:assignment_id>/hapus")
 @login_required
 def revoke(wilayah_id: int, assignment_id: int):
+    """Whoever may give that role on this wilayah (APPOINT; others 403/404; a role they may not take
+    away: 404). POST: takes the role away, 303 redirect to the wilayah page, or home after revoking
+    their own; 400 on a bad CSRF token."""
     node = _load(wilayah_id, Action.APPOINT)
     assignment = services.get_assignment(node, assignment_id)
     if assignment is None or assignment.role not in appointable_roles(node):
@@ -318,6 +351,9 @@ def revoke(wilayah_id: int, assignment_id: int):
 @bp.post("/wilayah/<int:wilayah_id>/tambah")
 @login_required
 def add_child(wilayah_id: int):
+    """An admin kelurahan/kota above, or the ketua RW for an RT under their RW (ADD_CHILD; others
+    403/404). POST: adds the RW or RT with that number (an RT gets an invite code), 303 redirect to
+    the wilayah page; 422 with the wilayah page on bad input or a number already used."""
     node = _load(wilayah_id, Action.ADD_CHILD)
     form = AddChildForm()
     if not form.validate_on_submit():

@@ -10,6 +10,7 @@ What residents and pengurus do, one module each (services, then its routes):
     comments.py       comments                            routes_comments.py
     calendar.py, calendar_series.py, feeds.py: .ics files and feeds; share.py: their routes
     reminders.py, notices.py, notifications.py: what residents are told, and when
+                      (routes_reminders.py: the organiser's report of it)
     personal_data.py  erasure and export (UU PDP)
     routes.py         the activity pages; routes_answers.py: the answer forms
 """
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
         routes_answers,
         routes_attendance,
         routes_comments,
+        routes_reminders,
         routes_tasks,
         share,
     )

@@ -14,7 +14,7 @@ from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
 from community.core.time import WITA, as_utc, utcnow
-from community.events import bp, notices, queries, reminders, rules, services
+from community.events import bp, queries, rules, services
 from community.events import comments as events_comments
 from community.events import tasks as events_tasks
 from community.events.forms import (
@@ -28,7 +28,6 @@ from community.events.forms import (
 )
 from community.events.models import Activity
 from community.extensions import db
-from community.notifications import kinds, outbox
 from community.notifications import rules as notif_rules
 from community.web.htmx import render
 
@@ -94,6 +93,9 @@ def _form_error(form: ActivityForm, code: str) -> None:
 @bp.route("/kegiatan/baru", methods=["GET", "POST"])
 @login_required
 def create():
+    """Pengurus (any role holder) for a wilayah they may organise (MANAGE_ACTIVITIES; none: 403).
+    GET: the activity form (``wilayah`` preselects). POST: announces the activity or series, 303
+    redirect to its page; 422 with the form on bad input."""
     form = CreateActivityForm()
     form.scope.choices = _scope_choices()
     if not form.scope.choices:
@@ -139,6 +141,9 @@ def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity
 @bp.route("/kegiatan/<int:activity_id>/ubah", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404). GET: the
+    filled activity form. POST: saves this activity, or this and the following meetings of a series,
+    303 redirect to its page; 422 with the form on bad input."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = _without_unrendered_fields(EditActivityForm(obj=activity), activity)
     form.scope.choices = [SelectChoice(activity.wilayah_id, activity.wilayah.full_name)]
@@ -187,6 +192,9 @@ def _fill(form: ActivityForm, activity: Activity) -> None:
 @bp.post("/kegiatan/<int:activity_id>/batalkan")
 @login_required
 def cancel(activity_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404). POST:
+    cancels this activity (or the following meetings) with a reason, 303 redirect to its page; 422
+    with the activity page when the form is bad."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = _without_unrendered_fields(CancelForm(), activity)
     if not form.validate_on_submit():
@@ -203,6 +211,9 @@ def cancel(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
+    """Anyone who may see the activity (VIEW: they live in its wilayah or hold a role above or below
+    it; others 404): the activity page with their RSVP panel, tasks and comments (hidden ones too
+    for pengurus)."""
     activity = load_activity(activity_id, Action.VIEW)
     return _detail_page(activity)
 
@@ -252,6 +263,8 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
 @bp.get("/kegiatan/lalu")
 @login_required
 def past():
+    """Signed in (signed out: redirect to sign-in): the Kegiatan lalu page of past activities they
+    may see; with ``setelah`` (Lihat lebih banyak) its ``feed_page`` block for htmx."""
     after = rules.parse_feed_cursor(request.args.get("setelah"))
     feed = queries.list_feed(current_user, now=utcnow(), past=True, after=after)
     return render(
@@ -261,21 +274,6 @@ def past():
         appended=after is not None,
         kind_labels=KIND_LABELS,
         answer_labels=ANSWER_LABELS,
-    )
-
-
-@bp.get("/kegiatan/<int:activity_id>/pengingat")
-@login_required
-def reminders_report(activity_id: int):
-    """For pengurus: each reminder and notice, and how far it got (counts only)."""
-    activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
-    return render(
-        "events/reminders.html",
-        activity=activity,
-        lines=outbox.delivery_report(notices.ref_of(activity.id)),
-        planned=reminders.planned_reminders(activity),
-        kind_labels=kinds.labels(),
-        sees_people=can(Action.SEE_PARTICIPANTS, activity),  # others: no group under five
     )
 
 

@@ -131,7 +131,9 @@ def _card_answer(activity: Activity, *, error: str | None = None, status: int = 
 @bp.post("/kegiatan/<int:activity_id>/jawab/semua")
 @login_required
 def respond_all(activity_id: int):
-    """Hadir untuk semua: Hadir to this and every later occurrence of the series."""
+    """Anyone who may see the activity (VIEW; others 404). POST, Hadir untuk semua: Hadir to this
+    and every later occurrence of the series; 303 redirect to the activity page; 400 on a bad CSRF
+    token."""
     activity = load_activity(activity_id, Action.VIEW)
     if not EmptyForm().validate_on_submit():
         abort(400)

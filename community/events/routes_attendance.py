@@ -43,7 +43,9 @@ def _proxy_form(activity: Activity, form: ProxyForm | None = None) -> ProxyForm:
 @bp.get("/kegiatan/<int:activity_id>/peserta")
 @login_required
 def participants(activity_id: int):
-    """The organisers' list; everyone above them who manages it sees the figures only."""
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404): the Peserta
+    page. The organisers (SEE_PARTICIPANTS) get names, needs and the atas-nama form; everyone above
+    them who manages it sees the figures only."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return _participants_page(activity)
 
@@ -70,6 +72,9 @@ def _participants_page(activity: Activity, *, form: ProxyForm | None = None, sta
 @bp.post("/kegiatan/<int:activity_id>/atas-nama")
 @login_required
 def respond_for(activity_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404). POST: an answer
+    atas nama a member of the RT or a named person without an account, 303 redirect to the Peserta
+    page; 422 with the Peserta page on bad input or a refused answer."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     form = _proxy_form(activity)
     if not form.validate_on_submit():
@@ -108,6 +113,8 @@ def _sheet(activity: Activity, query: str = ""):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir")
 @login_required
 def attendance(activity_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404). GET: the Daftar
+    Hadir page, or its ``attendance_list`` block for htmx; ``q`` filters by name on the server."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     query = request.args.get("q", "")[:80]
     lines = _sheet(activity, query)
@@ -159,6 +166,9 @@ def toggle_attendance(activity_id: int, user_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/tamu")
 @login_required
 def walk_in(activity_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404). POST: records a
+    walk-in guest as present by name; 303 redirect to the Daftar Hadir, the error flashed on bad
+    input."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     form = WalkInForm()
     if form.validate_on_submit():
@@ -175,6 +185,8 @@ def walk_in(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/daftar-hadir/catatan/<int:attendance_id>/hapus")
 @login_required
 def remove_attendance(activity_id: int, attendance_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404). POST: removes one
+    attendance record; 303 redirect to the Daftar Hadir; 400 on a bad CSRF token."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -189,6 +201,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir.csv")
 @login_required
 def attendance_csv(activity_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404): the Daftar Hadir
+    as a CSV file download (UTF-8 with BOM; names that would run as formulas are quoted)."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -214,6 +228,8 @@ def attendance_csv(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir/qr.svg")
 @login_required
 def check_in_qr(activity_id: int):
+    """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404): an SVG file, the
+    QR code residents scan to check themselves in."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     url = url_for("events.self_check_in", activity_id=activity.id,
                   token=events_attendance.check_in_token(activity), _external=True)  # fmt: skip
@@ -225,6 +241,9 @@ def check_in_qr(activity_id: int):
 @bp.route("/kegiatan/<int:activity_id>/hadir/<token>", methods=["GET", "POST"])
 @login_required
 def self_check_in(activity_id: int, token: str):
+    """Anyone who may see the activity (VIEW; others 404) holding the check-in token from the QR
+    (wrong token: 404). GET: the check-in page. POST while check-in is open: records them present,
+    303 redirect to the activity page; otherwise 422 with the page."""
     activity = load_activity(activity_id, Action.VIEW)
     if not events_attendance.valid_check_in_token(activity, token):
         abort(404)

@@ -17,6 +17,8 @@ from community.extensions import db
 @bp.post("/kegiatan/<int:activity_id>/komentar")
 @login_required
 def comment(activity_id: int):
+    """Anyone who may see the activity (VIEW; others 404). POST: adds their comment; 303 redirect to
+    the activity page's comments, the error flashed on bad input."""
     activity = load_activity(activity_id, Action.VIEW)
     form = CommentForm()
     if form.validate_on_submit():
@@ -30,6 +32,9 @@ def comment(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/komentar/<int:comment_id>/sembunyikan")
 @login_required
 def hide_comment(activity_id: int, comment_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404). POST: hides
+    a comment, or shows it again (404 when not on this activity, 400 on a bad CSRF token); 303
+    redirect to the comments."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     found = comments.get_comment(activity, comment_id) or abort(404)
     if not EmptyForm().validate_on_submit():

@@ -60,6 +60,9 @@ def _open(activity: Activity) -> bool:
 @bp.post("/kegiatan/<int:activity_id>/tugas")
 @login_required
 def add_task(activity_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404). POST: adds a
+    task to the list; answers the tasks panel (see :func:`_tasks_panel`), 422 with the form's errors
+    on bad input."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     form = TaskForm()
     if not form.validate_on_submit():
@@ -76,6 +79,9 @@ def add_task(activity_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/hapus")
 @login_required
 def remove_task(activity_id: int, task_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404). POST:
+    removes a task (404 when not on this activity, 400 on a bad CSRF token); answers the tasks
+    panel."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     task = events_tasks.get_task(activity, task_id) or abort(404)
     if not EmptyForm().validate_on_submit():
@@ -88,6 +94,9 @@ def remove_task(activity_id: int, task_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/ambil")
 @login_required
 def sign_up(activity_id: int, task_id: int):
+    """Anyone who may see the activity (VIEW; others 404). POST: takes on a quantity of a task;
+    answers the tasks panel, 422 with the error on bad input, when the activity is over or
+    cancelled, or the task is full."""
     activity = load_activity(activity_id, Action.VIEW)
     task = events_tasks.get_task(activity, task_id) or abort(404)
     form = SignupForm()
@@ -107,6 +116,8 @@ def sign_up(activity_id: int, task_id: int):
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/batal")
 @login_required
 def withdraw_signup(activity_id: int, task_id: int):
+    """Anyone who may see the activity (VIEW; others 404). POST: gives back their own sign-up (400
+    on a bad CSRF token); answers the tasks panel."""
     activity = load_activity(activity_id, Action.VIEW)
     task = events_tasks.get_task(activity, task_id) or abort(404)
     if not EmptyForm().validate_on_submit():

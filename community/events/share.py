@@ -107,7 +107,8 @@ def _ics(body: bytes, filename: str, *, disposition: str = "attachment") -> Resp
 @bp.get("/kegiatan/<int:activity_id>.ics")
 @login_required
 def activity_ics(activity_id: int):
-    """A one-off activity, or the whole series of a meeting (the feed's RRULE and UID)."""
+    """Anyone who may see the activity (VIEW; others 404): an ICS file of a one-off activity, or of
+    the whole series of a meeting (the feed's RRULE and UID)."""
     activity = load_activity(activity_id, Action.VIEW)
     occurrences = []
     if activity.series_id is not None:
@@ -125,6 +126,8 @@ def activity_ics(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/poster")
 @login_required
 def poster(activity_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404): the
+    printable poster page with the activity's link and QR."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return render(
         "events/poster.html",
@@ -137,6 +140,8 @@ def poster(activity_id: int):
 @bp.get("/kegiatan/<int:activity_id>/qr.svg")
 @login_required
 def poster_qr(activity_id: int):
+    """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404): an SVG file,
+    the QR code of the activity's page."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     out = io.BytesIO()
     segno.make(activity_url(activity), error="m").save(
@@ -151,7 +156,9 @@ def poster_qr(activity_id: int):
 @bp.post("/profil/kalender")
 @login_required
 def feed_create():
-    """Make the feed URL, or a new one (the old URL stops working at once)."""
+    """Signed in, their own feed (signed out: redirect to sign-in). POST: makes the feed URL, or a
+    new one (the old URL stops working at once); 303 redirect to the profile's Kalender section; 422
+    with the feed form on bad input."""
     form = CalendarFeedForm()
     if not form.validate_on_submit():
         return render("events/calendar_feed.html", feed_form=form, status=422)
@@ -174,6 +181,9 @@ def feed_create():
 @bp.post("/profil/kalender/hapus")
 @login_required
 def feed_revoke():
+    """Signed in, their own feed (signed out: redirect to sign-in). POST: deletes the feed URL,
+    calendar apps get nothing more; 303 redirect to the profile's Kalender section (400 on a bad
+    CSRF token)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     if feeds.revoke_feed(current_user):
@@ -191,7 +201,9 @@ def _feed_name(owner: User, scope: str) -> str:
 
 @bp.get("/kalender/<token>.ics")
 def feed(token: str):
-    """The feed itself: no sign-in (calendar apps cannot), the token is the key."""
+    """Anyone holding the token, i.e. the owner's calendar app: no sign-in (calendar apps cannot),
+    the token is the key (unknown: 404). Answers the ICS file of the owner's activities,
+    ``no-store``."""
     found = feeds.get_feed_by_token(token)
     owner = db.session.get(User, found.user_id) if found is not None else None
     if owner is None:

@@ -23,6 +23,9 @@ def _minute(value: time) -> int:
 @bp.route("/profil/notifikasi", methods=["GET", "POST"])
 @login_required
 def preferences():
+    """Signed in, their own settings (signed out: redirect to sign-in). GET: the Pengaturan
+    notifikasi page with their devices. POST: saves the switches and quiet hours, 303 redirect back;
+    422 with the form on bad input."""
     pref = services.get_prefs(current_user.id)
     form = prefs_form(obj=pref)
     switches = kinds.switches()
@@ -92,7 +95,9 @@ def _json_error(message, status: int = 422):
 @bp.post("/profil/notifikasi/perangkat")
 @login_required
 def subscribe():
-    """Store this browser's ``PushSubscription`` (sent by static/js/push.js)."""
+    """Signed in (the browser's static/js/push.js, for its user). POST JSON: stores this browser's
+    ``PushSubscription``; answers 201 JSON with its id, or 422 JSON with the error (bad or
+    unsupported endpoint, taken by another account, too many devices)."""
     data = request.get_json(silent=True)
     try:
         sub = outbox.subscribe(
@@ -108,7 +113,8 @@ def subscribe():
 @bp.post("/profil/notifikasi/perangkat/lepas")
 @login_required
 def unsubscribe_this():
-    """This browser turned notifications off: forget it (by its endpoint)."""
+    """Signed in, their own device (static/js/push.js). POST JSON: this browser turned notifications
+    off, forget it (by its endpoint); answers 200 JSON, or 404 JSON when it is not theirs."""
     data = request.get_json(silent=True)
     endpoint = data.get("endpoint") if isinstance(data, dict) else None
     sub = outbox.find_by_endpoint(current_user.id, endpoint) if isinstance(endpoint, str) else None
@@ -122,6 +128,8 @@ def unsubscribe_this():
 @bp.post("/profil/notifikasi/perangkat/<int:subscription_id>/hapus")
 @login_required
 def remove_device(subscription_id: int):
+    """Signed in, their own device only (another's: 404). POST: stops notifications to that device;
+    303 redirect to Pengaturan notifikasi."""
     form = EmptyForm()
     sub = outbox.get_subscription(current_user.id, subscription_id) or abort(404)
     if form.validate_on_submit():

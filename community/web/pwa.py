@@ -38,6 +38,8 @@ def _shell_version(static_folder: str) -> str:
 
 @bp.get("/manifest.webmanifest")
 def manifest():
+    """Anyone, signed in or not: the web app manifest (JSON, ``application/manifest+json``) that
+    makes Rukun installable."""
     data = {
         "id": "/",
         "name": "Rukun: kegiatan warga",
@@ -66,6 +68,8 @@ def manifest():
 
 @bp.get("/sw.js")
 def service_worker():
+    """Anyone (the browser installing the app): the service worker script, ``no-cache``; its cache
+    name changes with the shell files, which it precaches with the offline page."""
     version = _shell_version(current_app.static_folder)
     precache = [url_for("static", filename=name) for name in SHELL_FILES] + [url_for("web.offline")]
     body = render_template("web/sw.js", version=version, precache=precache)
@@ -78,4 +82,5 @@ def service_worker():
 
 @bp.get("/offline")
 def offline():
+    """Anyone: the offline page the service worker shows when the network is gone."""
     return render("web/offline.html")

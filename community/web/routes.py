@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def index():
+    """Anyone. Signed out: the welcome page. Signed in without an RT or a role: the waiting page
+    (their pending join request). Otherwise the home feed, ``jenis`` filtering by kind; with
+    ``setelah`` (Lihat lebih banyak) its ``feed_page`` block for htmx."""
     if not current_user.is_authenticated:
         return render("web/welcome.html")
     pending = areas.pending_request_of(current_user)
@@ -54,6 +57,9 @@ def index():
 
 @bp.post("/bahasa")
 def set_language():
+    """Anyone, signed in or not. POST: keeps the chosen language in the session (and on the account
+    when signed in); always a 303 redirect to ``next`` (same site only) or home, a bad form changing
+    nothing."""
     form = LanguageForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
@@ -65,6 +71,8 @@ def set_language():
 
 @bp.get("/healthz")
 def healthz():
+    """Anyone (the uptime monitor): JSON with status, database and version; 200 when the database
+    answers, 503 with ``"error"`` otherwise."""
     status = {"status": "ok", "database": "ok", "version": __version__}
     try:
         db.session.execute(text("SELECT 1"))
