@@ -23,7 +23,7 @@ def asset_dir(name: str) -> Path:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints. No network or database I/O."""
     from community import config
-    from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from community.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     app = Flask(
         __name__,
@@ -47,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             # Flask-SQLAlchemy reads a relative SQLite path from the instance folder.
             ensure_private_file(instance / database_file)  # residents' data: never world-readable
 
+    # First, so its after_request runs last: it compresses the body the others made.
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(asset_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)

@@ -113,6 +113,27 @@ def default_config(instance_path: Path) -> dict:
         "HTMX_VERSION": "2.0.11",
         "HTMX_URL": "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js",
         "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
+        # Static files with hashed names and their gzip/brotli copies, made at start.
+        "STATIC_BUILD_FOLDER": str(instance_path / "static-build"),
+        # Pages, fragments, JSON and exports compressed by the app (static files are
+        # compressed once at start instead). zstd is left out: brotli is as small for HTML
+        # and every browser that sends zstd sends br too.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_BR_LEVEL": 4,  # brotli 4 is smaller than gzip 6 and costs less CPU
+        "COMPRESS_LEVEL": 6,
+        # Below ~1 KB a fragment fits one TCP packet either way: not worth the CPU.
+        "COMPRESS_MIN_SIZE": 1024,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "text/csv",
+            "text/calendar",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # The right-hand side of calendar UIDs (``activity-16@<this>``): the site's host
         # name if set, else a random name kept in instance/install_id (see load_install_id).

@@ -6,6 +6,7 @@ import logging
 
 from flask import current_app, request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter as _Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -38,6 +39,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()
 babel = Babel()
 
 

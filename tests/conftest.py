@@ -48,6 +48,7 @@ def test_config(tmp_path, **extra) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "WORKER_BACKEND": "memory",
+        "STATIC_BUILD_FOLDER": str(tmp_path / "static-build"),
         **extra,
     }
 

@@ -18,6 +18,7 @@ def _request_now() -> None:
 def init_app(app: Flask) -> None:
     from community.web import (
         access_log,
+        assets,
         badges,
         errors,
         pwa,  # noqa: F401 (registers /sw.js and the manifest)
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     request_input.init_app(app)
     security.init_app(app)
+    assets.init_app(app, security.security_headers(app.config))
     errors.init_app(app)
     templating.init_app(app)
     badges.init_app(app)

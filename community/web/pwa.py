@@ -1,6 +1,7 @@
 """The installable app: web app manifest, service worker (/sw.js, scope /) and the
-offline page. The worker's cache name changes whenever a shell file changes, so phones
-drop stale CSS/JS on the next visit."""
+offline page. The worker precaches the shell under its content-hashed names, and its
+cache name changes whenever one of them does, so phones drop stale CSS/JS on the next
+visit."""
 
 from __future__ import annotations
 
@@ -26,13 +27,12 @@ SHELL_FILES = (
 
 
 @cache
-def _shell_version(static_folder: str) -> str:
-    """Changes when any shell file or the worker itself changes."""
+def _shell_version(shell_names: tuple[str, ...]) -> str:
+    """Changes when any shell file (its hashed name) or the worker itself changes."""
     digest = hashlib.sha256(__version__.encode())
     digest.update((asset_dir("templates") / "web" / "sw.js").read_bytes())
-    for name in SHELL_FILES:
-        with open(f"{static_folder}/{name}", "rb") as fh:
-            digest.update(fh.read())
+    for name in shell_names:
+        digest.update(name.encode())
     return digest.hexdigest()[:12]
 
 
@@ -70,9 +70,14 @@ def manifest():
 def service_worker():
     """Anyone (the browser installing the app): the service worker script, ``no-cache``; its cache
     name changes with the shell files, which it precaches with the offline page."""
-    version = _shell_version(current_app.static_folder)
-    precache = [url_for("static", filename=name) for name in SHELL_FILES] + [url_for("web.offline")]
-    body = render_template("web/sw.js", version=version, precache=precache)
+    shell = [url_for("static", filename=name) for name in SHELL_FILES]  # the hashed names
+    body = render_template(
+        "web/sw.js",
+        version=_shell_version(tuple(shell)),
+        precache=[*shell, url_for("web.offline")],
+        stylesheet=url_for("static", filename="css/app.css"),
+        icon=url_for("static", filename="icons/icon-192.png"),
+    )
     return Response(
         body,
         mimetype="text/javascript",

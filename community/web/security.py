@@ -50,10 +50,24 @@ def check_production_config(config: dict) -> None:
         raise RuntimeError("unsafe production configuration: " + "; ".join(problems))
 
 
+def security_headers(config: dict) -> dict[str, str]:
+    """The headers every response carries, static files included."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(config["HTMX_URL"]),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+    }
+    if config["RUKUN_ENV"] == "production":
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return headers
+
+
 def init_app(app: Flask) -> None:
-    csp = content_security_policy(app.config["HTMX_URL"])
-    production = app.config["RUKUN_ENV"] == "production"
-    if production:
+    defaults = security_headers(app.config)
+    if app.config["RUKUN_ENV"] == "production":
         check_production_config(app.config)
 
     @app.before_request
@@ -75,14 +89,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        for name, value in defaults.items():
+            headers.setdefault(name, value)
         # Pages of a signed-in person may carry phone numbers or needs: never cache them.
         # Read from the session, not current_user: loading the person needs the database,
         # and this runs on every response, the 503 for a database that is down included.

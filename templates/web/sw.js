@@ -5,6 +5,8 @@ const SHELL = "rukun-shell-" + VERSION;
 const PAGES = "rukun-pages-" + VERSION;
 const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = "/offline";
+const STYLESHEET = {{ stylesheet|tojson }};
+const ICON = {{ icon|tojson }};
 // Only pages without phone numbers, needs flags or messages are kept for offline use.
 const CACHEABLE = [/^\/$/, /^\/kegiatan\/\d+$/, /^\/kegiatan\/lalu$/];
 
@@ -26,7 +28,7 @@ self.addEventListener("activate", (event) => {
 
 function notSent() {
   const html = '<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-    '<title>Tidak terkirim · Rukun</title><link rel="stylesheet" href="/static/css/app.css"></head><body><main id="main">' +
+    '<title>Tidak terkirim · Rukun</title><link rel="stylesheet" href=' + JSON.stringify(STYLESHEET) + '></head><body><main id="main">' +
     '<h1>Tidak terkirim</h1><p>Anda sedang offline, jadi isian ini <strong>belum terkirim</strong>. ' +
     'Kembali ke halaman sebelumnya dan kirim lagi setelah ada sinyal.</p></main></body></html>';
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8", "X-Rukun-Offline": "1" } });
@@ -85,8 +87,8 @@ self.addEventListener("push", (event) => {
     body: data.body || "",
     tag: data.tag || "rukun",
     renotify: !!data.tag,
-    icon: "/static/icons/icon-192.png",
-    badge: "/static/icons/icon-192.png",
+    icon: ICON,
+    badge: ICON,
     lang: "id",
     data: { url: sitePath(data.url) }
   };

@@ -37,8 +37,21 @@ def test_service_worker_is_served_at_the_root_with_a_versioned_shell(client):
     assert response.headers["Cache-Control"] == "no-cache"
     version = re.search(r'const VERSION = "([0-9a-f]{12})"', body).group(1)
     assert '"rukun-shell-" + VERSION' in body
-    for path in ("/static/css/app.css", "/static/js/app.js", "/offline"):
-        assert f'"{path}"' in body
+    # The shell is precached under its content-hashed names, each of which answers.
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*\]);", body).group(1))
+    assert "/offline" in precache
+    for plain in ("css/app.css", "js/app.js", "icons/icon-192.png"):
+        folder, _, name = plain.rpartition("/")
+        stem, _, suffix = name.rpartition(".")
+        [hashed] = [
+            p
+            for p in precache
+            if re.fullmatch(rf"/static/{folder}/{stem}\.[0-9a-f]{{12}}\.{suffix}", p)
+        ]
+        file = client.get(hashed)
+        assert file.status_code == 200 and "immutable" in file.headers["Cache-Control"], hashed
+        file.close()
+    assert f"const STYLESHEET = {json.dumps(precache[0])};" in body  # the "not sent" page's CSS
     # The pages kept offline never include the ones with phone numbers or needs.
     cacheable = re.search(r"const CACHEABLE = \[(.*)\];", body).group(1)
     for private in ("profil", "tetangga", "wilayah", "peserta", "daftar-hadir"):
