@@ -1,10 +1,12 @@
 """The kinds of push message and the switches on the preferences page, registered by the
 domains that send them, so a new domain adds its own without editing this package.
 
-A *switch* is a ``NotificationPref`` column a resident turns on or off ("Pengingat
-kegiatan"); a *kind* is what a ``push_message`` row is (``reminder``, ``cancelled``),
-with the label the delivery page shows and the switch that governs it.  A domain may
-also ask to re-plan a person's messages when their devices or preferences change.
+A *switch* is something a resident turns on or off ("Pengingat kegiatan"), stored as a
+``NotificationSwitch`` row under its name (no row: its default), so registering it is all
+a domain does: no column, no migration. A *kind* is what a ``push_message`` row is
+(``reminder``, ``cancelled``), with the label the delivery page shows and the switch that
+governs it.  A domain may also ask to re-plan a person's messages when their devices or
+preferences change.
 
     kinds.register_switch(kinds.Switch("wants_announcements", _l("Pengumuman baru"), order=40))
     kinds.register(kinds.Kind("announcement", _l("Pengumuman"), switch="wants_announcements"))
@@ -24,13 +26,15 @@ from community.notifications import planning
 
 @dataclass(frozen=True)
 class Switch:
-    """One checkbox on "Pengaturan notifikasi": a boolean column of ``NotificationPref``
-    (its default there is the default for everyone who never saved the page)."""
+    """One checkbox on "Pengaturan notifikasi". ``field`` names it in the form and in
+    ``notification_switch.name`` (at most 40 characters); ``default_on`` is what a resident
+    who never set it gets."""
 
     field: str
     label: object  # a lazy string: the resident's language is known at render time
     description: object | None = None
     order: int = 100  # position on the page
+    default_on: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ _REPLANNERS: list[Callable[[list[int]], object]] = []
 
 
 def register_switch(switch: Switch) -> Switch:
+    if len(switch.field) > 40:
+        raise ValueError(f"a switch's name is at most 40 characters: {switch.field!r}")
     _SWITCHES[switch.field] = switch  # registering again (a second create_app) replaces
     return switch
 
@@ -86,8 +92,10 @@ def recipient_changed(user_ids: Iterable[int]) -> None:
             planning.note(db.session(), replan, user_id)
 
 
-# The switches of domains still to come: the columns exist and residents can set them, but
-# no message is sent by them yet. Their domain registers its kinds against them.
+# The switches of domains still to come: the page offers them and residents can set them
+# (their choices are kept), but no message is sent by them yet. When the domain lands it
+# takes over its switch's registration (moves the line into its own notifications.py, same
+# name, so what residents chose stays) and registers its kinds against it; no column to add.
 register_switch(Switch("wants_announcements", _l("Pengumuman baru"), order=40))
 register_switch(Switch("wants_messages", _l("Pesan langsung"), order=50))
 register_switch(Switch("wants_arisan", _l("Arisan: pengingat iuran dan kocokan"), order=60))

@@ -16,17 +16,14 @@ from community.notifications import rules
 
 
 class NotificationPref(db.Model):
+    """A resident's quiet hours (no row: the default). What they want to be told is in
+    ``NotificationSwitch``, one row per switch they set."""
+
     __tablename__ = "notification_pref"
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    wants_reminders: Mapped[bool] = mapped_column(default=True)
-    wants_changes: Mapped[bool] = mapped_column(default=True)
-    wants_waitlist: Mapped[bool] = mapped_column(default=True)
-    wants_announcements: Mapped[bool] = mapped_column(default=True)
-    wants_messages: Mapped[bool] = mapped_column(default=True)
-    wants_arisan: Mapped[bool] = mapped_column(default=True)
     # Minutes after midnight WITA; the default is 21.00–05.00.
     quiet_start_minute: Mapped[int] = mapped_column(default=rules.QUIET_START_DEFAULT)
     quiet_end_minute: Mapped[int] = mapped_column(default=rules.QUIET_END_DEFAULT)
@@ -35,6 +32,20 @@ class NotificationPref(db.Model):
         CheckConstraint("quiet_start_minute BETWEEN 0 AND 1439", name="quiet_start_range"),
         CheckConstraint("quiet_end_minute BETWEEN 0 AND 1439", name="quiet_end_range"),
     )
+
+
+class NotificationSwitch(db.Model):
+    """One switch of "Pengaturan notifikasi" as a resident set it. ``name`` is the
+    ``kinds.Switch.field`` a domain registered (``wants_reminders``); no row means the
+    switch's registered default, so a domain adds a switch without a column or a migration."""
+
+    __tablename__ = "notification_switch"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    is_on: Mapped[bool]
 
 
 class PushSubscription(db.Model):

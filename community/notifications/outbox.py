@@ -24,6 +24,7 @@ from community.notifications import delivery_rules, kinds
 from community.notifications.models import (
     MessageStatus,
     NotificationPref,
+    NotificationSwitch,
     PushMessage,
     PushSubscription,
 )
@@ -161,36 +162,47 @@ class Recipient:
 
 
 def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
-    """Users that have at least one device, with their preferences (two queries)."""
+    """Users that have at least one device, with their preferences: their devices and
+    quiet hours in one query, and the switches they set in one more (a switch without a
+    row is its registered default), per 500 people."""
     ids = sorted(set(user_ids))
     if not ids:
         return {}
     subs: dict[int, list[int]] = defaultdict(list)
+    quiet: dict[int, tuple[int, int]] = {}
     for chunk in _chunks(ids):
-        for sub_id, user_id in db.session.execute(
-            select(PushSubscription.id, PushSubscription.user_id).where(
-                PushSubscription.user_id.in_(chunk)
+        for sub_id, user_id, start, end in db.session.execute(
+            select(
+                PushSubscription.id,
+                PushSubscription.user_id,
+                NotificationPref.quiet_start_minute,
+                NotificationPref.quiet_end_minute,
             )
+            .outerjoin(NotificationPref, NotificationPref.user_id == PushSubscription.user_id)
+            .where(PushSubscription.user_id.in_(chunk))
         ):
             subs[user_id].append(sub_id)
-    prefs: dict[int, NotificationPref] = {}
+            if start is not None:
+                quiet[user_id] = (start, end)
     with_devices = sorted(subs)
+    chosen: dict[int, dict[str, bool]] = defaultdict(dict)
     for chunk in _chunks(with_devices):
-        prefs.update(
-            (p.user_id, p)
-            for p in db.session.scalars(
-                select(NotificationPref).where(NotificationPref.user_id.in_(chunk))
-            )
-        )
+        for user_id, name, is_on in db.session.execute(
+            select(
+                NotificationSwitch.user_id, NotificationSwitch.name, NotificationSwitch.is_on
+            ).where(NotificationSwitch.user_id.in_(chunk))
+        ):
+            chosen[user_id][name] = is_on
+    switches = kinds.switches()
     result = {}
     for user_id in with_devices:
-        pref = prefs.get(user_id)
-        wants = {s.field for s in kinds.switches() if pref is None or getattr(pref, s.field)}
+        own = chosen.get(user_id, {})
+        start, end = quiet.get(user_id, (QUIET_START_DEFAULT, QUIET_END_DEFAULT))
         result[user_id] = Recipient(
             user_id,
-            pref.quiet_start_minute if pref else QUIET_START_DEFAULT,
-            pref.quiet_end_minute if pref else QUIET_END_DEFAULT,
-            frozenset(wants),
+            start,
+            end,
+            frozenset(s.field for s in switches if own.get(s.field, s.default_on)),
             tuple(sorted(subs[user_id])),
         )
     return result

@@ -11,41 +11,94 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from py_vapid import Vapid
+from sqlalchemy import select
 
 from community.core import privacy
 from community.extensions import db
 from community.notifications import kinds
-from community.notifications.models import NotificationPref
+from community.notifications.models import NotificationPref, NotificationSwitch
+from community.notifications.rules import QUIET_END_DEFAULT, QUIET_START_DEFAULT
 
 log = logging.getLogger(__name__)
-PREF_FIELDS = (
-    "wants_reminders", "wants_changes", "wants_waitlist", "wants_announcements",
-    "wants_messages", "wants_arisan", "quiet_start_minute", "quiet_end_minute",
-)  # fmt: skip
+QUIET_FIELDS = ("quiet_start_minute", "quiet_end_minute")
 
 
-def get_prefs(user_id: int) -> NotificationPref:
-    """The user's preferences; the defaults (everything on, 21.00–05.00 quiet) if unset."""
+class Preferences:
+    """What a resident wants: every registered switch, on or off (``prefs.wants_reminders``:
+    their row, else the switch's default), and their quiet hours. Read by attribute, as
+    the preferences form reads it (``prefs_form(obj=prefs)``)."""
+
+    def __init__(self, user_id: int, switches: dict[str, bool], quiet_start: int, quiet_end: int):
+        self.user_id = user_id
+        self.switches = switches
+        self.quiet_start_minute = quiet_start
+        self.quiet_end_minute = quiet_end
+
+    def __getattr__(self, name: str) -> bool:  # only for what is not an attribute above
+        try:
+            return self.__dict__["switches"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def pref_fields() -> tuple[str, ...]:
+    """What ``save_prefs`` accepts and the download lists: the registered switches, in the
+    page's order, and the quiet hours."""
+    return (*(s.field for s in kinds.switches()), *QUIET_FIELDS)
+
+
+def get_prefs(user_id: int) -> Preferences:
+    """The user's preferences; the defaults (each switch's, 21.00–05.00 quiet) if unset."""
     pref = db.session.get(NotificationPref, user_id)
-    if pref is None:
-        pref = NotificationPref(user_id=user_id)
-        for column in NotificationPref.__table__.columns:
-            if column.default is not None and getattr(pref, column.key) is None:
-                setattr(pref, column.key, column.default.arg)
-    return pref
+    chosen = dict(
+        db.session.execute(
+            select(NotificationSwitch.name, NotificationSwitch.is_on).where(
+                NotificationSwitch.user_id == user_id
+            )
+        ).all()
+    )
+    return Preferences(
+        user_id,
+        {s.field: chosen.get(s.field, s.default_on) for s in kinds.switches()},
+        pref.quiet_start_minute if pref else QUIET_START_DEFAULT,
+        pref.quiet_end_minute if pref else QUIET_END_DEFAULT,
+    )
 
 
-def save_prefs(user_id: int, **values: Any) -> NotificationPref:
-    unknown = set(values) - set(PREF_FIELDS)
+def save_prefs(user_id: int, **values: Any) -> Preferences:
+    """Keep what the resident chose: a row per switch given (even one equal to its
+    default: it is their choice, not the default, from now on) and the quiet hours."""
+    unknown = set(values) - set(pref_fields())
     if unknown:
         raise ValueError(sorted(unknown))
-    pref = get_prefs(user_id)
-    for key, value in values.items():
-        setattr(pref, key, value)
-    db.session.add(pref)
+    quiet = {key: values.pop(key) for key in QUIET_FIELDS if key in values}
+    if quiet:
+        pref = db.session.get(NotificationPref, user_id)
+        if pref is None:
+            pref = NotificationPref(
+                user_id=user_id,
+                quiet_start_minute=QUIET_START_DEFAULT,
+                quiet_end_minute=QUIET_END_DEFAULT,
+            )
+            db.session.add(pref)
+        for key, value in quiet.items():
+            setattr(pref, key, value)
+    if values:
+        rows = {
+            row.name: row
+            for row in db.session.scalars(
+                select(NotificationSwitch).where(NotificationSwitch.user_id == user_id)
+            )
+        }
+        for name, is_on in values.items():
+            row = rows.get(name)
+            if row is None:
+                db.session.add(NotificationSwitch(user_id=user_id, name=name, is_on=bool(is_on)))
+            else:
+                row.is_on = bool(is_on)
     db.session.flush()
     kinds.recipient_changed([user_id])
-    return pref
+    return get_prefs(user_id)
 
 
 def load_vapid() -> Vapid:
@@ -91,12 +144,18 @@ def application_server_key(vapid: Vapid) -> str:
 
 
 def _export(user) -> dict[str, Any]:
-    pref = get_prefs(user.id)
-    return {field: getattr(pref, field) for field in PREF_FIELDS}
+    prefs = get_prefs(user.id)
+    return {field: getattr(prefs, field) for field in pref_fields()}
 
 
 privacy.register_exporter("notification_preferences", _export)
 privacy.classify("notification_pref", {
     "user_id": privacy.NotPersonal("an internal row number; means nothing outside this database"),
-    **{field: privacy.Exported(f"notification_preferences.{field}") for field in PREF_FIELDS},
+    **{field: privacy.Exported(f"notification_preferences.{field}") for field in QUIET_FIELDS},
+})  # fmt: skip
+privacy.classify("notification_switch", {
+    "user_id": privacy.NotPersonal("an internal row number; means nothing outside this database"),
+    "name": privacy.NotPersonal("the name of a switch, the same for everyone; the person's "
+                                "setting is exported under it: notification_preferences.<name>"),
+    "is_on": privacy.Exported("notification_preferences"),  # .<name>: one key per switch
 })  # fmt: skip

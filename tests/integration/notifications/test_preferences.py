@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from community.extensions import db
+from community.notifications import services
 from community.notifications.models import NotificationPref
 from tests.conftest import text_of
 from tests.forms import submit_form
@@ -33,7 +34,7 @@ def test_saving_preferences(app, world, as_user):
                     wants_arisan=OFF, quiet_start="22:30", quiet_end="04:45")  # fmt: skip
     assert response.status_code == 303
     with app.app_context():
-        pref = db.session.get(NotificationPref, world["resident_a"].id)
+        pref = services.get_prefs(world["resident_a"].id)
         assert (pref.wants_reminders, pref.wants_waitlist, pref.wants_arisan) == (
             True,
             False,
@@ -54,6 +55,9 @@ def test_bad_time_is_refused_and_nothing_changes(app, world, as_user):
 def test_preferences_are_in_the_data_export(world, as_user):
     data = as_user(world["resident_a"]).get("/profil/data.json").get_json()
     assert data["notification_preferences"]["quiet_start_minute"] == 21 * 60
+    switches = {k: v for k, v in data["notification_preferences"].items() if k.startswith("wants_")}
+    assert switches == dict.fromkeys(("wants_reminders", "wants_changes", "wants_waitlist",
+                                      "wants_announcements", "wants_messages", "wants_arisan"), True)  # fmt: skip
 
 
 def test_vapid_key_is_generated_once_private_and_printed_public(app, tmp_path, monkeypatch):

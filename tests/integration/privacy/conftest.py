@@ -17,7 +17,12 @@ from community.core.time import utcnow
 from community.events import answers, attendance, comments, feeds, tasks
 from community.events import services as events
 from community.extensions import db
-from community.notifications.models import NotificationPref, PushMessage, PushSubscription
+from community.notifications.models import (
+    NotificationPref,
+    NotificationSwitch,
+    PushMessage,
+    PushSubscription,
+)
 from tests.conftest import next_sunday_0700_wita
 
 CANARY = "kanari-5q7z"  # lower case: the scan compares lower-cased text
@@ -62,6 +67,7 @@ def seeded(app, world, make_user) -> Seeded:
         accounts.issue_reset_code(person, issued_by=None, now=now)
         areas.request_join(person, rt_a, is_move=True, now=now)
         db.session.add(NotificationPref(user_id=person.id))
+        db.session.add(NotificationSwitch(user_id=person.id, name="wants_messages", is_on=False))
         device = PushSubscription(user_id=person.id, device=f"HP {CANARY}", p256dh="k" * 87,
                                   endpoint=f"https://fcm.googleapis.com/fcm/send/{CANARY}",
                                   auth="a" * 22, last_sent_at=now)  # fmt: skip
