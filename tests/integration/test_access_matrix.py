@@ -91,7 +91,6 @@ def _task(w: World) -> int:
 
 
 def _walk_in(w: World) -> int:
-
     record = attendance.mark_attendance(
         db.session.get(Activity, w.activities["rt_a"].id), name="Tamu", method="pengurus",
         by=None, now=w.now,

@@ -61,9 +61,7 @@ def _world_with_everything(app, world) -> list[str]:
         tasks.sign_up(task, siti, quantity=1)
         answers.respond(activity, siti, answer="mungkin", now=world.now)
         comments.add_comment(activity, siti, "Saya bawa sapu", now=world.now)
-        attendance.mark_attendance(
-            activity, name="Tamu", method="pengurus", by=None, now=world.now
-        )
+        attendance.mark_attendance(activity, name="Tamu", method="pengurus", by=None, now=world.now)
         starts = world.now + timedelta(days=3)
         rule = rules.recurrence_rule("weekly", starts, until=None, count=3)
         series = services.create_series(

@@ -124,9 +124,7 @@ def _poison(app, world, payload: str) -> dict:
                                   answer="hadir", now=now)  # fmt: skip
         attendance.mark_attendance(activity, name=payload[:76] + " (2)", method="pengurus",
                                       by=pengurus, now=now)  # fmt: skip
-        attendance.mark_attendance(
-            activity, user=resident, method="pengurus", by=pengurus, now=now
-        )
+        attendance.mark_attendance(activity, user=resident, method="pengurus", by=pengurus, now=now)
         cancelled = events.create_activity(
             rt, by=pengurus, now=now, kind="pengajian", title=payload, place=payload,
             starts_at=start, ends_at=start + timedelta(hours=1),
