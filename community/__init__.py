@@ -38,8 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_secret_key(instance)
+    # The instance folder holds the worker's queue, the translations and the static build
+    # whatever the database: PostgreSQL on a fresh machine needs it too.
+    instance.mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        instance.mkdir(parents=True, exist_ok=True)
         from community.core.files import ensure_private_file, sqlite_file
 
         database_file = sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
