@@ -29,7 +29,18 @@ from community.core.time import WITA
 
 log = logging.getLogger(__name__)
 
-BENCH_NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # a Tuesday morning in WITA
+
+def last_tuesday_morning(now: datetime) -> datetime:
+    """The latest Tuesday 10.00 WITA (02.00 UTC) not after ``now``: the data's "now". It
+    follows the real date (the server under ``rukun bench`` reads the real clock, so data
+    around a fixed day would have nothing upcoming half a year later) and stays the same
+    all week, so a seed gives the same rows within a week."""
+    monday_based = now.astimezone(UTC).replace(hour=2, minute=0, second=0, microsecond=0)
+    tuesday = monday_based - timedelta(days=(monday_based.weekday() - 1) % 7)
+    return tuesday if tuesday <= now else tuesday - timedelta(days=7)
+
+
+BENCH_NOW = last_tuesday_morning(datetime.now(UTC))  # a Tuesday morning in WITA
 PASSWORD = "bench-password-2026"  # noqa: S105 - synthetic accounts on a throwaway database
 PHONE_PREFIX = "+62815"  # every bench account; a database with any other is not wiped
 SCALES = ("demo", "kelurahan", "city")

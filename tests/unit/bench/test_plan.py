@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from community.bench import data
@@ -39,3 +41,11 @@ def test_smaller_scales_are_komet():
     assert (demo.name, demo.rts_per_rw, demo.residents) == ("Komet", (3, 2), 150)
     with pytest.raises(ValueError):
         data.plan("province")
+
+
+@pytest.mark.parametrize("hours", range(0, 15 * 24, 7))
+def test_the_datas_now_is_the_latest_tuesday_morning_so_something_is_always_upcoming(hours):
+    now = datetime(2027, 6, 30, 5, 0, tzinfo=UTC) + timedelta(hours=hours)  # past any fixed day
+    anchor = data.last_tuesday_morning(now)
+    assert anchor.weekday() == 1 and (anchor.hour, anchor.minute) == (2, 0)  # 10.00 WITA
+    assert now - timedelta(days=7) < anchor <= now
