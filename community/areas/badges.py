@@ -9,12 +9,12 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from community.areas.models import JoinRequest, JoinStatus, Role, RoleAssignment, Wilayah
-from community.areas.rules import RT_OFFICER_ROLES
+from community.core.access_rules import RT_OFFICER_ROLES
 from community.web.badges import register_badge
 
 
 def _manages_rt(user_id: int, rt: Any) -> ColumnElement[bool]:
-    """SQL for ``can(Action.MANAGE_MEMBERS, rt)`` (:func:`areas.rules.allowed`): an RT
+    """SQL for ``can(Action.MANAGE_MEMBERS, rt)`` (:func:`core.access_rules.allowed`): an RT
     officer of that RT, or the ketua RW above it. Kept next to the rule it mirrors; the
     badge test checks both agree for the pengurus of another RT."""
     held = aliased(Wilayah)

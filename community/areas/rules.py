@@ -2,7 +2,7 @@
 
 The wilayah-path access rules every domain shares (:class:`Action`, :class:`Grant`,
 :func:`allowed`, :func:`appointable_roles`) live in :mod:`community.core.access_rules`
-so that ``core`` imports no domain; they are re-exported here under their old names.
+so that ``core`` imports no domain: import them from there.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from community.core.access_rules import (  # noqa: F401 (re-exported)
-    OFFICIAL_ROLES,
+from community.core.access_rules import (
     ROLE_LEVEL,
-    RT_OFFICER_ROLES,
     Action,
     Grant,
     allowed,
     appointable_roles,
-    covers,
 )
 
 # 31 symbols without look-alikes (0/O, 1/I/L): read aloud at a meeting, typed on a phone.

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from community.accounts.models import User
 from community.areas import rules
 from community.areas.models import JoinRequest, JoinStatus, Level, Role, RoleAssignment, Wilayah
-from community.core import audit, privacy
+from community.core import access_rules, audit, privacy
 from community.core.errors import DomainError
 from community.core.time import as_utc
 from community.extensions import db
@@ -330,9 +330,9 @@ def officers_of(node: Wilayah) -> list[Officer]:
 
 def appoint(node: Wilayah, user: User, role: str) -> RoleAssignment:
     """Give ``role`` on ``node`` to ``user`` (the caller has checked who may appoint)."""
-    if rules.ROLE_LEVEL.get(role) != node.level:
+    if access_rules.ROLE_LEVEL.get(role) != node.level:
         raise AreaError("wrong_level")
-    if role in rules.RT_OFFICER_ROLES and user.rt_id != node.id:
+    if role in access_rules.RT_OFFICER_ROLES and user.rt_id != node.id:
         raise AreaError("not_member")
     if role == Role.KETUA_RW and (user.rt is None or not user.rt.path.startswith(node.path)):
         raise AreaError("not_resident")
@@ -358,7 +358,7 @@ def appoint(node: Wilayah, user: User, role: str) -> RoleAssignment:
     return assignment
 
 
-def grants_by_user(user_ids: Collection[int]) -> dict[int, list[rules.Grant]]:
+def grants_by_user(user_ids: Collection[int]) -> dict[int, list[access_rules.Grant]]:
     """Every role grant of these users, in one query: the loader behind
     :func:`community.core.authz.grants_of` (registered by ``areas.init_app``)."""
     rows = db.session.execute(
@@ -366,9 +366,9 @@ def grants_by_user(user_ids: Collection[int]) -> dict[int, list[rules.Grant]]:
         .join(Wilayah, Wilayah.id == RoleAssignment.wilayah_id)
         .where(RoleAssignment.user_id.in_(user_ids))
     ).all()
-    found: dict[int, list[rules.Grant]] = {}
+    found: dict[int, list[access_rules.Grant]] = {}
     for user_id, role, path in rows:
-        found.setdefault(user_id, []).append(rules.Grant(role, path))
+        found.setdefault(user_id, []).append(access_rules.Grant(role, path))
     return found
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 
 from community.areas import rules
+from community.core import access_rules
 
 
 def test_each_role_is_held_on_its_own_level():
-    assert rules.ROLE_LEVEL == {
+    assert access_rules.ROLE_LEVEL == {
         "ketua_rt": "rt",
         "sekretaris": "rt",
         "bendahara": "rt",
@@ -20,8 +21,8 @@ def test_each_role_is_held_on_its_own_level():
 
 def test_an_admin_kota_who_is_also_ketua_rw_may_reset_another_admin_kota_in_the_rw():
     rt, rw, kota = "/1/2/3/4/", "/1/2/3/", "/1/"
-    person = [rules.Grant("admin_kota", kota)]
-    grants = [rules.Grant("ketua_rw", rw), rules.Grant("admin_kota", kota)]
+    person = [access_rules.Grant("admin_kota", kota)]
+    grants = [access_rules.Grant("ketua_rw", rw), access_rules.Grant("admin_kota", kota)]
     assert rules.has_authority_over(rt, person, grants)
     assert not rules.has_authority_over(rt, person, grants[:1])
 

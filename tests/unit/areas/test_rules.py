@@ -22,11 +22,6 @@ import pytest
 from community.areas.rules import (
     INVITE_ALPHABET,
     INVITE_LENGTH,
-    Action,
-    Grant,
-    allowed,
-    appointable_roles,
-    covers,
     format_invite_code,
     full_name,
     has_authority_over,
@@ -34,6 +29,7 @@ from community.areas.rules import (
     new_invite_code,
     normalise_invite_code,
 )
+from community.core.access_rules import Action, Grant, allowed, appointable_roles, covers
 
 KOTA = "/1/"
 KECAMATAN = "/1/20/"
