@@ -7,14 +7,32 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    case,
+    cast,
+    delete,
+    func,
+    null,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
+from community.events import rules
 from community.events.models import Activity, Attendance, Rsvp
 from community.extensions import db
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,29 +43,80 @@ class Participant:
     position: int | None  # place on the Daftar Tunggu
 
 
-def list_participants(activity: Activity) -> list[Participant]:
-    """Every answer with names, for the organiser (one query)."""
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a long list for organisers (#12): a kelurahan activity has thousands of
+    answers, so names are searched and paged by the database, not the template."""
+
+    items: list[T]
+    total: int  # how many match the search, on every page
+    number: int  # 1-based, clamped to the pages there are
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:  # "Menampilkan 51–100 dari 3.000"
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+
+def _clamped(number: int, total: int, size: int) -> int:
+    return min(max(1, number), max(1, -(-total // size)))
+
+
+def _name_matches(column: Any, query: str) -> ColumnElement[bool] | None:
+    needle = " ".join(query.split()).lower()
+    return func.lower(column).contains(needle, autoescape=True) if needle else None
+
+
+def list_participants(activity: Activity, query: str = "", page: int = 1) -> Page[Participant]:
+    """One page of answers with names, for the organiser, filtered by name: the Daftar Tunggu
+    place is numbered over the whole list before the filter. Three queries at any size."""
     proxy = db.aliased(User)
-    rows = db.session.execute(
-        select(Rsvp, User.name, proxy.name)
+    waiting = Rsvp.waitlisted_at.is_not(None)
+    place = case(
+        (waiting, func.row_number().over(partition_by=waiting,
+                                         order_by=(Rsvp.waitlisted_at, Rsvp.responded_at, Rsvp.id))),
+    )  # fmt: skip
+    ranked = (
+        select(Rsvp.id.label("rsvp_id"), func.coalesce(User.name, Rsvp.proxy_name, "").label("name"),
+               proxy.name.label("proxy_by"), place.label("position"))
         .outerjoin(User, User.id == Rsvp.user_id)
         .outerjoin(proxy, proxy.id == Rsvp.proxy_by_id)
         .where(Rsvp.activity_id == activity.id)
+        .subquery()
+    )  # fmt: skip
+    matches = _name_matches(ranked.c.name, query)
+    shown = select(ranked).where(matches) if matches is not None else select(ranked)
+    total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
+    number = _clamped(page, total, rules.ORGANISER_PAGE_SIZE)
+    rows = db.session.execute(
+        select(Rsvp, ranked.c.name, ranked.c.proxy_by, ranked.c.position)
+        .join(ranked, ranked.c.rsvp_id == Rsvp.id)
+        .where(*(() if matches is None else (matches,)))
         .order_by(Rsvp.waitlisted_at.is_not(None), Rsvp.waitlisted_at, Rsvp.responded_at, Rsvp.id)
+        .limit(rules.ORGANISER_PAGE_SIZE)
+        .offset((number - 1) * rules.ORGANISER_PAGE_SIZE)
     ).all()
-    out, position = [], 0
-    for rsvp, name, proxy_name in rows:
-        if rsvp.waitlisted_at is not None:
-            position += 1
-        out.append(
-            Participant(
-                rsvp,
-                name or rsvp.proxy_name or "",
-                proxy_name,
-                position if rsvp.waitlisted_at is not None else None,
-            )
-        )
-    return out
+    items = [Participant(rsvp, name, proxy_by, position) for rsvp, name, proxy_by, position in rows]
+    return Page(items, total, number, rules.ORGANISER_PAGE_SIZE)
+
+
+def list_needing_help(activity: Activity) -> list[Participant]:
+    """Everyone who asked for help getting there, by name (the organiser's own short list)."""
+    rows = db.session.execute(
+        select(Rsvp, func.coalesce(User.name, Rsvp.proxy_name, ""))
+        .outerjoin(User, User.id == Rsvp.user_id)
+        .where(Rsvp.activity_id == activity.id, Rsvp.needs_help.is_(True))
+        .order_by(Rsvp.responded_at, Rsvp.id)
+    ).all()
+    return [Participant(rsvp, name, None, None) for rsvp, name in rows]
 
 
 def check_in_token(activity: Activity) -> str:
@@ -121,43 +190,74 @@ class AttendanceLine:
     checked_in_at: datetime | None
 
 
-def attendance_sheet(
-    activity: Activity, members: list[User], query: str = ""
-) -> list[AttendanceLine]:
-    """Everyone who answered or is a member of the scope's RT, plus walk-ins, with their
-    check-in state, filtered by name. Three queries whatever the size of the RT."""
-    answers = dict(
-        db.session.execute(
-            select(Rsvp.user_id, Rsvp.answer).where(
-                Rsvp.activity_id == activity.id, Rsvp.user_id.is_not(None)
-            )
-        ).all()
+def _people_lines(activity: Activity, rt_id: int | None) -> Select:
+    """Everyone who answered, and every member of the activity's RT, with their answer and
+    check-in (one row each)."""
+    people = select(Rsvp.user_id.label("id")).where(
+        Rsvp.activity_id == activity.id, Rsvp.user_id.is_not(None)
     )
-    records = db.session.scalars(
-        select(Attendance).where(Attendance.activity_id == activity.id)
-    ).all()
-    by_user = {r.user_id: r for r in records if r.user_id is not None}
-    people: dict[int, str] = {m.id: m.name for m in members}
-    missing = [uid for uid in answers if uid not in people]
-    if missing:
-        people.update(
-            db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all()
-        )
-    needle = query.strip().lower()
-    lines = []
-    for uid, name in people.items():
-        if needle and needle not in name.lower():
-            continue
-        record = by_user.get(uid)
-        lines.append(AttendanceLine(uid, name, answers.get(uid), record.id if record else None,
-                                    record.method if record else None,
-                                    record.checked_in_at if record else None))  # fmt: skip
-    for record in records:
-        if record.user_id is None and (not needle or needle in (record.name or "").lower()):
-            lines.append(AttendanceLine(None, record.name or "", None, record.id, record.method,
-                                        record.checked_in_at))  # fmt: skip
-    lines.sort(key=lambda line: (line.answer != "hadir", line.name.lower()))
-    return lines
+    if rt_id is not None:
+        people = union(people, select(User.id).where(User.rt_id == rt_id))
+    who = people.subquery()
+    return (
+        select(User.id.label("user_id"), User.name.label("name"), Rsvp.answer.label("answer"),
+               Attendance.id.label("attendance_id"), Attendance.method.label("method"),
+               Attendance.checked_in_at.label("checked_in_at"))
+        .join(who, who.c.id == User.id)
+        .outerjoin(Rsvp, (Rsvp.activity_id == activity.id) & (Rsvp.user_id == User.id))
+        .outerjoin(Attendance,
+                   (Attendance.activity_id == activity.id) & (Attendance.user_id == User.id))
+    )  # fmt: skip
+
+
+def _walk_in_lines(activity: Activity) -> Select:
+    return select(
+        cast(null(), Integer).label("user_id"), func.coalesce(Attendance.name, "").label("name"),
+        cast(null(), String).label("answer"), Attendance.id.label("attendance_id"),
+        Attendance.method.label("method"), Attendance.checked_in_at.label("checked_in_at"),
+    ).where(Attendance.activity_id == activity.id, Attendance.user_id.is_(None))  # fmt: skip
+
+
+def _sheet(activity: Activity, rt_id: int | None, query: str) -> Subquery:
+    people, walk_ins = _people_lines(activity, rt_id), _walk_in_lines(activity)
+    if (matches := _name_matches(User.name, query)) is not None:
+        people = people.where(matches)
+        walk_ins = walk_ins.where(_name_matches(Attendance.name, query))
+    return union_all(people, walk_ins).subquery()
+
+
+def _ordered(sheet: Subquery) -> tuple[ColumnElement[Any], ...]:
+    """Those who said Hadir first, then by name: the order of the paper list."""
+    return (case((sheet.c.answer == "hadir", 0), else_=1), func.lower(sheet.c.name),
+            sheet.c.user_id, sheet.c.attendance_id)  # fmt: skip
+
+
+def attendance_page(
+    activity: Activity, rt_id: int | None, query: str = "", page: int = 1
+) -> Page[AttendanceLine]:
+    """One page of the Daftar Hadir: everyone who answered or is a member of the activity's
+    RT (``rt_id``), plus walk-ins, filtered by name. Two queries whatever the size."""
+    sheet = _sheet(activity, rt_id, query)
+    total = db.session.scalar(select(func.count()).select_from(sheet))
+    number = _clamped(page, total, rules.ORGANISER_PAGE_SIZE)
+    rows = db.session.execute(
+        select(sheet).order_by(*_ordered(sheet))
+        .limit(rules.ORGANISER_PAGE_SIZE).offset((number - 1) * rules.ORGANISER_PAGE_SIZE)
+    ).all()  # fmt: skip
+    return Page([AttendanceLine(*row) for row in rows], total, number, rules.ORGANISER_PAGE_SIZE)
+
+
+def attendance_sheet(activity: Activity, rt_id: int | None) -> list[AttendanceLine]:
+    """The whole Daftar Hadir in its order (for the CSV download)."""
+    sheet = _sheet(activity, rt_id, "")
+    rows = db.session.execute(select(sheet).order_by(*_ordered(sheet))).all()
+    return [AttendanceLine(*row) for row in rows]
+
+
+def attendance_line(activity: Activity, rt_id: int | None, user_id: int) -> AttendanceLine | None:
+    """One person's line, or None when they neither answered nor belong to the RT."""
+    row = db.session.execute(_people_lines(activity, rt_id).where(User.id == user_id)).one_or_none()
+    return AttendanceLine(*row) if row is not None else None
 
 
 def count_attendance(activity: Activity) -> int:

@@ -30,6 +30,7 @@ from community.events.models import Activity
 from community.extensions import db
 from community.notifications import rules as notif_rules
 from community.web.htmx import render
+from community.web.i18n import labels
 
 ACTIVITY_ERRORS = {
     "end_before_start": ("end_time", _l("Waktu selesai harus setelah waktu mulai.")),
@@ -234,7 +235,7 @@ def _panel_context(
         "counts": queries.count_answers(activity),
         "rsvp_form": form,
         "rsvp_error": error,
-        "answer_labels": ANSWER_LABELS,
+        "answer_labels": labels(ANSWER_LABELS),
         "closed_reason": queries.answer_problem(activity, now=utcnow()),
         "remind_hint": remind_hint,
     }
@@ -247,7 +248,7 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
     return render(
         "events/detail.html",
         **_panel_context(activity, **panel),
-        kind_labels=KIND_LABELS,
+        kind_labels=labels(KIND_LABELS),
         manages=manages,
         cancel_form=cancel_form or _without_unrendered_fields(CancelForm(), activity),
         tasks=events_tasks.list_tasks(activity, current_user),
@@ -272,8 +273,8 @@ def past():
         block="feed_page" if after else None,  # "Lihat lebih banyak" appends the next cards
         feed=feed,
         appended=after is not None,
-        kind_labels=KIND_LABELS,
-        answer_labels=ANSWER_LABELS,
+        kind_labels=labels(KIND_LABELS),
+        answer_labels=labels(ANSWER_LABELS),
     )
 
 

@@ -18,6 +18,7 @@ from community.events.routes import _detail_page, _panel_context, load_activity
 from community.extensions import db
 from community.notifications import outbox
 from community.web.htmx import render, wants_fragment
+from community.web.i18n import labels
 from community.web.redirects import safe_next
 
 RSVP_ERRORS = {
@@ -123,7 +124,7 @@ def _card_answer(activity: Activity, *, error: str | None = None, status: int = 
         activity=activity,
         answer=rsvp.answer if rsvp else None,
         waitlisted=bool(rsvp and rsvp.waitlisted_at),
-        answer_labels=ANSWER_LABELS,
+        answer_labels=labels(ANSWER_LABELS),
         card_error=error,
     )
 

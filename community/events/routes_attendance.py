@@ -26,6 +26,7 @@ from community.events.models import Activity
 from community.events.routes import _errors, load_activity
 from community.extensions import db
 from community.web.htmx import render, wants_fragment
+from community.web.i18n import labels
 
 
 def _rt_members(activity: Activity):
@@ -44,27 +45,45 @@ def _proxy_form(activity: Activity, form: ProxyForm | None = None) -> ProxyForm:
 @login_required
 def participants(activity_id: int):
     """Pengurus of the activity's wilayah or above (MANAGE_ACTIVITIES; others 403/404): the Peserta
-    page. The organisers (SEE_PARTICIPANTS) get names, needs and the atas-nama form; everyone above
+    page. The organisers (SEE_PARTICIPANTS) get names (``q`` searches them, ``halaman`` pages
+    them; for htmx the ``participant_list`` block), needs and the atas-nama form; everyone above
     them who manages it sees the figures only."""
     activity = load_activity(activity_id, Action.MANAGE_ACTIVITIES)
     return _participants_page(activity)
 
 
+def _page_number() -> int:
+    """``halaman`` of a paged list; anything that is not a page number is page 1."""
+    raw = request.args.get("halaman", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+
+
+def _search_text() -> str:
+    return request.args.get("q", "")[:80]
+
+
 def _participants_page(activity: Activity, *, form: ProxyForm | None = None, status: int = 200):
     sees_people = can(Action.SEE_PARTICIPANTS, activity)
-    people = events_attendance.list_participants(activity) if sees_people else []
+    query = _search_text()
+    people = (
+        events_attendance.list_participants(activity, query, _page_number())
+        if sees_people
+        else None
+    )
     return render(
         "events/participants.html",
+        block="participant_list" if sees_people and wants_fragment() else None,
         activity=activity,
         sees_people=sees_people,
         people=people,
-        needs_help=[p for p in people if p.rsvp.needs_help],
+        query=query,
+        needs_help=events_attendance.list_needing_help(activity) if sees_people else [],
         counts=queries.count_answers(activity),
         attended=events_attendance.count_attendance(activity),
         tasks=events_tasks.list_tasks(activity, current_user),
         proxy_form=_proxy_form(activity, form) if sees_people else None,
-        answer_labels=ANSWER_LABELS,
-        kind_labels=KIND_LABELS,
+        answer_labels=labels(ANSWER_LABELS),
+        kind_labels=labels(KIND_LABELS),
         status=status,
     )
 
@@ -106,27 +125,27 @@ def respond_for(activity_id: int):
     return redirect(url_for("events.participants", activity_id=activity.id), code=303)
 
 
-def _sheet(activity: Activity, query: str = ""):
-    return events_attendance.attendance_sheet(activity, _rt_members(activity), query)
+def _rt_id(activity: Activity) -> int | None:
+    return activity.wilayah_id if activity.wilayah.level == Level.RT else None
 
 
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir")
 @login_required
 def attendance(activity_id: int):
     """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404). GET: the Daftar
-    Hadir page, or its ``attendance_list`` block for htmx; ``q`` filters by name on the server."""
+    Hadir page, or its ``attendance_list`` block for htmx; ``q`` filters by name and ``halaman``
+    pages the list on the server."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
-    query = request.args.get("q", "")[:80]
-    lines = _sheet(activity, query)
+    query = _search_text()
     return render(
         "events/attendance.html",
         block="attendance_list",
         activity=activity,
-        lines=lines,
+        lines=events_attendance.attendance_page(activity, _rt_id(activity), query, _page_number()),
         query=query,
-        present=sum(1 for line in lines if line.attendance_id),
+        present=events_attendance.count_attendance(activity),
         walk_in_form=WalkInForm(),
-        answer_labels=ANSWER_LABELS,
+        answer_labels=labels(ANSWER_LABELS),
         check_in_url=url_for(
             "events.self_check_in",
             activity_id=activity.id,
@@ -141,11 +160,12 @@ def attendance(activity_id: int):
 def toggle_attendance(activity_id: int, user_id: int):
     """The activity's own pengurus: mark or unmark one person on the Daftar Hadir. For
     htmx the block ``attendance_row`` of the Daftar Hadir page (DOM id
-    ``attendance-<user id>``); without htmx a 303 back to the page."""
+    ``attendance-<user id>``) and the count above the list (out of band); without htmx a 303
+    back to the page."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    line = next((x for x in _sheet(activity) if x.user_id == user_id), None)
+    line = events_attendance.attendance_line(activity, _rt_id(activity), user_id)
     if line is None:
         abort(404)  # not an answer of this activity nor a member of its RT
     if line.attendance_id:
@@ -157,9 +177,10 @@ def toggle_attendance(activity_id: int, user_id: int):
                                       method="pengurus", by=current_user, now=utcnow())  # fmt: skip
     db.session.commit()
     if wants_fragment():
-        updated = next(x for x in _sheet(activity) if x.user_id == user_id)
-        return render("events/attendance.html", block="attendance_row", line=updated,
-                      activity=activity, answer_labels=ANSWER_LABELS)  # fmt: skip
+        updated = events_attendance.attendance_line(activity, _rt_id(activity), user_id)
+        return render("events/attendance.html", block=["attendance_row", "attendance_count"],
+                      line=updated, activity=activity, answer_labels=labels(ANSWER_LABELS),
+                      present=events_attendance.count_attendance(activity), oob=True)  # fmt: skip
     return redirect(url_for("events.attendance", activity_id=activity.id), code=303)
 
 
@@ -207,7 +228,7 @@ def attendance_csv(activity_id: int):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["nama", "jawaban", "hadir", "cara", "waktu_wita"])
-    for line in _sheet(activity):
+    for line in events_attendance.attendance_sheet(activity, _rt_id(activity)):
         when = ""
         if line.checked_in_at:
             from community.core.time import WITA

@@ -155,7 +155,8 @@ def check_in_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> b
 
 # --- the feed in pages --------------------------------------------------------------------
 
-FEED_PAGE_SIZE = 20  # small enough for a phone's first load (#12); the rest is one tap away
+ORGANISER_PAGE_SIZE = 50  # names per page of the Peserta and Daftar Hadir lists (#12)
+FEED_PAGE_SIZE = 8  # about two phone screens of cards (#12); the rest is one tap away
 _CURSOR = re.compile(r"(\d{8}T\d{6})(?:\.(\d{6}))?Z-(\d{1,18})")
 
 

@@ -25,6 +25,7 @@ from community.events.models import Activity, CalendarFeed
 from community.events.routes import load_activity
 from community.extensions import db
 from community.web.htmx import render
+from community.web.i18n import labels
 
 WHATSAPP = "https://wa.me/?text="
 
@@ -132,7 +133,7 @@ def poster(activity_id: int):
     return render(
         "events/poster.html",
         activity=activity,
-        kind_labels=KIND_LABELS,
+        kind_labels=labels(KIND_LABELS),
         activity_url=activity_url(activity),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import make_response, render_template, request
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_block, render_blocks
 from werkzeug.wrappers import Response
 
 
@@ -19,10 +19,16 @@ def wants_fragment() -> bool:
     )
 
 
-def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
-    """Render ``block`` of ``template`` for htmx, the whole page otherwise."""
+def render(
+    template: str, block: str | list[str] | None = None, status: int = 200, **context: Any
+) -> Response:
+    """Render ``block`` of ``template`` for htmx, the whole page otherwise. A list of blocks
+    is sent one after the other (the later ones updating other places, ``hx-swap-oob``)."""
     if block and wants_fragment():
-        body = render_block(template, block, **context)
+        if isinstance(block, list):
+            body = render_blocks(template, block, **context)
+        else:
+            body = render_block(template, block, **context)
     else:
         body = render_template(template, **context)
     response = make_response(body, status)

@@ -10,11 +10,14 @@ folder (an install in a read-only site-packages).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from community import asset_dir
@@ -55,3 +58,21 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+_resolved_labels: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def labels(mapping: Mapping[str, Any]) -> dict[str, str]:
+    """``mapping``'s lazy labels as plain text in the request's language.
+
+    Translated once per process and language: a feed of cards looks each label up in a
+    dict instead of running gettext (and Flask-Babel's context look-ups) per card (#12).
+    ``mapping`` is a module-level constant such as ``KIND_LABELS``; its identity is the key.
+    """
+    locale = str(get_locale() or "id")
+    key = (id(mapping), locale)
+    found = _resolved_labels.get(key)
+    if found is None:
+        found = _resolved_labels[key] = {k: str(v) for k, v in mapping.items()}
+    return found

@@ -18,6 +18,7 @@ from community.extensions import db
 from community.web import bp
 from community.web.forms import LanguageForm
 from community.web.htmx import render
+from community.web.i18n import labels
 from community.web.redirects import safe_next
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ def index():
         feed=queries.list_feed(current_user, now=utcnow(), kind=kind, after=after),
         appended=after is not None,
         kind=kind,
-        kind_labels=KIND_LABELS,
-        answer_labels=ANSWER_LABELS,
+        kind_labels=labels(KIND_LABELS),
+        answer_labels=labels(ANSWER_LABELS),
         may_organise=bool(managed),
     )
 

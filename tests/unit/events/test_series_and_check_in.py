@@ -202,8 +202,12 @@ def test_text_limits_match_the_numbers_the_form_messages_state():
     assert rules.DESCRIPTION_MAX == 5000
 
 
-def test_the_home_feed_shows_twenty_cards_a_page():
-    assert rules.FEED_PAGE_SIZE == 20  # a phone's first load (#12)
+def test_the_home_feed_shows_eight_cards_a_page():
+    assert rules.FEED_PAGE_SIZE == 8  # a phone's first load (#12)
+
+
+def test_the_organisers_lists_show_fifty_names_a_page():
+    assert rules.ORGANISER_PAGE_SIZE == 50  # Peserta and Daftar Hadir (#12)
 
 
 def test_a_feed_cursor_is_written_in_utc_whatever_the_servers_zone(monkeypatch):
