@@ -9,12 +9,14 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from community.areas.models import JoinRequest, JoinStatus, Role, RoleAssignment, Wilayah
+from community.core import authz
 from community.core.access_rules import RT_OFFICER_ROLES
 from community.web.badges import register_badge
 
 # Made once: building an alias per request cost more than the badge's SQL (#12).
 _HELD = aliased(Wilayah, name="held_wilayah")
 _JOIN_RT = aliased(Wilayah, name="join_rt")
+_DECIDES_JOINS = frozenset({*RT_OFFICER_ROLES, Role.KETUA_RW})
 
 
 def _manages_rt(user_id: int, rt: Any) -> ColumnElement[bool]:
@@ -36,11 +38,13 @@ def _manages_rt(user_id: int, rt: Any) -> ColumnElement[bool]:
     )
 
 
-def join_requests_query(user: Any) -> dict[str, ColumnElement[Any]]:
+def join_requests_query(user: Any) -> dict[str, ColumnElement[Any]] | None:
     """``count``: open join requests in every RT whose members ``user`` may manage.
     ``wilayah_id``: the page that decides them, the highest wilayah where the user is an RT
-    officer or ketua RW (their RT page for a ketua RT); NULL for everyone else, so only
-    pengurus see the link."""
+    officer or ketua RW (their RT page for a ketua RT). None, and no SQL at all, for
+    everyone without such a role: most people, on every page (#12)."""
+    if not any(grant.role in _DECIDES_JOINS for grant in authz.grants_of(user)):
+        return None
     rt = _JOIN_RT
     count = (
         select(func.count(JoinRequest.id))
