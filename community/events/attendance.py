@@ -93,8 +93,13 @@ def list_participants(activity: Activity, query: str = "", page: int = 1) -> Pag
         .subquery()
     )  # fmt: skip
     matches = _name_matches(ranked.c.name, query)
-    shown = select(ranked).where(matches) if matches is not None else select(ranked)
-    total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
+    # Counted without the numbering (the window is the costly part at thousands of answers).
+    counted = select(func.count(Rsvp.id)).where(Rsvp.activity_id == activity.id)
+    if matches is not None:
+        counted = counted.outerjoin(User, User.id == Rsvp.user_id).where(
+            _name_matches(func.coalesce(User.name, Rsvp.proxy_name, ""), query)
+        )
+    total = db.session.scalar(counted)
     number = _clamped(page, total, rules.ORGANISER_PAGE_SIZE)
     rows = db.session.execute(
         select(Rsvp, ranked.c.name, ranked.c.proxy_by, ranked.c.position)
@@ -190,15 +195,33 @@ class AttendanceLine:
     checked_in_at: datetime | None
 
 
-def _people_lines(activity: Activity, rt_id: int | None) -> Select:
-    """Everyone who answered, and every member of the activity's RT, with their answer and
-    check-in (one row each)."""
+def _people(activity: Activity, rt_id: int | None) -> Select:
+    """The ids of everyone on the Daftar Hadir with an account: who answered, and the RT."""
     people = select(Rsvp.user_id.label("id")).where(
         Rsvp.activity_id == activity.id, Rsvp.user_id.is_not(None)
     )
     if rt_id is not None:
         people = union(people, select(User.id).where(User.rt_id == rt_id))
-    who = people.subquery()
+    return people
+
+
+def _sheet_size(activity: Activity, rt_id: int | None, query: str) -> int:
+    """How many lines :func:`_sheet` has, counted without its joins to answers and check-ins."""
+    who = _people(activity, rt_id).subquery()
+    people = select(func.count()).select_from(who)
+    walk_ins = select(func.count(Attendance.id)).where(
+        Attendance.activity_id == activity.id, Attendance.user_id.is_(None)
+    )
+    if (matches := _name_matches(User.name, query)) is not None:
+        people = people.join(User, User.id == who.c.id).where(matches)
+        walk_ins = walk_ins.where(_name_matches(Attendance.name, query))
+    return db.session.scalar(select(people.scalar_subquery() + walk_ins.scalar_subquery()))
+
+
+def _people_lines(activity: Activity, rt_id: int | None) -> Select:
+    """Everyone who answered, and every member of the activity's RT, with their answer and
+    check-in (one row each)."""
+    who = _people(activity, rt_id).subquery()
     return (
         select(User.id.label("user_id"), User.name.label("name"), Rsvp.answer.label("answer"),
                Attendance.id.label("attendance_id"), Attendance.method.label("method"),
@@ -238,7 +261,7 @@ def attendance_page(
     """One page of the Daftar Hadir: everyone who answered or is a member of the activity's
     RT (``rt_id``), plus walk-ins, filtered by name. Two queries whatever the size."""
     sheet = _sheet(activity, rt_id, query)
-    total = db.session.scalar(select(func.count()).select_from(sheet))
+    total = _sheet_size(activity, rt_id, query)
     number = _clamped(page, total, rules.ORGANISER_PAGE_SIZE)
     rows = db.session.execute(
         select(sheet).order_by(*_ordered(sheet))
