@@ -81,4 +81,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community.cli import register_commands
 
     register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost, around the static files too: every layer sees the client's address
+        # and scheme (rate limits, Secure cookies, https URLs).
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -120,6 +121,56 @@ def make_admin_command(phone: str) -> None:
     click.echo(f"{user.name} sekarang admin kota.")
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path) -> None:
+    """Back up the whole database into the new file DEST (0600), while the app runs:
+    SQLite's online backup API, or pg_dump's custom format for PostgreSQL."""
+    from community import backup
+    from community.extensions import db
+
+    url = db.engine.url
+    try:
+        if url.get_backend_name() == "sqlite":
+            counts = backup.backup_sqlite(backup.sqlite_path(url), dest)
+        else:
+            backup.backup_postgresql(url, dest)
+            counts = backup.count_rows(db.session)  # after the dump: writes since may show
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Cadangan dibuat: {dest} ({counts}).")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(src: Path, yes: bool) -> None:
+    """Replace the whole database with the backup SRC (made by `rukun backup`). Stop
+    `rukun serve` and `rukun worker` first; a SQLite database in use is refused."""
+    from community import backup
+    from community.extensions import db
+
+    url = db.engine.url
+    shown = url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"Semua data di {shown} diganti dengan isi {src}. Lanjutkan?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # this process's own connections would hold the old database
+    try:
+        if url.get_backend_name() == "sqlite":
+            database = backup.sqlite_path(url)
+            backup.restore_sqlite(src, database)
+            click.echo(f"Database lama disimpan sebagai {database}.before-restore.")
+        else:
+            backup.restore_postgresql(src, url)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = backup.count_rows(db.session)
+    click.echo(f"Cadangan dipulihkan: {src} ({counts}).")
+
+
 def configure_logging() -> None:
     """The app's own log lines (errors with their reference code, the worker's batches)
     on stderr beside gunicorn's.  Before migrations run: see migrations/env.py."""
@@ -159,6 +210,7 @@ def serve_command(host: str, port: int, workers: int, demo: bool, with_worker: b
         _load_demo_if_empty()
     db.session.remove()
     db.engine.dispose()  # gunicorn forks: no connection may be shared with the workers
+    _publish_static_build()
     click.echo(f"Rukun berjalan di http://{host}:{port}/")
     worker = _start_worker() if with_worker else None
     try:
@@ -166,6 +218,23 @@ def serve_command(host: str, port: int, workers: int, demo: bool, with_worker: b
     finally:
         if worker is not None:
             _stop_worker(worker)
+
+
+def _publish_static_build() -> None:
+    """Point ``<instance>/static-current`` at the static build this release serves, so a
+    web server in front (deploy/nginx/rukun.conf) serves the same hashed and compressed
+    files from disk. Swapped atomically: nginx never sees the link missing."""
+    from community.web.assets import build
+
+    builds = Path(current_app.config["STATIC_BUILD_FOLDER"])
+    folder, _names = build(Path(current_app.static_folder), builds)
+    link = builds.with_name("static-current")
+    draft = link.with_name(f".{link.name}.{os.getpid()}")
+    draft.unlink(missing_ok=True)
+    draft.symlink_to(
+        folder.relative_to(link.parent) if folder.is_relative_to(link.parent) else folder
+    )
+    os.replace(draft, link)
 
 
 def _start_worker() -> subprocess.Popen:
@@ -233,8 +302,8 @@ def register_commands(app) -> None:
     from community.bench.cli import bench_command, bench_data_command
 
     for command in (
-        bench_command, bench_data_command,
-        demo_command, seed_wilayah_command, make_admin_command, reset_code_command,
+        backup_command, bench_command, bench_data_command,
+        demo_command, seed_wilayah_command, make_admin_command, reset_code_command, restore_command,
         serve_command, worker_command,
     ):  # fmt: skip
         app.cli.add_command(command)

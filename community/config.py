@@ -135,6 +135,10 @@ def default_config(instance_path: Path) -> dict:
             "image/svg+xml",
         ],
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Reverse proxies in front of the app (1 behind deploy/nginx/rukun.conf): their
+        # X-Forwarded-For/-Proto are trusted, so rate limits count the client's address,
+        # not nginx's. 0 when clients connect directly: the headers could be forged then.
+        "PROXY_COUNT": int(os.environ.get("RUKUN_PROXY_COUNT", "0")),
         # The right-hand side of calendar UIDs (``activity-16@<this>``): the site's host
         # name if set, else a random name kept in instance/install_id (see load_install_id).
         "CALENDAR_UID_DOMAIN": os.environ.get("RUKUN_CALENDAR_UID_DOMAIN"),
