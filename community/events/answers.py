@@ -266,7 +266,14 @@ def respond_for(
 ) -> RsvpResult:
     """A pengurus answers for a resident (``resident``) or for a person without an account
     (``name``); the answer is marked *atas nama* in every list. It takes the same path as a
-    resident's own answer: the same Daftar Tunggu, first come first served."""
+    resident's own answer: the same Daftar Tunggu, first come first served.
+
+    *Butuh bantuan* for a resident with an account is kept only if they consented to keep
+    their needs (on their profile or by ticking it themselves): a pengurus cannot give that
+    consent for them (UU PDP). A person without an account has no profile to consent on; the
+    pengurus who writes their name writes their need too."""
+    if needs_help and resident is not None and not resident.needs_consent:
+        raise rules.EventError("needs_consent")
     who = Respondent(user_id=resident.id) if resident is not None else Respondent(proxy_name=name)
     existing = who.find(activity)
     return record_answer(

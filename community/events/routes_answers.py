@@ -29,6 +29,7 @@ RSVP_ERRORS = {
     "answer": _l("Pilih Hadir, Mungkin Hadir, atau Tidak Hadir."),
     "conflict": _l("Jawaban Anda sedang diproses. Coba lagi."),
     "no_room_for_guests": _l("Kuota penuh: tidak ada tempat untuk tamu tambahan. Jawaban lama Anda tetap."),
+    "needs_consent": _l("Warga ini belum setuju data kebutuhannya disimpan. Ia bisa mencentang \"butuh bantuan\" sendiri atau menyetujuinya di Profil; jawabannya bisa disimpan tanpa centang ini."),
 }  # fmt: skip
 
 

@@ -115,7 +115,8 @@ def respond_for(activity_id: int):
         db.session.rollback()
         from community.events.routes_answers import RSVP_ERRORS
 
-        form.answer.errors.append(exc.message(RSVP_ERRORS))
+        field = form.needs_help if exc.code == "needs_consent" else form.answer
+        field.errors.append(exc.message(RSVP_ERRORS))
         return _participants_page(activity, form=form, status=422)
     db.session.commit()
     flash(

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from community.accounts import services as accounts
 from community.accounts.models import User
 from community.core.time import utcnow
 from community.events import answers, attendance, services
@@ -120,6 +121,43 @@ def test_hadir_atas_nama_for_a_resident_waits_its_turn_too(app, world, as_user, 
         )  # fmt: skip
         db.session.commit()
     assert ledger(app, activity_id).waitlist == [family.id, grandpa.id]
+
+
+def test_a_pengurus_cannot_record_butuh_bantuan_for_a_resident_who_did_not_consent(
+    app, world, as_user, neighbours
+):
+    """Consent to keep needs is the resident's own (UU PDP): atas nama, the box is refused
+    with a reason and nothing is stored; once the resident consented, the same form keeps it.
+    For a person without an account (a name) the pengurus's word is all there is."""
+    activity_id = world.activities["rt_a"].id
+    (grandpa,) = neighbours(1, world.rt_a, prefix="Kakek Usman")
+    pengurus = as_user(world["pengurus_a"])
+    fill = {"resident": str(grandpa.id), "answer": "hadir", "needs_help": "y"}
+
+    refused = submit_form(pengurus, f"/kegiatan/{activity_id}/peserta",
+                          "form[action$='/atas-nama']", fill)  # fmt: skip
+    assert refused.status_code == 422
+    assert "belum setuju data kebutuhannya disimpan" in said(refused)
+    with app.app_context():
+        assert db.session.scalar(select(Rsvp).where(Rsvp.user_id == grandpa.id)) is None
+
+    with app.app_context():
+        accounts.give_needs_consent(db.session.get(User, grandpa.id), now=utcnow())
+        db.session.commit()
+    kept = submit_form(pengurus, f"/kegiatan/{activity_id}/peserta",
+                       "form[action$='/atas-nama']", fill)  # fmt: skip
+    assert kept.status_code == 303
+    named = submit_form(pengurus, f"/kegiatan/{activity_id}/peserta", "form[action$='/atas-nama']",
+                        {"name": "Mbah Inah", "answer": "hadir", "needs_help": "y"})  # fmt: skip
+    assert named.status_code == 303
+    with app.app_context():
+        needing = db.session.scalars(
+            select(Rsvp).where(Rsvp.activity_id == activity_id, Rsvp.needs_help)
+        ).all()
+        assert sorted((r.user_id or 0, r.proxy_name or "") for r in needing) == [
+            (0, "Mbah Inah"),
+            (grandpa.id, ""),
+        ]
 
 
 # --- savepoints guard the insert they are meant to guard ---------------------------------------
