@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from community.areas import services as areas
 from community.areas.models import Wilayah
+from community.core import privacy
+from community.core.access_rules import covers
 from community.core.authz import Action, can, require
 from community.core.time import WITA, as_utc, utcnow
 from community.events import bp, queries, rules, services
@@ -219,6 +221,16 @@ def detail(activity_id: int):
     return _detail_page(activity)
 
 
+def _count_text(activity: Activity):
+    """How the page writes a count: the number for people who live in the activity's wilayah
+    and its organisers; for officials above who do not, groups under five as "<5", as the
+    Peserta page does (core/privacy.py)."""
+    home = current_user.home_rt_path
+    if can(Action.SEE_PARTICIPANTS, activity) or (home and covers(activity.wilayah.path, home)):
+        return str
+    return privacy.suppress_small
+
+
 def _panel_context(
     activity: Activity,
     form: RsvpForm | None = None,
@@ -233,6 +245,7 @@ def _panel_context(
         "rsvp": rsvp,
         "position": queries.waitlist_position(rsvp) if rsvp else None,
         "counts": queries.count_answers(activity),
+        "count_text": _count_text(activity),
         "rsvp_form": form,
         "rsvp_error": error,
         "answer_labels": labels(ANSWER_LABELS),

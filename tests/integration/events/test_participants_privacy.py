@@ -62,10 +62,16 @@ def test_officials_above_the_rt_see_figures_only(world, as_user, answered, offic
     assert f"{base}/daftar-hadir" not in summary.get_data(as_text=True)
     assert detail.status_code == 200 and shows_nobody(detail)
     assert "Jumlah peserta" in said(detail)
+    assert "<5 hadir" in said(detail)  # one person: a small group is not a figure
     for path in ("/daftar-hadir", "/daftar-hadir.csv", "/daftar-hadir/qr.svg"):
         refused = client.get(base + path)
         assert refused.status_code == 403, path
         assert shows_nobody(refused), path
+
+
+def test_residents_of_the_rt_see_the_exact_count_on_the_activity_page(world, as_user, answered):
+    neighbour = said(as_user(world["resident_a"]).get(f"/kegiatan/{answered['rt_a']}"))
+    assert "1 hadir" in neighbour and "<5" not in neighbour
 
 
 def test_the_rts_pengurus_see_the_people(world, as_user, answered):
