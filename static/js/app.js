@@ -32,12 +32,107 @@
     }
   });
   document.addEventListener("htmx:beforeRequest", function () {
-    ["offline-banner", "unavailable-banner"].forEach(function (id) {
+    ["offline-banner", "unavailable-banner", "rejected-banner", "too-often-banner"].forEach(function (id) {
       var banner = document.getElementById(id);
       if (banner) {
         banner.hidden = true;
       }
     });
+  });
+  // Any other refusal (an expired page, a limit, an error) is said too, not swallowed.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.getResponseHeader("X-Rukun-Offline") || xhr.getResponseHeader("X-Rukun-Unavailable")) {
+      return;
+    }
+    showBanner(xhr.status === 429 ? "too-often-banner" : "rejected-banner");
+  });
+
+  // Where focus was when a request left (read before its buttons are disabled, which drops
+  // focus to the page): see "Focus stays where the person was" below.
+  var focusedBefore = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    focusedBefore = active && active !== document.body
+      ? { id: active.id, name: active.getAttribute("name"), value: active.getAttribute("value"), tag: active.tagName }
+      : null;
+  });
+
+  // Every form sent by htmx shows that it is travelling (#14): its buttons are disabled and
+  // the form is marked busy until the answer lands, so a weak signal invites no second tap.
+  // Values are already gathered when htmx:beforeRequest fires, so the pressed button counts.
+  function formOf(elt) {
+    return elt && elt.closest ? elt.closest("form") : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = formOf(event.detail.elt);
+    if (!form) {
+      return; // polls and links: nothing to hold
+    }
+    form.setAttribute("aria-busy", "true");
+    form.classList.add("is-sending");
+    var config = event.detail.requestConfig;
+    var submitter = config && config.triggeringEvent && config.triggeringEvent.submitter;
+    if (submitter) {
+      submitter.setAttribute("data-pressed", ""); // the spinner goes on the one tapped
+    }
+    form.querySelectorAll("button, input[type=submit]").forEach(function (control) {
+      if (!control.disabled) {
+        control.disabled = true;
+        control.setAttribute("data-sending", "");
+      }
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = formOf(event.detail.elt);
+    if (!form) {
+      return;
+    }
+    form.removeAttribute("aria-busy");
+    form.classList.remove("is-sending");
+    form.querySelectorAll("[data-sending]").forEach(function (control) {
+      control.disabled = false;
+      control.removeAttribute("data-sending");
+      control.removeAttribute("data-pressed");
+    });
+  });
+
+  // Focus stays where the person was (#14): after a swap, on the error if there is one,
+  // else on the same control in the new content (the answer just pressed), so keyboard and
+  // screen-reader users keep their place instead of falling back to the top of the page.
+  function sameControl(root, was) {
+    if (was.id) {
+      var byId = document.getElementById(was.id);
+      if (byId) {
+        return byId;
+      }
+    }
+    if (!was.name) {
+      return null;
+    }
+    var candidates = root.querySelectorAll(was.tag.toLowerCase() + '[name="' + CSS.escape(was.name) + '"]');
+    for (var i = 0; i < candidates.length; i++) {
+      if (was.value === null || candidates[i].getAttribute("value") === was.value) {
+        return candidates[i];
+      }
+    }
+    return null;
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && root.contains(active) === false) {
+      return; // the person already moved on elsewhere
+    }
+    var problem = root.querySelector('[role="alert"]:not([hidden]), .error-summary');
+    var target = problem || (focusedBefore && sameControl(root, focusedBefore));
+    if (!target) {
+      return;
+    }
+    if (problem && !problem.hasAttribute("tabindex")) {
+      problem.setAttribute("tabindex", "-1");
+    }
+    target.focus();
   });
 
   if ("serviceWorker" in navigator) {
