@@ -44,12 +44,22 @@ def _load_demo_if_empty() -> bool:
 
 
 @click.command("demo")
+@click.option("--show", is_flag=True, help="Print the demo sign-ins again (the data stays).")
 @with_appcontext
-def demo_command() -> None:
-    """Load demo data into an empty database and print the demo sign-ins."""
+def demo_command(show: bool) -> None:
+    """Load demo data into an empty database and print the demo sign-ins; with --show, print
+    them again for a database that already holds the demo."""
     from community.areas.services import ensure_wilayah_tree
     from community.extensions import db
 
+    if show:
+        from community.demo import demo_sign_ins
+
+        accounts = demo_sign_ins()
+        if not accounts:
+            raise click.ClickException("Database ini tidak berisi data demo.")
+        _print_demo(accounts)
+        return
     ensure_wilayah_tree()
     db.session.commit()
     if not _load_demo_if_empty():

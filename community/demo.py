@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.areas import services as areas
-from community.areas.models import Level, Role, Wilayah
+from community.areas.models import (
+    JoinRequest,
+    JoinStatus,
+    Level,
+    Role,
+    RoleAssignment,
+    Wilayah,
+)
 from community.core.time import WITA
 from community.events import answers
 from community.events import rules as events_rules
@@ -188,3 +195,58 @@ def _demo_activities(rts: list[Wilayah], kelurahan: Wilayah, *, now: datetime, r
     for resident in residents[1:]:
         answer = rng.choice(["hadir", "hadir", "mungkin", "tidak"])
         answers.respond(kerja_bakti, resident, answer=answer, guests=rng.choice([0, 0, 1]), now=now)
+
+
+def demo_sign_ins() -> list[DemoAccount]:
+    """The sign-ins :func:`load_demo` printed, read back from the database (``rukun demo
+    --show``): the demo's phone numbers, in the order and with the labels it printed."""
+    demo_phone = User.phone.like(_phone(0)[:-5] + "%")
+    kelurahan = db.session.scalar(
+        select(Wilayah).where(Wilayah.level == Level.KELURAHAN, Wilayah.name == DEMO_KELURAHAN)
+    )
+    if kelurahan is None:
+        return []
+    rw01 = db.session.scalar(
+        select(Wilayah).where(Wilayah.parent_id == kelurahan.id, Wilayah.name == "01")
+    )
+    rts = (
+        db.session.scalars(
+            select(Wilayah).where(Wilayah.parent_id == rw01.id).order_by(Wilayah.name)
+        ).all()
+        if rw01 is not None
+        else []
+    )
+
+    def holder(node: Wilayah | None, role: Role) -> User | None:
+        if node is None:
+            return None
+        return db.session.scalar(
+            select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(RoleAssignment.wilayah_id == node.id, RoleAssignment.role == role, demo_phone)
+            .order_by(User.phone).limit(1)
+        )  # fmt: skip
+
+    def first_resident(rt: Wilayah) -> User | None:
+        return db.session.scalar(
+            select(User).where(User.rt_id == rt.id, demo_phone, ~User.roles.any())
+            .order_by(User.phone).limit(1)
+        )  # fmt: skip
+
+    kota = db.session.scalar(select(Wilayah).where(Wilayah.level == Level.KOTA))
+    found: list[tuple[str, User | None]] = [
+        ("Admin kota", holder(kota, Role.ADMIN_KOTA)),
+        ("Admin kelurahan", holder(kelurahan, Role.ADMIN_KELURAHAN)),
+    ]
+    if rts:
+        rt01 = rts[0]
+        found += [(f"Ketua {rt01.full_name}", holder(rt01, Role.KETUA_RT)),
+                  (f"Sekretaris {rt01.full_name}", holder(rt01, Role.SEKRETARIS))]  # fmt: skip
+        found += [(f"Warga {rt.full_name}", first_resident(rt)) for rt in rts[:2]]
+        found.append((f"Ketua {rw01.full_name}", holder(rw01, Role.KETUA_RW)))
+        waiting = db.session.scalar(
+            select(User).join(JoinRequest, JoinRequest.user_id == User.id)
+            .where(JoinRequest.rt_id == rt01.id, JoinRequest.status == JoinStatus.PENDING, demo_phone)
+            .order_by(User.phone).limit(1)
+        )  # fmt: skip
+        found.append((f"Menunggu persetujuan {rt01.full_name}", waiting))
+    return [DemoAccount(label, user.name, user.phone) for label, user in found if user is not None]

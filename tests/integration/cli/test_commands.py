@@ -38,6 +38,16 @@ def test_demo_loads_once_and_prints_the_sign_ins(app):
     assert "sudah berisi data" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == users
+    # The sign-ins scroll away under the worker's log: --show prints the same lines again.
+    shown = runner.invoke(args=["demo", "--show"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output == result.output
+
+
+def test_demo_show_on_a_database_without_the_demo_says_so(app):
+    shown = app.test_cli_runner().invoke(args=["demo", "--show"])
+    assert shown.exit_code != 0
+    assert "tidak berisi data demo" in shown.output
 
 
 def test_seed_wilayah_is_idempotent_with_real_names(app):
