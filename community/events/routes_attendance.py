@@ -224,10 +224,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
 @login_required
 def attendance_csv(activity_id: int):
     """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404): the Daftar Hadir
-    as a CSV file download (UTF-8 with BOM; names that would run as formulas are quoted)."""
+    as a CSV file download (UTF-8 with BOM, ";" between fields for Excel in Indonesian; names that
+    would run as formulas are quoted)."""
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Semicolons: Excel with Indonesian regional settings (decimal comma) splits on ";", and
+    # puts a comma-separated file into one column. LibreOffice and Google Sheets detect it.
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(["nama", "jawaban", "hadir", "cara", "waktu_wita"])
     for line in events_attendance.attendance_sheet(activity, _rt_id(activity)):
         when = ""

@@ -198,7 +198,9 @@ def test_payloads_stay_text_in_ics_csv_and_push(app, world, payload, marker):
 
     response = pengurus.get(f"/kegiatan/{ids['activity']}/daftar-hadir.csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     cells = [cell for row in rows[1:] for cell in row]
     assert any(marker in cell for cell in cells), "the CSV does not show the payload"
     formulas = [cell for cell in cells if cell.startswith(FORMULA_START)]

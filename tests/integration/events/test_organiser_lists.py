@@ -71,6 +71,10 @@ def test_the_daftar_hadir_shows_fifty_names_a_page_and_every_name_once(world, as
     assert seen == [f"Warga {n:03d}" for n in range(120)]  # Hadir first, by name
     first = client.get(f"/kegiatan/{big}/daftar-hadir")
     assert len(names(first)) == SIZE
+    body = first.get_data(as_text=True)
+    assert f'href="/kegiatan/{big}/daftar-hadir.csv"' in body  # the CSV where the list is
+    crumbs = re.search(r'<p class="breadcrumb">(.*?)</p>', body).group(1)
+    assert re.findall(r'href="([^"]+)"', crumbs) == [f"/kegiatan/{big}", f"/kegiatan/{big}/peserta"]
     assert "Menampilkan 1–50 dari" in said(first) and "Halaman 1 dari 3" in said(first)
 
 

@@ -84,6 +84,8 @@ def test_the_rts_pengurus_see_the_people(world, as_user, answered):
     assert f"Siti Aminah: {SECRET_NOTE}" in summary  # the butuh bantuan list
     assert "Anda melihat angka saja." not in summary
     assert "Siti Aminah" in csv and "Pak Tamu" in csv
+    # Excel set to Indonesian splits on ";" (its list separator): the header is five columns.
+    assert csv.lstrip("\ufeff").splitlines()[0] == "nama;jawaban;hadir;cara;waktu_wita"
     assert "Siti Aminah ×1" in said(client.get(base))  # who promised what
 
 
