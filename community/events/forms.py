@@ -182,9 +182,57 @@ class SeriesFields:
     )
 
 
-class CreateActivityForm(ActivityForm, SeriesFields):
+def _task_label(n: int) -> StringField:
+    return StringField(
+        _l("Yang perlu dibawa %(n)s", n=n),
+        validators=[Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
+
+
+def _task_quantity(n: int) -> IntegerField:
+    return IntegerField(
+        _l("Jumlah %(n)s", n=n),
+        validators=[
+            Optional(),
+            NumberRange(1, rules.MAX_TASK_QUANTITY, _l("Jumlah harus antara 1 dan 500.")),
+        ],
+    )
+
+
+class TaskRows:
+    """ "Yang perlu dibawa" while creating (#14): a few rows of what and how many, so a
+    gotong royong is announced with its cangkul and karung in one form. More are added on
+    the activity page. A row with a number but no name is refused; a name alone needs 1."""
+
+    task_1_label, task_1_quantity = _task_label(1), _task_quantity(1)
+    task_2_label, task_2_quantity = _task_label(2), _task_quantity(2)
+    task_3_label, task_3_quantity = _task_label(3), _task_quantity(3)
+
+    def task_rows(self):
+        """The (label field, quantity field) pairs, in order, for the template."""
+        return [(self[f"task_{n}_label"], self[f"task_{n}_quantity"]) for n in (1, 2, 3)]
+
+    def tasks(self) -> list[tuple[str, int]]:
+        """The filled rows as (what, how many)."""
+        return [(" ".join(label.data.split()), quantity.data or 1)
+                for label, quantity in self.task_rows() if (label.data or "").strip()]  # fmt: skip
+
+    def validate_task_rows(self) -> bool:
+        fine = True
+        for label, quantity in self.task_rows():
+            if quantity.data is not None and not (label.data or "").strip():
+                label.errors.append(str(_l("Tulis apa yang dibutuhkan.")))
+                fine = False
+        return fine
+
+
+class CreateActivityForm(ActivityForm, SeriesFields, TaskRows):
     def validate_repeat_until(self, field) -> None:
         within_date_window(field)
+
+    def validate(self, extra_validators=None) -> bool:
+        fine = super().validate(extra_validators)
+        return self.validate_task_rows() and fine
 
 
 class ApplyToField:

@@ -35,7 +35,7 @@ from community.web.htmx import render
 from community.web.i18n import labels
 
 ACTIVITY_ERRORS = {
-    "end_before_start": ("end_time", _l("Waktu selesai harus setelah waktu mulai.")),
+    "end_before_start": ("end_date", _l("Waktu selesai harus setelah waktu mulai. Selesai lewat tengah malam (misalnya ronda 22.00–04.00)? Isi tanggal selesai dengan tanggal besoknya.")),
     "too_long": ("end_time", _l("Kegiatan paling lama 7 hari.")),
     "capacity": ("capacity", _l("Kuota harus antara 1 dan 10.000.")),
     "deadline_after_start": ("deadline_date", _l("Batas konfirmasi harus sebelum kegiatan mulai.")),
@@ -129,16 +129,21 @@ def create():
 def _create(form: CreateActivityForm, scope: Wilayah, now: datetime) -> Activity:
     fields = _fields(form)
     if not form.repeat.data:
-        return services.create_activity(scope, by=current_user, now=now, **fields)
-    if not form.repeat_until.data and not form.repeat_count.data:
-        raise rules.EventError("no_end")
-    until = None
-    if form.repeat_until.data:
-        until = datetime.combine(form.repeat_until.data, datetime.max.time())
-    rule = rules.recurrence_rule(
-        form.repeat.data, fields["starts_at"], until=until, count=form.repeat_count.data
-    )
-    return services.create_series(scope, by=current_user, now=now, rule=rule, **fields)[0]
+        meetings = [services.create_activity(scope, by=current_user, now=now, **fields)]
+    else:
+        if not form.repeat_until.data and not form.repeat_count.data:
+            raise rules.EventError("no_end")
+        until = None
+        if form.repeat_until.data:
+            until = datetime.combine(form.repeat_until.data, datetime.max.time())
+        rule = rules.recurrence_rule(
+            form.repeat.data, fields["starts_at"], until=until, count=form.repeat_count.data
+        )
+        meetings = services.create_series(scope, by=current_user, now=now, rule=rule, **fields)
+    for label, quantity in form.tasks():  # every meeting needs its own cangkul
+        for meeting in meetings:
+            events_tasks.add_task(meeting, label=label, quantity=quantity)
+    return meetings[0]
 
 
 @bp.route("/kegiatan/<int:activity_id>/ubah", methods=["GET", "POST"])

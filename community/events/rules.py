@@ -82,7 +82,7 @@ def activity_problems(
     """(field, problem) pairs for an activity that must not be saved."""
     problems = []
     if ends_at <= starts_at:
-        problems.append(("end_time", "end_before_start"))
+        problems.append(("end_date", "end_before_start"))
     elif (ends_at - starts_at).total_seconds() > MAX_DURATION_HOURS * 3600:
         problems.append(("end_time", "too_long"))
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:

@@ -34,6 +34,7 @@ def test_ketua_rt_announces_and_a_resident_answers_without_a_reload(
     ketua.get_by_label("Tanggal", exact=True).fill(day.isoformat())
     ketua.get_by_label("Jam mulai (WITA)").fill("07:00")
     ketua.get_by_label("Jam selesai (WITA)").fill("10:00")
+    ketua.get_by_text("Pengaturan lainnya").click()  # the rest waits behind the essentials
     ketua.get_by_label("Kuota peserta (kosongkan jika tanpa batas)").fill("10")
     screenshot(ketua, "1-buat-kegiatan")
     ketua.get_by_role("button", name="Umumkan kegiatan").click()

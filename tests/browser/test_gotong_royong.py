@@ -23,16 +23,21 @@ def _activity_id(live_server, title: str) -> int:
     )
 
 
-def _announce(page: Page, title: str, day: str, start: str, end: str) -> None:
+def _announce(page: Page, title: str, day: str, start: str, end: str, *, bring=()) -> None:
+    """The essentials and what to bring, all on the create form's first screens (#14)."""
     page.goto("/kegiatan/baru")
     expect(page.get_by_role("heading", level=1)).to_have_text("Buat kegiatan")
     page.get_by_label("Untuk warga").select_option(label="RT 01 / RW 01")
     page.get_by_label("Jenis kegiatan").select_option("gotong_royong")
     page.get_by_label("Judul", exact=True).fill(title)
-    page.get_by_label("Tempat", exact=True).fill("Depan pos kamling")
     page.get_by_label("Tanggal", exact=True).fill(day)
     page.get_by_label("Jam mulai (WITA)").fill(start)
     page.get_by_label("Jam selesai (WITA)").fill(end)
+    page.get_by_label("Tempat", exact=True).fill("Depan pos kamling")
+    for n, (what, how_many) in enumerate(bring, start=1):
+        page.get_by_label(f"Yang perlu dibawa {n}").fill(what)
+        page.get_by_label(f"Jumlah {n}", exact=True).fill(str(how_many))
+    expect(page.locator("details.more-settings")).not_to_have_attribute("open", "")
     page.get_by_role("button", name="Umumkan kegiatan").click()
 
 
@@ -43,13 +48,15 @@ def test_gotong_royong_with_tasks_guest_and_no_reload(
     tomorrow = (utcnow().astimezone(WITA) + timedelta(days=1)).date().isoformat()
     ketua: Page = phone
     sign_in_as.ketua_rt(ketua)
-    _announce(ketua, title, tomorrow, "07:00", "10:00")
+    _announce(ketua, title, tomorrow, "07:00", "10:00", bring=[("Bawa cangkul", 5)])
     expect(ketua.get_by_role("heading", level=1)).to_have_text(title)
     expect(ketua.get_by_role("main")).to_contain_text("07.00 WITA")
+    expect(ketua.locator("#tasks-panel")).to_contain_text("Bawa cangkul ×5")
     tasks = ketua.locator("#tasks-panel")
-    tasks.get_by_label("Yang dibutuhkan").fill("Bawa cangkul")
-    tasks.get_by_label("Jumlah").last.fill("5")
+    tasks.get_by_label("Yang dibutuhkan").fill("Bawa karung")
+    tasks.get_by_label("Jumlah").last.fill("10")
     tasks.get_by_role("button", name="Tambah ke daftar").click()
+    expect(ketua.locator("#tasks-panel")).to_contain_text("Bawa karung ×10")
     expect(ketua.locator("#tasks-panel")).to_contain_text("Masih kurang 5")
     check_page(ketua, "activity-organiser")
     screenshot(ketua, "1-ketua-rt")

@@ -20,7 +20,7 @@ from community.events import reminders, rules, services
 from community.events.models import Activity, Answer, Rsvp
 from community.extensions import db
 from tests.conftest import PASSWORD, post_form
-from tests.forms import FormNotFound, submit_form
+from tests.forms import FormNotFound, find_form, submit_form
 from tests.integration.events.conftest import (
     answer_via_route,
     ledger,
@@ -572,3 +572,49 @@ def test_a_bad_date_in_english(app, world, as_user):
     assert response.status_code == 422
     assert "Not a valid date." in said(response)
     assert "Tanggal tidak valid." not in said(response)
+
+
+# --- what to bring, while creating (#14) --------------------------------------------------
+
+
+def test_a_gotong_royong_is_announced_with_what_to_bring_in_one_form(app, world, as_user):
+    client = as_user(world["pengurus_a"])
+    response = create(client, world.rt_a.id, task_1_label="  Cangkul ", task_1_quantity="5",
+                      task_2_label="Karung", task_2_quantity="")  # fmt: skip
+    page = said(client.get(f"/kegiatan/{created_id(response)}"))
+    assert "Cangkul ×5" in page and "Masih kurang 5" in page
+    assert "Karung ×1" in page  # a name alone: one of it
+
+
+def test_a_number_without_what_to_bring_is_refused_and_nothing_is_announced(app, world, as_user):
+    client = as_user(world["pengurus_a"])
+    before = activity_count(app)
+    response = create(client, world.rt_a.id, task_1_label="", task_1_quantity="3")
+    assert response.status_code == 422
+    assert "Tulis apa yang dibutuhkan." in said(response)
+    assert activity_count(app) == before
+
+
+def test_a_night_watch_ending_before_its_start_points_to_the_end_date(app, world, as_user):
+    client = as_user(world["pengurus_a"])
+    response = create(client, world.rt_a.id, kind="olahraga", title="Ronda malam",
+                      start_time="22:00", end_time="04:00")  # fmt: skip
+    assert response.status_code == 422
+    form = find_form(response.get_data(as_text=True), "form[action$='/kegiatan/baru']")
+    end_date = form.cssselect("#end_date")[0]
+    assert end_date.get("aria-invalid") == "true"  # the field that fixes it is marked
+    assert "Isi tanggal selesai dengan tanggal besoknya." in said(response)
+    fixed = create(client, world.rt_a.id, kind="olahraga", title="Ronda malam",
+                   start_time="22:00", end_time="04:00", end_date="2026-12-07")  # fmt: skip
+    assert fixed.status_code == 303
+
+
+def test_the_create_form_puts_the_essentials_before_pengaturan_lainnya(world, as_user):
+    html = as_user(world["pengurus_a"]).get(NEW).get_data(as_text=True)
+    form = find_form(html, "form[action$='/kegiatan/baru']")
+    outside = [e.get("name") for e in form.xpath(".//*[@name][not(ancestor::details)]")]
+    inside = [e.get("name") for e in form.xpath(".//details//*[@name]")]
+    assert {"scope", "kind", "title", "start_date", "start_time", "end_time", "place"} <= set(
+        outside
+    )
+    assert {"description", "capacity", "deadline_date", "repeat", "latitude"} <= set(inside)

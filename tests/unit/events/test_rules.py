@@ -166,7 +166,7 @@ def test_a_sound_activity_has_no_problems():
 
 @pytest.mark.parametrize("ends", [START, START - timedelta(minutes=1), START - timedelta(days=1)])
 def test_end_before_or_at_start(ends):
-    assert problems(ends=ends) == [("end_time", "end_before_start")]
+    assert problems(ends=ends) == [("end_date", "end_before_start")]
 
 
 def test_too_long():
@@ -188,7 +188,7 @@ def test_deadline_after_start():
 def test_every_problem_is_reported_at_once():
     found = problems(ends=START - timedelta(hours=1), capacity=0, deadline=START + timedelta(1))
     assert found == [
-        ("end_time", "end_before_start"),
+        ("end_date", "end_before_start"),
         ("capacity", "capacity"),
         ("deadline_date", "deadline_after_start"),
     ]
