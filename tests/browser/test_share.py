@@ -85,7 +85,10 @@ def test_ketua_rt_prints_the_poster(phone, sign_in_as, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     qr = page.get_by_role("img", name=re.compile("Kode QR ke halaman kegiatan"))
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load"
+    # Visible is not loaded: wait (on a busy machine the SVG arrives after the layout).
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
+    )  # a QR that never loads times out here
     expect(page.locator(".activity-poster")).to_contain_text("Jalan datar, bisa dengan kursi roda")
     check_page(page, "poster-kegiatan")
 
