@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g, url_for
 from flask_babel import get_locale
 
 from community.accounts.rules import display_phone
@@ -25,10 +25,17 @@ def init_app(app: Flask) -> None:
     def _clock(value) -> str:
         return format_clock(value, str(get_locale() or "id"))
 
+    def icon_sprite() -> str:
+        """The icon sprite's hashed URL, built once per request (a feed draws one per card)."""
+        if "_rukun_icon_sprite" not in g:
+            g._rukun_icon_sprite = url_for("static", filename="icons/sprite.svg")
+        return g._rukun_icon_sprite
+
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["suppress_small"] = privacy.suppress_small
     app.jinja_env.globals.update(
         can=authz.can,
+        icon_sprite=icon_sprite,
         Action=authz.Action,
         role_label=lambda role: ROLE_LABELS.get(role, role),
         current_locale=lambda: str(get_locale() or "id"),
