@@ -22,9 +22,9 @@ def test_every_target_is_at_least_24_px(phone: Page, sign_in_as, wilayah_paths):
         "/profil",
         wilayah_paths["rt"],
         "/tetangga",
-        "/pengaturan/notifikasi",
+        "/profil/notifikasi",
     ):
-        page.goto(path)
+        assert page.goto(path).status == 200, path
         found = page.evaluate(SMALL)
         if found:
             small[path] = found
