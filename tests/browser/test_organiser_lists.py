@@ -17,7 +17,7 @@ from community.extensions import db
 from tests.browser.conftest import check_page
 
 
-def _big_activity(live_server, ketua_phone: str) -> int:
+def _big_activity(live_server, ketua_phone: str, numbers_from: int = 0) -> int:
     """An RT 01 pelatihan far ahead (last in every feed) answered Hadir by 60 people
     who are not members of the RT, so other tests' RT lists stay as they were."""
 
@@ -29,8 +29,8 @@ def _big_activity(live_server, ketua_phone: str) -> int:
             rt, by=ketua, now=utcnow(), kind="pelatihan", title="Pelatihan besar (uji daftar)",
             place="Balai RW", starts_at=starts, ends_at=starts + timedelta(hours=2),
         )  # fmt: skip
-        people = [User(name=f"Peserta {n:02d}", phone=f"+6281399{n:06d}", password_hash="x")
-                  for n in range(60)]  # fmt: skip
+        people = [User(name=f"Peserta {n:02d}", phone=f"+6281399{numbers_from + n:06d}",
+                       password_hash="x") for n in range(60)]  # fmt: skip
         db.session.add_all(people)
         db.session.flush()
         for person in people:
@@ -70,6 +70,27 @@ def test_the_ketua_pages_and_searches_a_big_daftar_hadir_and_peserta(
     expect(answers_list).to_contain_text("Menampilkan 1–50 dari 60 nama")
     ketua.get_by_label("Cari nama").fill("Peserta 59")
     expect(answers_list.locator("tbody tr")).to_have_count(1)
-    expect(answers_list.locator("tbody tr th")).to_have_text("Peserta 59")
+    expect(answers_list.locator("tbody tr th")).to_contain_text("Peserta 59")
     check_page(ketua, "peserta-search")
     screenshot(ketua, "peserta-search")
+
+
+def test_daftar_hadir_buttons_line_up_whatever_the_name(
+    phone: Page, live_server, demo, sign_in_as, screenshot
+):
+    activity_id = _big_activity(live_server, demo["ketua_rt"].phone, numbers_from=1000)
+
+    def long_name() -> None:
+        person = db.session.scalar(select(User).where(User.phone == "+6281399001001"))
+        person.name = "Hj. Siti Nurhaliza binti Abdurrahman Al-Banjari"
+        db.session.commit()
+
+    live_server.query(long_name)
+    ketua = phone
+    sign_in_as.ketua_rt(ketua)
+    ketua.goto(f"/kegiatan/{activity_id}/daftar-hadir")
+    buttons = ketua.locator(".attendance-row form .button")
+    boxes = [buttons.nth(i).bounding_box() for i in range(4)]
+    assert len({round(box["x"]) for box in boxes}) == 1, boxes  # one column
+    assert len({round(box["width"]) for box in boxes}) == 1, boxes  # one width
+    screenshot(ketua, "daftar-hadir-aligned")
