@@ -78,6 +78,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     events.init_app(app)
     notifications.init_app(app)
 
+    from community import messages
+
+    messages.init_app(app)
+
+    from community import announcements
+
+    announcements.init_app(app)
+
     from community.cli import register_commands
 
     register_commands(app)

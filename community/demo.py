@@ -87,6 +87,7 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
     note("Admin kelurahan", admin_kel)
 
     rts: list[Wilayah] = []
+    messaging_pair: list[User] = []
     for rw_number, rt_count in ((1, 3), (2, 2)):
         rw = areas.add_child(kelurahan, rw_number)
         for rt_number in range(1, rt_count + 1):
@@ -106,12 +107,16 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
                     note(f"Warga {rt.full_name}", resident)
                 if i == 0 and rt_number == 2 and rw_number == 1:
                     note(f"Warga {rt.full_name}", resident)
+                if i == 0 and rw_number == 1:
+                    messaging_pair.append(resident)  # two RTs of RW 01 write
         ketua_rw = person(rts[-1])
         areas.appoint(rw, ketua_rw, Role.KETUA_RW)
         if rw_number == 1:
             note(f"Ketua {rw.full_name}", ketua_rw)
 
     _demo_activities(rts, kelurahan, now=now, rng=rng)
+    _demo_announcement(rts[0], now=now)
+    _demo_messages(messaging_pair[0], messaging_pair[1], now=now)
 
     for rt in rts[:2]:  # newcomers waiting for the pengurus
         newcomer = person(None)
@@ -120,6 +125,42 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
             note(f"Menunggu persetujuan {rt.full_name}", newcomer)
     db.session.flush()
     return accounts_out
+
+
+def _demo_messages(first: User, second: User, *, now: datetime) -> None:
+    """Two residents of RW 01 (the demo sign-ins of RT 01 and RT 02) already wrote."""
+    from community.messages import services as messages
+
+    talk = messages.start_conversation(first, second, now=now - timedelta(hours=2))
+    messages.send(talk, first, "Assalamualaikum, besok saya bawa gerobak untuk kerja bakti.",
+                  now=now - timedelta(hours=2))  # fmt: skip
+    messages.send(talk, second, "Waalaikumsalam. Siap, saya bawa cangkul dua.",
+                  now=now - timedelta(hours=1))  # fmt: skip
+
+
+def _demo_announcement(rt01: Wilayah, *, now: datetime) -> None:
+    """The ketua of RT 01 pinned one pengumuman, linked to Sunday's kerja bakti."""
+    from community.announcements import services as announcements
+    from community.events.models import Activity
+
+    ketua = db.session.scalar(select(User).where(User.rt_id == rt01.id).order_by(User.id))
+    kerja_bakti = db.session.scalar(
+        select(Activity).where(Activity.wilayah_id == rt01.id, Activity.kind == "gotong_royong")
+    )
+    announcements.publish(
+        rt01,
+        by=ketua,
+        now=now - timedelta(hours=3),
+        body=(
+            "Assalamualaikum warga RT 01.\n"
+            "Kerja bakti saluran hari Minggu jam 07.00, kumpul di pos kamling. "
+            "Mohon bawa cangkul atau sapu; konsumsi disiapkan ibu-ibu PKK.\n"
+            "Info musim hujan dari BPBD: https://bpbd.kalselprov.go.id"
+        ),
+        is_pinned=True,
+        expires_at=now + timedelta(days=14),
+        activity=kerja_bakti,
+    )
 
 
 def _next_weekday(now: datetime, weekday: int, hour: int, minute: int = 0) -> datetime:

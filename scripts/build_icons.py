@@ -30,6 +30,14 @@ ICONS = {
     "pelatihan": "graduation-cap",
     "musyawarah": "messages-square",
     "kegiatan": "calendar",
+    # the navigation
+    "beranda": "house",
+    "tetangga": "users",
+    "pengumuman": "megaphone",
+    "pesan": "message-circle",
+    "kelola_warga": "user-check",
+    "profil": "circle-user",
+    "badge": "bell",
 }
 
 _BODY = re.compile(r"<svg[^>]*>(.*)</svg>", re.S)

@@ -49,6 +49,7 @@ def test_config(tmp_path, **extra) -> dict:
         "SERVER_NAME": None,
         "WORKER_BACKEND": "memory",
         "STATIC_BUILD_FOLDER": str(tmp_path / "static-build"),
+        "ANNOUNCEMENT_PHOTO_FOLDER": str(tmp_path / "pengumuman"),  # not the real instance/
         **extra,
     }
 

@@ -24,6 +24,7 @@ from community.accounts.rules import InvalidPhone, normalise_phone
 from community.core.time import format_wita, utcnow
 from community.events import feeds, personal_data
 from community.extensions import db, fail_closed
+from community.messages import services as messages
 from community.web.htmx import render
 from community.web.ratelimits import per_address, per_key
 from community.web.redirects import safe_next
@@ -310,6 +311,7 @@ def delete():
     if form.validate_on_submit():
         if services.check_password(current_user, form.password.data):
             personal_data.erase_person(current_user)
+            messages.erase_person(current_user, now=utcnow())  # their messages' text
             services.delete_account(current_user)
             db.session.commit()
             logout_user()

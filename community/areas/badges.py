@@ -74,4 +74,5 @@ def register() -> None:
         text=_l("Kelola warga"),
         label=_l("%(n)s permintaan bergabung"),
         query=join_requests_query,
+        icon="user-check",
     )

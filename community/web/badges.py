@@ -44,6 +44,7 @@ class Badge:
     label: Any
     query: Query
     anchor: str | None = None
+    icon: str = "bell"  # a symbol of static/icons/sprite.svg (scripts/build_icons.py)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class NavBadge:
     text: str
     count: int
     label: str
+    icon: str = "bell"
 
 
 _badges: dict[str, Badge] = {}
@@ -68,9 +70,10 @@ def register_badge(
     label: Any,
     query: Query,
     anchor: str | None = None,
+    icon: str = "bell",
 ) -> None:
     """Add (or replace, by ``name``) a badge; links are shown in registration order."""
-    _badges[name] = Badge(name, endpoint, text, label, query, anchor)
+    _badges[name] = Badge(name, endpoint, text, label, query, anchor, icon)
 
 
 def nav_badges() -> list[NavBadge]:
@@ -103,7 +106,7 @@ def _load(user: Any) -> list[NavBadge]:
             continue
         url = url_for(badge.endpoint, _anchor=badge.anchor, **values)
         shown.append(NavBadge(badge.name, url, str(badge.text), int(count),
-                              str(badge.label) % {"n": count}))  # fmt: skip
+                              str(badge.label) % {"n": count}, badge.icon))  # fmt: skip
     return shown
 
 

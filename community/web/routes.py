@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from community import __version__
+from community.announcements import queries as announcements
 from community.areas import services as areas
 from community.core.time import utcnow
 from community.events import queries
@@ -40,6 +41,7 @@ def index():
     kind = request.args.get("jenis")
     kind = kind if kind in KIND_LABELS else None
     after = event_rules.parse_feed_cursor(request.args.get("setelah"))
+    now = utcnow()
     return render(
         "web/home.html",
         block="feed_page" if after else None,  # "Lihat lebih banyak" appends the next cards
@@ -47,7 +49,9 @@ def index():
         officers=areas.officers_of(rt) if rt else [],
         pending=pending,
         managed=managed,
-        feed=queries.list_feed(current_user, now=utcnow(), kind=kind, after=after),
+        feed=queries.list_feed(current_user, now=now, kind=kind, after=after),
+        # Pengumuman above the activities (pinned first); not on "Lihat lebih banyak" pages.
+        announcements=None if after else announcements.list_home(current_user, now=now),
         appended=after is not None,
         kind=kind,
         kind_labels=labels(KIND_LABELS),

@@ -169,3 +169,128 @@
     });
   }
 })();
+
+// Direct messages: an open conversation asks for new messages (GET .../baru?setelah=<id>)
+// every 4 s while the tab is visible, slowing to 8, 15 and 30 s while nothing new comes
+// (the delays come from the page: data-poll-delays, from messages/rules.py), at once when
+// the tab is shown again, and soon after a send. A hidden tab asks nothing at all.
+(function () {
+  "use strict";
+  var list = null;
+  var timer = null;
+  var empty = 0;
+  var busy = false;
+  var delays = [4, 8, 15, 30];
+
+  function lastId() {
+    var items = list.querySelectorAll("[data-message-id]");
+    return items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
+  }
+  function tidy() {
+    // A poll and a send can both bring the same message: keep the first of each id.
+    var seen = {};
+    Array.prototype.forEach.call(list.querySelectorAll("[data-message-id]"), function (el) {
+      var id = el.getAttribute("data-message-id");
+      if (seen[id]) {
+        el.parentNode.removeChild(el);
+      } else {
+        seen[id] = true;
+      }
+    });
+    var hint = document.getElementById("no-messages");
+    if (hint && list.querySelector("[data-message-id]")) {
+      hint.hidden = true;
+    }
+  }
+  function schedule(seconds) {
+    clearTimeout(timer);
+    timer = null;
+    if (list && !document.hidden) {
+      timer = setTimeout(poll, seconds * 1000);
+    }
+  }
+  function nextDelay() {
+    return delays[Math.min(empty, delays.length - 1)];
+  }
+  function added(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    var count = 0;
+    Array.prototype.forEach.call(holder.content.querySelectorAll("[data-message-id]"), function (el) {
+      var id = el.getAttribute("data-message-id");
+      if (!list.querySelector('[data-message-id="' + id + '"]')) {
+        list.appendChild(el);
+        if (window.htmx) {
+          window.htmx.process(el);
+        }
+        count += 1;
+      }
+    });
+    tidy();
+    return count;
+  }
+  function poll() {
+    timer = null;
+    if (!list || document.hidden || busy) {
+      return;
+    }
+    busy = true;
+    var url = list.getAttribute("data-poll-url") + "?setelah=" + encodeURIComponent(lastId());
+    fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 200) {
+          return response.text().then(function (html) {
+            empty = added(html) ? 0 : empty + 1;
+          });
+        }
+        if (response.status === 404 || response.status === 401) {
+          list = null; // no longer this person's conversation (or signed out): stop
+          return null;
+        }
+        empty += 1;
+        return null;
+      })
+      .catch(function () {
+        empty += 1;
+      })
+      .then(function () {
+        busy = false;
+        schedule(nextDelay());
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    list = document.querySelector("#message-list[data-poll-url]");
+    if (!list) {
+      return;
+    }
+    var given = (list.getAttribute("data-poll-delays") || "").split(",").map(Number);
+    if (given.length && given.every(function (n) { return n > 0; })) {
+      delays = given;
+    }
+    schedule(delays[0]);
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (!list) {
+      return;
+    }
+    if (document.hidden) {
+      clearTimeout(timer);
+      timer = null;
+    } else {
+      poll();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (list) {
+      tidy();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (list && form && form.id === "send-form" && event.detail.successful) {
+      empty = 0;
+      schedule(delays[0]);
+    }
+  });
+})();

@@ -13,6 +13,7 @@ allowed request either acts harmlessly or fails validation with 422).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -116,6 +117,72 @@ def _check_in(w: World) -> str:
     return f"/kegiatan/{activity.id}/hadir/{attendance.check_in_token(activity)}"
 
 
+def _announcement(w: World, scope: str = "rt_a", photo: bool = False) -> int:
+    """An announcement to RT A (by its ketua RT) or to RT B (by the ketua RW), made for this
+    request; with ``photo`` a stored photo too."""
+    from community.accounts.models import User
+    from community.announcements import photos, services
+    from community.areas.models import Wilayah
+
+    wilayah, author = {"rt_a": (w.rt_a, "pengurus_a"), "rt_b": (w.rt_b, "ketua_rw")}[scope]
+    name = photos.store(io.BytesIO(_PHOTO)) if photo else None
+    announcement = services.publish(
+        db.session.get(Wilayah, wilayah.id), by=db.session.get(User, w[author].id),
+        body="Kerja bakti diundur ke Minggu", now=w.now, photo_name=name,
+    )  # fmt: skip
+    db.session.commit()
+    return announcement.id
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "JPEG")
+    return out.getvalue()
+
+
+_PHOTO = _jpeg()
+
+
+def ann(suffix: str = "", scope: str = "rt_a", photo: bool = False) -> Callable[[World], str]:
+    return lambda w: f"/pengumuman/{_announcement(w, scope, photo)}{suffix}"
+
+
+def _conversation(w: World, suffix: str = "") -> str:
+    """/pesan/<id> of resident A and resident B (one RW) with one message of A, read by both
+    (so opening it writes nothing), made for this request."""
+    from community.accounts.models import User
+    from community.messages import queries as dm_queries
+    from community.messages import services as dm
+
+    a, b = db.session.get(User, w["resident_a"].id), db.session.get(User, w["resident_b"].id)
+    talk = dm.start_conversation(a, b, now=w.now)
+    message = dm.send(talk, a, "Besok saya bawa gerobak", now=w.now)
+    dm.mark_read(dm_queries.get_membership(talk.id, b.id), message.id, now=w.now)
+    db.session.commit()
+    return f"/pesan/{talk.id}" + suffix.replace("<m>", str(message.id))
+
+
+def _with_a_block(w: World) -> str:
+    """/pesan after resident A blocked the ketua RT: the list shows "Buka blokir"."""
+    from community.accounts.models import User
+    from community.messages import services as dm
+
+    dm.block(db.session.get(User, w["resident_a"].id), db.session.get(User, w["pengurus_a"].id),
+             now=w.now)  # fmt: skip
+    db.session.commit()
+    return "/pesan"
+
+
+# Direct messages: the two members only; everyone else, whatever their role, 404.
+DM_MEMBERS = dict(anonymous="login", resident_a="200", resident_b="200")
+
+
+def _dm(**members: str) -> dict[str, str]:
+    return expect("404", anonymous="login", **members)
+
+
 ROUTES: list[Route] = [
     # --- events: tasks, atas nama, Daftar Hadir, comments ---
     Route(
@@ -214,6 +281,62 @@ ROUTES: list[Route] = [
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/komentar/{_comment(w)}/sembunyikan",
         expect("303", **MANAGE_ACTIVITY_A),
     ),
+    # --- messages (direct messages, blocking) ---
+    Route("messages.index", "GET", lambda w: "/pesan", expect("200", anonymous="login")),
+    Route("messages.index", "GET", _with_a_block, expect("200", anonymous="login")),
+    # Allowed or refused (oneself, out of scope), the answer is a 303 (to the conversation,
+    # or back with the reason); tests/integration/messages tells them apart.
+    Route(
+        "messages.start",
+        "POST",
+        lambda w: f"/pesan/mulai/{w['resident_b'].id}",
+        expect("303", anonymous="login"),
+    ),
+    Route(
+        "messages.start", "POST", lambda w: "/pesan/mulai/999999", expect("404", anonymous="login")
+    ),
+    Route("messages.conversation", "GET", _conversation, _dm(resident_a="200", resident_b="200")),
+    Route("messages.conversation", "GET", lambda w: "/pesan/999999", _dm()),
+    Route(
+        "messages.send",
+        "POST",
+        _conversation,
+        _dm(resident_a="303/200", resident_b="303/200"),
+        {"body": "Siap, saya bawa cangkul"},
+    ),
+    Route(
+        "messages.send",
+        "POST",
+        _conversation,
+        _dm(resident_a="422", resident_b="422"),
+        {"body": "   "},
+    ),
+    Route(
+        "messages.poll",
+        "GET",
+        lambda w: _conversation(w, "/baru?setelah=0"),
+        _dm(resident_a="200", resident_b="200"),
+    ),
+    Route("messages.poll", "GET", lambda w: "/pesan/999999/baru?setelah=0", _dm()),
+    Route(
+        "messages.delete",
+        "POST",
+        lambda w: _conversation(w, "/<m>/hapus"),
+        _dm(resident_a="303/200", resident_b="403"),
+    ),
+    Route(
+        "messages.block",
+        "POST",
+        lambda w: f"/blokir/{w['resident_b'].id}",
+        # people who could write to B (one RW) may block B; nobody else learns B's name
+        _dm(resident_a="303", pengurus_a="303", ketua_rw="303"),
+    ),
+    Route(
+        "messages.unblock",
+        "POST",
+        lambda w: f"/blokir/{w['resident_b'].id}/buka",
+        expect("303", anonymous="login"),
+    ),
     # --- events ---
     Route(
         "events.create",
@@ -287,6 +410,68 @@ ROUTES: list[Route] = [
         "events.withdraw", "POST", act("rt_a", "/jawab/hapus"), expect("303/200", **SEE_ACTIVITY_A)
     ),
     Route("events.past", "GET", lambda w: "/kegiatan/lalu", expect("200", anonymous="login")),
+    # --- announcements (pengumuman) ---
+    Route("announcements.index", "GET", lambda w: "/pengumuman", expect("200", anonymous="login")),
+    Route(
+        "announcements.create",
+        "GET",
+        lambda w: "/pengumuman/baru",
+        expect("403", anonymous="login", **dict.fromkeys(ORGANISERS, "200")),
+    ),
+    Route(
+        "announcements.create",
+        "POST",  # an empty text
+        lambda w: "/pengumuman/baru",
+        expect("403", anonymous="login", **dict.fromkeys(ORGANISERS, "422")),
+    ),
+    Route(
+        "announcements.create",
+        "POST",  # to RT B: its ketua RW posts; the ketua RT of RT A and the admins (more
+        # than one level above an RT) are not offered RT B: a tampered choice, 422
+        lambda w: "/pengumuman/baru",
+        expect("403", anonymous="login", **{**dict.fromkeys(ORGANISERS, "422"), "ketua_rw": "303"}),
+        {"scope": "__rt_b__", "body": "Lampu jalan gang 3 mati"},
+    ),
+    Route("announcements.detail", "GET", ann(), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "announcements.detail",
+        "GET",  # RT B's, posted by the ketua RW: nothing for RT A
+        ann(scope="rt_b"),
+        expect("200", anonymous="login", pending="404", resident_a="404", pengurus_a="404"),
+    ),
+    Route(
+        "announcements.detail",
+        "GET",
+        lambda w: "/pengumuman/999999",
+        expect("404", anonymous="login"),
+    ),
+    Route("announcements.photo", "GET", ann("/foto", photo=True), expect("200", **SEE_ACTIVITY_A)),
+    Route("announcements.photo", "GET", ann("/foto"), expect("404", anonymous="login")),
+    Route("announcements.edit", "GET", ann("/ubah"), expect("200", **MANAGE_ACTIVITY_A)),
+    Route(
+        "announcements.edit",
+        "POST",
+        ann("/ubah"),
+        expect("422", **MANAGE_ACTIVITY_A),
+        {"body": " "},
+    ),
+    Route(
+        "announcements.edit",
+        "GET",
+        ann("/ubah", scope="rt_b"),
+        expect(
+            "200",
+            anonymous="login",
+            pending="404",
+            resident_a="404",
+            resident_b="403",
+            pengurus_a="404",
+        ),
+    ),
+    Route("announcements.pin", "POST", ann("/sematkan"), expect("303", **MANAGE_ACTIVITY_A)),
+    Route("announcements.delete", "POST", ann("/hapus"), expect("303", **MANAGE_ACTIVITY_A)),
+    Route("announcements.poster", "GET", ann("/poster"), expect("200", **MANAGE_ACTIVITY_A)),
+    Route("announcements.poster_qr", "GET", ann("/qr.svg"), expect("200", **MANAGE_ACTIVITY_A)),
     # --- notifications ---
     Route(
         "notifications.preferences",
@@ -619,6 +804,7 @@ def test_access(app, world, route: Route, principal: str, htmx: bool):
         data = {
             k: (world.rt_a.invite_code if v == "__code_a__" else v) for k, v in route.data.items()
         }
+        data = {k: (str(world.rt_b.id) if v == "__rt_b__" else v) for k, v in data.items()}
         token = csrf_token(client, "/")
         response = client.post(url, data={"csrf_token": token, **data}, headers=headers)
     assert response.status_code != 500

@@ -134,7 +134,12 @@ def _poison(app, world, payload: str) -> dict:
         db.session.commit()
         events.cancel_activity(cancelled, reason=payload, now=now)
         db.session.commit()
-        ids = {"activity": activity.id, "cancelled": cancelled.id, "rt": rt.id}
+        from community.announcements import services as announcements
+
+        notice = announcements.publish(rt, by=pengurus, body=payload, now=now)
+        db.session.commit()
+        ids = {"activity": activity.id, "cancelled": cancelled.id, "rt": rt.id,
+               "announcement": notice.id}  # fmt: skip
         db.session.remove()
     return ids
 
@@ -155,6 +160,10 @@ def _pages(ids: dict) -> list[tuple[str, str]]:
         ("pengurus_a", f"{a}/ubah"),
         ("pengurus_a", f"/wilayah/{ids['rt']}"),
         ("pengurus_a", "/"),
+        ("resident_a", f"/pengumuman/{ids['announcement']}"),
+        ("resident_a", "/pengumuman"),
+        ("pengurus_a", f"/pengumuman/{ids['announcement']}/poster"),
+        ("pengurus_a", f"/pengumuman/{ids['announcement']}/ubah"),
     ]
 
 

@@ -143,6 +143,14 @@ def _seed(*, now) -> None:
     pending = db.session.scalar(select(JoinRequest).where(JoinRequest.rt_id == rt.id))
     areas.decide(pending, approve=True, by=ketua, now=now + timedelta(minutes=5))
     areas.remove_member(rt, answered[2], by=ketua, now=now + timedelta(minutes=6))
+    from community.messages import services as messages
+
+    messages.block(resident, answered[1], now=now)  # the demo holds messages, not a block
+    from community.announcements import services as announcements
+    from community.announcements.models import Announcement
+
+    notice = db.session.scalar(select(Announcement))  # the demo's pinned pengumuman
+    announcements.mark_read(notice, resident, now=now)
     db.session.commit()
 
 

@@ -76,6 +76,17 @@ def seeded(app, world, make_user) -> Seeded:
         db.session.add(PushMessage(subscription_id=device.id, user_id=person.id, ref="a:1",
                                    kind="reminder", subject="Ronda", due_at=now, payload="{}",
                                    topic="a1"))  # fmt: skip
+        from community.messages import services as messages
+
+        neighbour = make_user("Bu Tetangga", rt_c)  # direct messages: a word, a block
+        talk = messages.start_conversation(person, neighbour, now=now)
+        messages.send(talk, person, f"Pesan {CANARY}", now=now)
+        messages.block(person, neighbour, now=now)
+        from community.announcements import services as announcements
+
+        notice = announcements.publish(rt_c, by=person, body="Ronda malam ini", now=now,
+                                       expires_at=now + timedelta(days=1), photo_name="x.jpg")  # fmt: skip
+        announcements.mark_read(notice, person, now=now)
         db.session.commit()
         db.session.refresh(person)
         db.session.expunge(person)

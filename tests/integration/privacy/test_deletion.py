@@ -19,7 +19,8 @@ def test_the_seeded_canary_is_everywhere_before(app, seeded):
     # would pass for the wrong reason).
     for place in ("user_account.name", "user_account.email", "user_account.phone",
                   "rsvp.note", "rsvp.proxy_name", "activity_comment.body",
-                  "push_subscription.endpoint", "push_subscription.device"):  # fmt: skip
+                  "push_subscription.endpoint", "push_subscription.device",
+                  "message.body"):  # fmt: skip
         assert any(hit.startswith(place + ":") for hit in found), place
 
 

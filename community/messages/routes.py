@@ -1,0 +1,246 @@
+"""Routes of direct messages. A conversation is loaded through the reader's own membership:
+anyone else, whatever their role, gets 404 for it, as a page, a fragment or a poll."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+from werkzeug.wrappers import Response
+
+from community.accounts.models import User
+from community.core.forms import EmptyForm
+from community.core.time import utcnow
+from community.extensions import db
+from community.messages import bp, policies, queries, rules, services
+from community.messages.forms import MessageForm
+from community.messages.models import ConversationMember
+from community.messages.services import MessageError
+from community.web.htmx import render, wants_fragment
+from community.web.ratelimits import per_user
+from community.web.redirects import safe_next
+
+MESSAGES = {
+    "self": _l("Anda tidak dapat mengirim pesan kepada diri sendiri."),
+    "you_blocked": _l("Anda memblokir warga ini. Buka blokir dulu untuk mengirim pesan."),
+    "blocked": _l("Warga ini tidak menerima pesan dari Anda."),
+    "out_of_scope": _l(
+        "Pesan hanya bisa dikirim kepada warga satu RW, warga yang menjawab kegiatan yang "
+        "sama, atau pengurus RT Anda."
+    ),
+    "gone": _l("Warga ini sudah tidak memakai Rukun."),
+    "empty": _l("Pesan tidak boleh kosong."),
+    "too_long": _l("Pesan paling banyak 2.000 karakter."),
+    "not_yours": _l("Anda hanya dapat menghapus pesan Anda sendiri."),
+}
+WAIT = _l("Tunggu sebentar sebelum mengirim lagi.")
+
+
+def _membership(conversation_id: int) -> ConversationMember:
+    """Load → authorize: the signed-in person's membership, else 404 (never 403: whether a
+    conversation exists is itself private)."""
+    return queries.get_membership(conversation_id, current_user.id) or abort(404)
+
+
+def _page(membership: ConversationMember, form: MessageForm | None = None, *,
+          status: int = 200, block: str | list[str] | None = None, sent=None) -> Response:  # fmt: skip
+    conversation = membership.conversation
+    other = queries.other_person(conversation, current_user.id)
+    blocked_by_me = other is not None and queries.blocks_between(current_user.id, other.id)[0]
+    lines = queries.list_messages(conversation.id)
+    return render(
+        "messages/conversation.html",
+        block,
+        status=status,
+        conversation=conversation,
+        other=other,
+        blocked_by_me=blocked_by_me,
+        lines=[sent] if sent else lines,
+        sent=sent,
+        form=form or MessageForm(formdata=None),
+        poll_delays=rules.POLL_DELAYS_SECONDS,
+    )
+
+
+@bp.get("/pesan")
+@login_required
+def index():
+    """Signed in (signed out: redirect to sign-in): their own conversations, latest first, with
+    the other person's name, the latest message, its time in WITA and the unread count, and
+    the people they blocked (with "Buka blokir")."""
+    return render(
+        "messages/index.html",
+        conversations=queries.list_conversations(current_user.id),
+        blocked=queries.list_blocked(current_user.id),
+    )
+
+
+@bp.post("/pesan/mulai/<int:user_id>")
+@login_required
+def start(user_id: int):
+    """Signed in (signed out: redirect to sign-in). POST: opens the conversation with that
+    person, made on first use: 303 to it. Refused (not in scope, blocked, oneself): 303 back
+    to ``next`` with the reason flashed. 404 for an unknown person."""
+    recipient = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        conversation = services.start_conversation(current_user, recipient, now=utcnow())
+    except MessageError as exc:
+        db.session.rollback()
+        flash(exc.message(MESSAGES), "error")
+        return redirect(safe_next(request.form.get("next"), url_for("messages.index")), code=303)
+    db.session.commit()
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id), code=303)
+
+
+@bp.get("/pesan/<int:conversation_id>")
+@login_required
+def conversation(conversation_id: int):
+    """A member of the conversation, one of its two (anyone else, any role: 404; signed out: redirect to sign-in): the
+    conversation page with its latest messages and the send form; marks it read (a write
+    only when something was unread)."""
+    membership = _membership(conversation_id)
+    if services.mark_read(membership, queries.latest_message_id(conversation_id), now=utcnow()):
+        db.session.commit()
+    return _page(membership)
+
+
+@bp.post("/pesan/<int:conversation_id>")
+@login_required
+@per_user("MESSAGE_LIMIT_PER_SENDER", "message")
+def send(conversation_id: int):
+    """A member of the conversation, one of its two (others 404). POST: sends a message; 303 to the conversation, or for
+    htmx the cleared form with the new message appended (200). Empty, too long, or blocked:
+    422 with the form and the reason. Over the send limit: 429 "Tunggu sebentar" (htmx: 422
+    with the form, so the message stays typed)."""
+    membership = _membership(conversation_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            message = services.send(membership.conversation, current_user, form.body.data,
+                                    now=utcnow())  # fmt: skip
+        except MessageError as exc:
+            db.session.rollback()
+            form.body.errors = [exc.message(MESSAGES)]
+        else:
+            db.session.commit()
+            if wants_fragment():
+                line = queries.Line(message.id, message.sender_id, message.body,
+                                    message.created_at, False)  # fmt: skip
+                return _page(membership, block=["send_form", "sent"], sent=line)
+            return redirect(url_for("messages.conversation", conversation_id=conversation_id,
+                                    _anchor="send-form"), code=303)  # fmt: skip
+    return _page(membership, form, status=422, block="send_form")
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    """The send limit: the conversation page (htmx: its form) saying "Tunggu sebentar"."""
+    membership = queries.get_membership(
+        (request.view_args or {}).get("conversation_id", 0), current_user.id
+    )
+    if membership is None:
+        return exc
+    form = MessageForm()
+    form.validate()  # keeps what was typed; the errors are replaced below
+    form.body.errors = [WAIT]
+    if wants_fragment():
+        return _page(membership, form, status=422, block="send_form")
+    return _page(membership, form, status=429)
+
+
+@bp.get("/pesan/<int:conversation_id>/baru")
+@login_required
+def poll(conversation_id: int):
+    """A member of the conversation, one of its two (others 404). The poll of an open page: the messages after
+    ``?setelah=<id>`` as a fragment (200), marked read; 204 with no body when there are none;
+    400 without a valid ``setelah``. One statement when nothing is new."""
+    after = request.args.get("setelah", type=int)
+    if after is None or after < 0:
+        abort(400)
+    found = queries.poll(conversation_id, current_user.id, after)
+    if not found.is_member:
+        abort(404)
+    if not found.lines:
+        response = Response(status=204)
+        response.vary.add("HX-Request")
+        return response
+    membership = _membership(conversation_id)
+    if services.mark_read(membership, found.lines[-1].id, now=utcnow()):
+        db.session.commit()
+    other = queries.other_person(membership.conversation, current_user.id)
+    body = render_block("messages/conversation.html", "message_lines", lines=found.lines,
+                        conversation=membership.conversation, other=other)  # fmt: skip
+    response = Response(body, mimetype="text/html")
+    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/pesan/<int:conversation_id>/<int:message_id>/hapus")
+@login_required
+def delete(conversation_id: int, message_id: int):
+    """A member of the conversation, one of its two (others 404; a message of another conversation: 404). POST: the
+    writer deletes their own message (someone else's: 403), shown as "pesan dihapus"; 303 to
+    the conversation, or for htmx the message as it now shows (200)."""
+    membership = _membership(conversation_id)
+    message = services.get_message(conversation_id, message_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_message(message, current_user, now=utcnow())
+    except MessageError:
+        abort(403)
+    db.session.commit()
+    if wants_fragment():
+        line = queries.Line(message.id, message.sender_id, message.body, message.created_at,
+                            True)  # fmt: skip
+        return _page(membership, block="message_lines", sent=line)
+    return redirect(url_for("messages.conversation", conversation_id=conversation_id), code=303)
+
+
+def _blockable(user_id: int) -> User:
+    """Someone the signed-in person may block: a person they share a conversation with or
+    could message (blocks aside). Anyone else: 404, so no id reveals a name."""
+    person = db.session.get(User, user_id) or abort(404)
+    if person.id == current_user.id:
+        abort(404)
+    if queries.find_conversation(current_user.id, person.id) is None:
+        me, them = policies.person(current_user), policies.person(person)
+        if not rules.in_scope(me, them, answered_same_activity=False) and not (
+            policies.answered_same_activity(current_user.id, person.id)
+        ):
+            abort(404)
+    return person
+
+
+@bp.post("/blokir/<int:user_id>")
+@login_required
+def block(user_id: int):
+    """Signed in, for a person they share a conversation with or may message (others 404).
+    POST: blocks them (they can no longer message this person, nor this person them); 303
+    to ``next`` or the conversation list."""
+    person = _blockable(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.block(current_user, person, now=utcnow())
+    db.session.commit()
+    flash(_("%(name)s diblokir. Dia tidak bisa mengirim pesan kepada Anda.", name=person.name),
+          "success")  # fmt: skip
+    return redirect(safe_next(request.form.get("next"), url_for("messages.index")), code=303)
+
+
+@bp.post("/blokir/<int:user_id>/buka")
+@login_required
+def unblock(user_id: int):
+    """Signed in, their own blocks only. POST: lifts their block of that person (none: nothing
+    changes); 303 to ``next`` or the conversation list."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.unblock(current_user, user_id)
+    db.session.commit()
+    flash(_("Blokir dibuka."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("messages.index")), code=303)
