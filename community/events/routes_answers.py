@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from community.core.authz import Action
 from community.core.forms import EmptyForm
+from community.core.idempotency import idempotent
 from community.core.time import utcnow
 from community.events import answers, bp, queries, rules
 from community.events.forms import ANSWER_LABELS, CardAnswerForm, RsvpForm
@@ -51,6 +52,7 @@ def _panel(activity: Activity, *, status: int = 200, **context):
 
 @bp.post("/kegiatan/<int:activity_id>/jawab")
 @login_required
+@idempotent
 def respond(activity_id: int):
     """Anyone who may see the activity: their own answer from the RSVP panel, with guests,
     note and butuh bantuan. Answers the panel (see :func:`_panel`); the feed card has its
@@ -91,6 +93,7 @@ def respond(activity_id: int):
 
 @bp.post("/kegiatan/<int:activity_id>/jawab/kartu")
 @login_required
+@idempotent
 def respond_card(activity_id: int):
     """Anyone who may see the activity: the one-tap answer of a feed card. It changes the
     answer only (guests, note and butuh bantuan stay) and answers the card's answer block
@@ -132,6 +135,7 @@ def _card_answer(activity: Activity, *, error: str | None = None, status: int = 
 
 @bp.post("/kegiatan/<int:activity_id>/jawab/semua")
 @login_required
+@idempotent
 def respond_all(activity_id: int):
     """Anyone who may see the activity (VIEW; others 404). POST, Hadir untuk semua: Hadir to this
     and every later occurrence of the series; 303 redirect to the activity page; 400 on a bad CSRF
@@ -147,6 +151,7 @@ def respond_all(activity_id: int):
 
 @bp.post("/kegiatan/<int:activity_id>/jawab/hapus")
 @login_required
+@idempotent
 def withdraw(activity_id: int):
     """Anyone who may see the activity: take back their own answer. Answers the panel."""
     activity = load_activity(activity_id, Action.VIEW)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from community.core.authz import Action
 from community.core.forms import EmptyForm
+from community.core.idempotency import idempotent
 from community.core.time import utcnow
 from community.events import bp, comments
 from community.events.forms_participation import CommentForm
@@ -16,6 +17,7 @@ from community.extensions import db
 
 @bp.post("/kegiatan/<int:activity_id>/komentar")
 @login_required
+@idempotent
 def comment(activity_id: int):
     """Anyone who may see the activity (VIEW; others 404). POST: adds their comment; 303 redirect to
     the activity page's comments, the error flashed on bad input."""

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from community.core.authz import Action, can
 from community.core.forms import EmptyForm
+from community.core.idempotency import idempotent
 from community.core.time import as_utc, utcnow
 from community.events import bp, rules
 from community.events import tasks as events_tasks
@@ -93,6 +94,7 @@ def remove_task(activity_id: int, task_id: int):
 
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/ambil")
 @login_required
+@idempotent
 def sign_up(activity_id: int, task_id: int):
     """Anyone who may see the activity (VIEW; others 404). POST: takes on a quantity of a task;
     answers the tasks panel, 422 with the error on bad input, when the activity is over or
@@ -115,6 +117,7 @@ def sign_up(activity_id: int, task_id: int):
 
 @bp.post("/kegiatan/<int:activity_id>/tugas/<int:task_id>/batal")
 @login_required
+@idempotent
 def withdraw_signup(activity_id: int, task_id: int):
     """Anyone who may see the activity (VIEW; others 404). POST: gives back their own sign-up (400
     on a bad CSRF token); answers the tasks panel."""

@@ -146,6 +146,10 @@ def _seed(*, now) -> None:
     from community.messages import services as messages
 
     messages.block(resident, answered[1], now=now)  # the demo holds messages, not a block
+    from community.core.idempotency import IdempotentRequest  # a phone's replayed answer
+
+    db.session.add(IdempotentRequest(user_id=resident.id, key="k" * 20, fingerprint="0" * 64,
+                                     status=303, location=f"/kegiatan/{kerja.id}", created_at=now))  # fmt: skip
     from community.announcements import services as announcements
     from community.announcements.models import Announcement
 
