@@ -90,8 +90,11 @@ def test_check_in_by_tap_and_by_qr_on_the_day(
     title = "Kerja bakti pagi ini (uji browser)"
     now = utcnow().astimezone(WITA)
     start, end = now - timedelta(minutes=30), now + timedelta(hours=2)
-    if start.date() != end.date():  # keep it on one local day around midnight
-        start, end = now - timedelta(minutes=5), now.replace(hour=23, minute=59)
+    # The form takes one date: keep the activity on today's local date around midnight.
+    if start.date() != now.date():  # just after midnight: it began at 00.00
+        start = now.replace(hour=0, minute=0)
+    if end.date() != now.date():  # just before midnight: it ends at 23.59
+        end = now.replace(hour=23, minute=59)
     ketua: Page = phone
     sign_in_as.ketua_rt(ketua)
     _announce(ketua, title, start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}")
