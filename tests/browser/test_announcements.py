@@ -51,7 +51,7 @@ def test_a_ketua_posts_and_pins_and_a_resident_sees_it_first_and_opens_it(
 
     resident = open_context("phone").new_page()
     sign_in_as.resident(resident)
-    first = resident.locator(".announcement-card").first
+    first = resident.locator(".announcement-lines li").first  # Beranda: one line each
     expect(first).to_contain_text("Air PDAM mati besok pagi.")
     expect(first).to_contain_text("Disematkan")
     check_page(resident, "beranda-pengumuman")

@@ -221,7 +221,10 @@ def test_qr_code_and_poster_for_the_pengurus(app, world, as_user):
 def test_qr_code_and_poster_are_for_pengurus_only(world, as_user, principal, status, what):
     response = as_user(world[principal]).get(f"/wilayah/{world.rt_a.id}/{what}")
     assert response.status_code == status
-    assert "<svg" not in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/html"  # the error page, not the QR image
+    assert world.rt_a.invite_code not in body  # nor the code it would print
+    assert "/gabung/" not in body
 
 
 # --- waiting, approval, rejection ---------------------------------------------------------
