@@ -39,9 +39,10 @@ def add_answers(app, activity_id: int, rt_id: int, n: int, *, start: int = 0) ->
 
 
 def names(response) -> list[str]:
-    """The names in the list's rows (Daftar Hadir rows or the Peserta table), in order."""
+    """The names in the list's rows (Daftar Hadir or Peserta), in order."""
     return re.findall(
-        r'(?:<strong>|<th scope="row">)(Warga \d{3})', response.get_data(as_text=True)
+        r'(?:<strong>|<strong class="participant-name">)(Warga \d{3})',
+        response.get_data(as_text=True),
     )
 
 
