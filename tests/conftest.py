@@ -479,5 +479,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="database-independent: checked in the first (SQLite) pass")
     for item in items:
-        if any(item.get_closest_marker(name) for name in FIRST_PASS_ONLY):
+        # Unit tests take plain values: no database, nothing for a second pass to find.
+        unit = item.path.is_relative_to(Path(__file__).parent / "unit")
+        if unit or any(item.get_closest_marker(name) for name in FIRST_PASS_ONLY):
             item.add_marker(skip)
