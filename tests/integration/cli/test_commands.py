@@ -85,6 +85,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="gunicorn needs a POSIX system")
+@pytest.mark.first_pass_only  # its own SQLite file whatever the suite's database
 def test_serve_migrates_loads_demo_and_answers(tmp_path):
     """`rukun serve --demo` on an empty database: migrations, demo data, a real server,
     and the reminder worker beside it, stopped with the server."""

@@ -3,7 +3,11 @@ translations, static build) is made whatever the database, not only for SQLite."
 
 from __future__ import annotations
 
+import pytest
+
 from community import create_app
+
+pytestmark = pytest.mark.first_pass_only  # a fresh SQLite instance whatever the suite's database
 
 
 def test_an_app_on_postgresql_makes_its_instance_folder_and_worker_queue(tmp_path, monkeypatch):

@@ -10,7 +10,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.conftest import test_config
+
+pytestmark = pytest.mark.first_pass_only  # its own SQLite file whatever the suite's database
 
 # What `rukun serve` does before gunicorn starts (logging, then migrations), in a process
 # of its own, then a request that fails the way a bug would.

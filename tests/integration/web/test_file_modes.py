@@ -13,6 +13,8 @@ from community import create_app
 from community.extensions import db, limiter
 from tests.conftest import test_config
 
+pytestmark = pytest.mark.first_pass_only  # SQLite files' modes, whatever the suite's database
+
 
 @pytest.fixture
 def usual_umask():
