@@ -454,10 +454,52 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in ("community", "werkzeug", "gunicorn"):  # INFO: what a server writes
         if not logging.getLogger(name).isEnabledFor(logging.INFO):
             logging.getLogger(name).setLevel(logging.INFO)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        _isolate_worker(worker)
+
+
+# --- the suite on every core (pytest-xdist) -----------------------------------------------
+# Each worker is its own process with its own temporary directory (SQLite files), live
+# servers on free ports and its own Chromium. What the workers would share is given out per
+# worker here, before any test module reads it: a PostgreSQL database of its own (created
+# next to the one named in RUKUN_TEST_DATABASE_URL) and a Redis database number of its own.
+# Subprocesses a test starts (the worker crash test, rukun serve) inherit both.
+def _isolate_worker(worker: str) -> None:
+    number = int(worker.removeprefix("gw"))
+    url = os.environ.get("RUKUN_TEST_DATABASE_URL")
+    if url:
+        os.environ["RUKUN_TEST_DATABASE_URL"] = _worker_database(url, worker)
+    redis_url = os.environ.get("RUKUN_TEST_REDIS_URL")
+    if redis_url:
+        from redis.connection import parse_url
+
+        base = int(parse_url(redis_url).get("db") or 0)
+        server = redis_url.split("://", 1)[1].split("/", 1)[0]
+        os.environ["RUKUN_TEST_REDIS_URL"] = f"redis://{server}/{(base + 1 + number) % 16}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """A fresh, empty PostgreSQL database for this worker; returns its URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = parsed.set(drivername="postgresql", database=parsed.database)
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    leaks = log_leaks(RUN_LOG.lines)
+    leaks = log_leaks(RUN_LOG.lines) + _WORKER_LEAKS
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a worker: the controller reports for the whole run
+        workeroutput["log_leaks"] = leaks
+        return
     if leaks:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
@@ -465,6 +507,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             for line in leaks[:20]:
                 reporter.write_line(f"  {line[:300]}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_WORKER_LEAKS: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """A worker finished: keep the log leaks it found for the check at the end."""
+    _WORKER_LEAKS.extend(getattr(node, "workeroutput", {}).get("log_leaks", []))
 
 
 # `.ci/run` runs the suite twice, on SQLite and then on PostgreSQL. What does not depend on

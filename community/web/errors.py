@@ -73,7 +73,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(sa.InterfaceError)
     @app.errorhandler(sa.TimeoutError)
     def _database_down(exc: Exception):
-        log.warning("database unavailable path=%s: %s", redact(request.path), type(exc).__name__)
+        log.warning("database unavailable path=%s: %s %s", redact(request.path),
+                    type(exc).__name__, _driver_code(exc))  # fmt: skip
         try:
             from community.extensions import db
 
@@ -127,3 +128,11 @@ def init_app(app: Flask) -> None:
             _("Terjadi kesalahan"),
             _("Maaf, ada yang salah di sistem kami. Kode: %(ref)s", ref=ref),
         )
+
+
+def _driver_code(exc: Exception) -> str:
+    """The driver's code for a database error (``SQLITE_BUSY_SNAPSHOT``, SQLSTATE
+    ``57P01``): what an operator needs to tell a lock from an outage, and never a value
+    from the query (the message may hold one)."""
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None) or "")

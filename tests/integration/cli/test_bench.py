@@ -21,7 +21,10 @@ from community.bench import data, run
 from community.events.models import Activity, Attendance, Kind, Rsvp, Series
 from tests.conftest import test_config
 
-pytestmark = pytest.mark.first_pass_only  # its own SQLite file whatever the suite's database
+pytestmark = [
+    pytest.mark.first_pass_only,  # its own SQLite file whatever the suite's database
+    pytest.mark.xdist_group("bench"),  # one worker builds the module's fixture once
+]
 
 
 @pytest.fixture(scope="module")

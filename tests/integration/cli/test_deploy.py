@@ -26,7 +26,10 @@ import pytest
 
 from community import ROOT, asset_dir
 
-pytestmark = pytest.mark.first_pass_only  # its own SQLite file whatever the suite's database
+pytestmark = [
+    pytest.mark.first_pass_only,  # its own SQLite file whatever the suite's database
+    pytest.mark.xdist_group("deploy"),  # one worker builds the module's fixture once
+]
 
 DEPLOY = ROOT / "deploy"
 RUKUN = Path(sys.executable).with_name("rukun")

@@ -26,6 +26,7 @@ from community import ROOT
 pytestmark = [
     pytest.mark.packaging,
     pytest.mark.skipif(sys.platform != "linux", reason="gunicorn needs a POSIX system"),
+    pytest.mark.xdist_group("wheel"),  # one worker builds the wheel once
 ]
 
 NOT_SHIPPED = (
