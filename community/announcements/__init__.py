@@ -6,6 +6,8 @@
     queries.py        the list, the home feed's few, "dibaca oleh N dari M warga"
     photos.py         a photo checked by content, re-encoded without EXIF, stored privately
     routes.py         the pages; personal_data.py: export and the inventory (UU PDP)
+    notices.py        a new announcement as a push to the subtree (notifications.py
+                      registers the switch and the kind)
 
 Who may post where is the rule that decides who organises activities
 (``Action.MANAGE_ACTIVITIES``): a role on the wilayah or above it.
@@ -21,7 +23,12 @@ bp = Blueprint("announcements", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.announcements import personal_data, routes, rules  # noqa: F401 (routes register)
+    from community.announcements import (  # noqa: F401 (routes register)
+        notifications,
+        personal_data,
+        routes,
+        rules,
+    )
 
     # Photos are residents' data: in the instance folder, never under static/.
     app.config.setdefault("ANNOUNCEMENT_PHOTO_FOLDER", str(Path(app.instance_path) / "pengumuman"))
@@ -29,4 +36,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ANNOUNCE_LIMIT", "10 per minute;60 per day")
     app.register_blueprint(bp)
     app.add_template_filter(rules.link_segments, "link_segments")
+    notifications.register()
     personal_data.register_exports()

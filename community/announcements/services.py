@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
-from community.announcements import rules
+from community.announcements import notices, rules
 from community.announcements.models import Announcement, AnnouncementRead
 from community.areas.models import Wilayah
 from community.core.errors import DomainError
@@ -55,6 +55,7 @@ def publish(
     )
     db.session.add(announcement)
     db.session.flush()
+    notices.note_changed(announcement.id)
     return announcement
 
 
@@ -77,6 +78,7 @@ def update(
     announcement.photo_name = photo_name
     announcement.updated_at = now
     db.session.flush()
+    notices.note_changed(announcement.id)  # a push still waiting says the new text
     return old_photo if old_photo != photo_name else None
 
 
@@ -89,6 +91,7 @@ def delete(announcement: Announcement) -> str | None:
     """Delete the announcement and its reads; answers its photo file to remove after the
     commit."""
     photo = announcement.photo_name
+    notices.note_changed(announcement.id)  # what still waits is cancelled
     db.session.delete(announcement)
     db.session.flush()
     return photo

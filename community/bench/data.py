@@ -7,7 +7,8 @@
 
 Each gets a year of activities of every kind around :data:`BENCH_NOW` (half before, half
 after), with answers, the Daftar Tunggu where a capacity is full, and attendance of the
-past ones. The database is wiped and made through the migrations (never ``create_all``),
+past ones; the pengumuman of every level with who read them; and direct messages between
+neighbours of one RW (:func:`_talk`). The database is wiped and made through the migrations (never ``create_all``),
 then rows go in with Core ``insert`` and lists of dicts, in chunks: the ORM's per-object
 work would take minutes at city scale. Every run with the same seed gives the same rows.
 """
@@ -386,8 +387,10 @@ def _fill(scale: str, rng: random.Random, progress, on_total) -> Built:
         counts["attendance"] += len(attendance)
         progress(len(chunk))
 
+    counts.update(_talk(conn, tree, members, officials, rng))
+
     if conn.dialect.name == "postgresql":  # explicit ids: move the sequences past them
-        for model in (User, Series, Activity, Rsvp, Attendance):
+        for model in (User, Series, Activity, Rsvp, Attendance, *_talk_models()):
             table = model.__table__
             highest = select(func.max(table.c.id)).scalar_subquery()
             sequence = func.pg_get_serial_sequence(table.name, "id")
@@ -538,3 +541,106 @@ def _answers(activity: dict, pool: list[int], rng: random.Random, ids: dict,
                                "user_id": uid, "name": None, "method": "pengurus",
                                "marked_by_id": None, "checked_in_at": starts})  # fmt: skip
     activity["seats_taken"] = taken
+
+
+def _talk_models() -> tuple:
+    from community.announcements.models import Announcement, AnnouncementRead
+    from community.messages.models import Conversation, Message
+
+    return (Announcement, AnnouncementRead, Conversation, Message)
+
+
+ANNOUNCEMENTS = (
+    "Kerja bakti Minggu ini diundur karena hujan. Jadwal baru menyusul.",
+    "Lampu jalan di gang 3 mati, sudah dilaporkan ke PLN.",
+    "Iuran kebersihan bulan ini bisa dibayar ke bendahara RT.",
+    "Posyandu balita buka Rabu pagi di balai warga.",
+    "Mohon kendaraan tidak diparkir di bahu jalan saat ada kegiatan.",
+    "Ronda malam: jadwal bulan depan sudah ditempel di pos kamling.",
+)
+MESSAGES = (
+    "Pak, besok saya bawa gerobak.",
+    "Bu, arisan jadi di rumah siapa?",
+    "Siap, terima kasih.",
+    "Lampu jalan depan rumah saya mati.",
+    "Saya izin tidak ikut ronda malam ini.",
+    "Nanti saya antar undangannya.",
+    "Ok Pak.",
+    "Cangkulnya sudah saya kembalikan.",
+)
+
+
+def _talk(conn, tree: _Tree, members: dict[int, list[int]], officials: list, rng) -> dict:
+    """Pengumuman of a year (every RT, RW, kelurahan and the kota; an RT's read by most of
+    its residents) and conversations between residents of one RW (one per ten residents,
+    2-30 messages each, the latest read by both but a few)."""
+    from community.announcements.models import Announcement, AnnouncementRead
+    from community.messages.models import Conversation, ConversationMember, Message
+
+    start = BENCH_NOW - timedelta(days=365)
+    announcements: list[dict] = []
+
+    def announce(wilayah_id: int, author_id: int, every_days: int) -> int:
+        first = len(announcements)
+        for n, day in enumerate(range(every_days // 2, 365, every_days)):
+            at = start + timedelta(days=day, hours=rng.randint(7, 20))
+            pinned = day >= 365 - every_days  # the latest one stays on top
+            announcements.append({
+                "id": len(announcements) + 1, "wilayah_id": wilayah_id, "author_id": author_id,
+                "body": ANNOUNCEMENTS[n % len(ANNOUNCEMENTS)], "photo_name": None,
+                "activity_id": None, "is_pinned": pinned,
+                "expires_at": None if pinned else at + timedelta(days=14),
+                "created_at": at, "updated_at": at,
+            })  # fmt: skip
+        return first
+
+    reads: list[dict] = []
+    for rt_id, *_rest in tree.rts:
+        first = announce(rt_id, members[rt_id][0], 30)
+        for row in announcements[first:]:
+            readers = rng.sample(members[rt_id], int(len(members[rt_id]) * rng.uniform(0.4, 0.8)))
+            reads += [{"id": len(reads) + i + 1, "announcement_id": row["id"], "user_id": uid,
+                       "read_at": row["created_at"] + timedelta(hours=rng.randint(1, 72))}
+                      for i, uid in enumerate(readers)]  # fmt: skip
+    for rw_id, *_rest in tree.rws:
+        first_rt = next(rt[0] for rt in tree.rts if rt[1] == rw_id)
+        announce(rw_id, members[first_rt][1], 45)
+    for uid, kel_id, _name in officials[1:]:
+        announce(kel_id, uid, 60)
+    announce(tree.kota_id, officials[0][0], 90)
+    for table, rows in ((Announcement, announcements), (AnnouncementRead, reads)):
+        for at in range(0, len(rows), CHUNK):
+            conn.execute(insert(table.__table__), rows[at : at + CHUNK])
+
+    by_rw: dict[int, list[int]] = {}
+    for rt_id, rw_id, *_rest in tree.rts:
+        by_rw.setdefault(rw_id, []).extend(members.get(rt_id, []))
+    conversations, memberships, messages, seen = [], [], [], set()
+    for people in by_rw.values():
+        for _ in range(len(people) // 10):
+            a, b = sorted(rng.sample(people, 2))
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            cid = len(conversations) + 1
+            began = at = start + timedelta(days=rng.randint(0, 360), hours=rng.randint(7, 20))
+            for _n in range(rng.randint(2, 30)):
+                at += timedelta(minutes=rng.randint(1, 600))
+                messages.append({"id": len(messages) + 1, "conversation_id": cid,
+                                 "sender_id": rng.choice((a, b)), "body": rng.choice(MESSAGES),
+                                 "created_at": at, "deleted_at": None})  # fmt: skip
+            latest = messages[-1]
+            conversations.append({"id": cid, "low_user_id": a, "high_user_id": b,
+                                  "created_at": began, "last_message_at": at})  # fmt: skip
+            for uid in (a, b):
+                unread = uid != latest["sender_id"] and rng.random() < 0.2
+                last_read = latest["id"] - 1 if unread else latest["id"]
+                memberships.append({"conversation_id": cid, "user_id": uid,
+                                    "last_read_message_id": last_read, "last_read_at": at,
+                                    "is_private": False})  # fmt: skip
+    for table, rows in ((Conversation, conversations), (ConversationMember, memberships),
+                        (Message, messages)):  # fmt: skip
+        for at in range(0, len(rows), CHUNK):
+            conn.execute(insert(table.__table__), rows[at : at + CHUNK])
+    return {"announcements": len(announcements), "announcement_reads": len(reads),
+            "conversations": len(conversations), "messages": len(messages)}  # fmt: skip

@@ -6,9 +6,9 @@
     services.py       start, send, mark read, delete own message, block, unblock
     routes.py         /pesan, /pesan/<id>, /pesan/<id>/baru, /blokir/<user>
     badges.py         "Pesan" in the navigation with the unread count
+    notices.py        a new message as a push, one per conversation (notifications.py
+                      registers the switch and the kind)
     personal_data.py  export and inventory (UU PDP); erase_person is in services.py
-
-Not yet: push notifications for new messages, reporting, hiding and muting (moderation).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ DEFAULT_SEND_LIMIT = "10 per minute;100 per hour"
 def init_app(app: Flask) -> None:
     from community.messages import (  # noqa: F401 (importing routes registers them)
         badges,
+        notifications,
         personal_data,
         routes,
     )
@@ -37,4 +38,5 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     badges.register()
+    notifications.register()
     personal_data.register_exports()

@@ -54,6 +54,7 @@ def _page(membership: ConversationMember, form: MessageForm | None = None, *,
         "messages/conversation.html",
         block,
         status=status,
+        membership=membership,
         conversation=conversation,
         other=other,
         blocked_by_me=blocked_by_me,
@@ -200,6 +201,25 @@ def delete(conversation_id: int, message_id: int):
                             True)  # fmt: skip
         return _page(membership, block="message_lines", sent=line)
     return redirect(url_for("messages.conversation", conversation_id=conversation_id), code=303)
+
+
+@bp.post("/pesan/<int:conversation_id>/privat")
+@login_required
+def private(conversation_id: int):
+    """A member of the conversation, one of its two (others 404). POST: turns "hide this
+    conversation on the lock screen" on, or off when it is on, for the reader only (their
+    pushes then say "N pesan baru" without a name or a text); 303 to the conversation."""
+    membership = _membership(conversation_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.set_private(membership, not membership.is_private)
+    db.session.commit()
+    if membership.is_private:
+        flash(_("Notifikasi percakapan ini tidak lagi menampilkan nama dan isi pesan."), "success")
+    else:
+        flash(_("Notifikasi percakapan ini menampilkan nama dan isi pesan lagi."), "success")
+    return redirect(url_for("messages.conversation", conversation_id=conversation_id,
+                            _anchor="privacy-heading"), code=303)  # fmt: skip
 
 
 def _blockable(user_id: int) -> User:

@@ -2,13 +2,15 @@
 
 - what a message body becomes before it is stored, and when it is refused;
 - who may start a conversation with whom, from facts the policies load;
-- how often an open conversation page asks for new messages.
+- how often an open conversation page asks for new messages;
+- when a new message becomes a push, and what it says.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 # Two thousand characters is a long WhatsApp message; longer belongs in a meeting (the issue).
@@ -19,6 +21,10 @@ PENGURUS_ROLES = frozenset({"ketua_rt", "sekretaris", "bendahara"})
 # Seconds between polls of an open conversation: every 4 s while messages flow, slowing
 # down while nothing new arrives, so a page left open costs one request per 30 s.
 POLL_DELAYS_SECONDS = (4, 8, 15, 30)
+# After a push about a conversation, what else arrives within this window goes as one
+# more push at its end (the phone replaces the first: one notification per conversation),
+# so ten messages in a minute ring the phone twice at most, not ten times.
+PUSH_GROUP_WINDOW = timedelta(minutes=2)
 
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -129,3 +135,13 @@ def polls_per_second(open_pages: int, empty_polls: int = 0) -> float:
     """The request budget: ``open_pages`` visible pages all at the same step of the
     back-off ask this many times a second (hidden tabs do not poll at all)."""
     return open_pages / poll_delay(empty_polls)
+
+
+def push_due(now: datetime, last_push_at: datetime | None) -> datetime:
+    """When the push for a message arriving ``now`` goes: at once, unless this person had a
+    push about the conversation less than :data:`PUSH_GROUP_WINDOW` ago; then at the end
+    of that window, together with whatever else arrives until then."""
+    if last_push_at is None or now - last_push_at >= PUSH_GROUP_WINDOW:
+        return now
+    return last_push_at + PUSH_GROUP_WINDOW
+

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.core.errors import DomainError
 from community.extensions import db
-from community.messages import policies, queries, rules
+from community.messages import notices, policies, queries, rules
 from community.messages.models import Block, Conversation, ConversationMember, Message
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def send(conversation: Conversation, sender: Any, text: str, *, now: datetime) -
     conversation.last_message_at = now
     db.session.flush()
     _read_up_to(conversation.id, sender.id, message.id, now=now)  # one's own is read
+    notices.note_unread(conversation.id, other.id)
     return message
 
 
@@ -94,7 +95,10 @@ def mark_read(membership: ConversationMember, up_to: int | None, *, now: datetim
     mark moves, so opening a conversation already read changes nothing."""
     if up_to is None or (membership.last_read_message_id or 0) >= up_to:
         return False
-    return _read_up_to(membership.conversation_id, membership.user_id, up_to, now=now)
+    moved = _read_up_to(membership.conversation_id, membership.user_id, up_to, now=now)
+    if moved:  # read on the page: a push still waiting for it is not needed any more
+        notices.note_unread(membership.conversation_id, membership.user_id)
+    return moved
 
 
 def get_message(conversation_id: int, message_id: int) -> Message | None:
@@ -111,11 +115,17 @@ def delete_message(message: Message, user: Any, *, now: datetime) -> None:
         message.body = ""
         message.deleted_at = now
         db.session.flush()
+        conversation = db.session.get(Conversation, message.conversation_id)
+        other = queries.other_person(conversation, user.id)
+        if other is not None:  # what their push says (or whether it still goes) changes
+            notices.note_unread(message.conversation_id, other.id)
 
 
 def set_private(membership: ConversationMember, is_private: bool) -> None:
+    """Private: this person's pushes about the conversation show no name and no text."""
     membership.is_private = is_private
     db.session.flush()
+    notices.note_unread(membership.conversation_id, membership.user_id)
 
 
 def block(blocker: Any, blocked: Any, *, now: datetime) -> None:

@@ -96,6 +96,5 @@ def recipient_changed(user_ids: Iterable[int]) -> None:
 # (their choices are kept), but no message is sent by them yet. When the domain lands it
 # takes over its switch's registration (moves the line into its own notifications.py, same
 # name, so what residents chose stays) and registers its kinds against it; no column to add.
-register_switch(Switch("wants_announcements", _l("Pengumuman baru"), order=40))
-register_switch(Switch("wants_messages", _l("Pesan langsung"), order=50))
+# (Announcements and direct messages took theirs over in #13.)
 register_switch(Switch("wants_arisan", _l("Arisan: pengingat iuran dan kocokan"), order=60))

@@ -241,12 +241,15 @@ def plan(
     kind: str,
     user_ids: Iterable[int],
     build: Callable[[Recipient], Iterable[Message]],
+    *,
+    now: datetime | None = None,
 ) -> int:
     """Make the *pending* rows of ``kind`` about ``ref`` for ``user_ids`` exactly what
     ``build`` wants for each of them (it is given their quiet hours): insert what is
     missing, update what changed, cancel what is no longer wanted.  Rows already sent
     (or failed) stay as the ledger, and a subject already sent is not sent again.
-    Returns the number of rows inserted."""
+    Given ``now``, a row already due asks the worker to send at the commit instead of at
+    its next minute (a new message, an announcement). Returns the number of rows inserted."""
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return 0
@@ -286,7 +289,35 @@ def plan(
         db.session.add(row)
         inserted += 1
     db.session.flush()
+    if now is not None and any(m.due_at <= now for m in desired.values()):
+        db.session.info["rukun_push_now"] = True
     return inserted
+
+
+def last_sent_at(ref: str, kind: str, user_id: int) -> datetime | None:
+    """When the latest message of ``kind`` about ``ref`` went (or began going) to
+    ``user_id``'s devices; None if none has."""
+    return db.session.scalar(
+        select(func.max(func.coalesce(PushMessage.sent_at, PushMessage.due_at))).where(
+            PushMessage.ref == ref,
+            PushMessage.kind == kind,
+            PushMessage.user_id == user_id,
+            PushMessage.status.in_([MessageStatus.SENDING, MessageStatus.SENT]),
+        )
+    )
+
+
+def with_devices(user_ids) -> list[int]:
+    """Which of ``user_ids`` (a list, or a SELECT of ids) have at least one device: a
+    fan-out to a whole kelurahan plans only for them."""
+    return list(
+        db.session.scalars(
+            select(PushSubscription.user_id)
+            .distinct()
+            .where(PushSubscription.user_id.in_(user_ids))
+            .order_by(PushSubscription.user_id)
+        )
+    )
 
 
 def pending_user_ids(ref: str, kind: str) -> set[int]:

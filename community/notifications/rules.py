@@ -51,6 +51,14 @@ def quiet_end_after(moment: datetime, end_minute: int) -> datetime:
     return end
 
 
+def outside_quiet_hours(due: datetime, quiet_start: int, quiet_end: int) -> datetime:
+    """When something due at ``due`` that does not expire soon (a message, an announcement)
+    goes for someone with these quiet hours: then, or at the end of their quiet hours."""
+    if not in_quiet_hours(due, quiet_start, quiet_end):
+        return due
+    return quiet_end_after(due, quiet_end)
+
+
 def deliver_at(due: datetime, *, starts_at: datetime, quiet_start: int, quiet_end: int) -> datetime:
     """When a reminder due at ``due`` really goes out for someone with these quiet hours.
 
@@ -127,3 +135,16 @@ def format_offsets(minutes: list[int]) -> str:
         else:
             parts.append(f"{value} menit")
     return ", ".join(parts)
+
+
+# A push shows at most this much of a message or an announcement (two lines of a lock screen).
+PREVIEW_CHARS = 120
+
+
+def preview(text: str) -> str:
+    """Text as a push shows it: one line, at most :data:`PREVIEW_CHARS` characters, an
+    ellipsis when cut."""
+    line = " ".join(text.split())
+    if len(line) <= PREVIEW_CHARS:
+        return line
+    return line[: PREVIEW_CHARS - 1].rstrip() + "…"

@@ -31,6 +31,10 @@ def test_the_first_card_and_the_answer_buttons_are_on_the_first_screen(
             chips = page.locator(".kind-filter li")
             rows = {round(chips.nth(i).bounding_box()["y"]) for i in range(chips.count())}
             assert len(rows) == 1, (language, rows)  # the kind filter is one row
+            heading = page.locator("#feed-heading").bounding_box()
+            create = page.locator(".heading-row a.button").bounding_box()
+            assert create["y"] < heading["y"] + heading["height"], language  # beside, not below
+            assert create["x"] + create["width"] <= 360, language
             screenshot(page, f"beranda-{language}")
 
             card.locator("h3 a").click()

@@ -325,6 +325,13 @@ ROUTES: list[Route] = [
         _dm(resident_a="303/200", resident_b="403"),
     ),
     Route(
+        "messages.private",
+        "POST",
+        lambda w: _conversation(w, "/privat"),
+        _dm(resident_a="303", resident_b="303"),
+    ),
+    Route("messages.private", "POST", lambda w: "/pesan/999999/privat", _dm()),
+    Route(
         "messages.block",
         "POST",
         lambda w: f"/blokir/{w['resident_b'].id}",

@@ -104,6 +104,44 @@ def test_bench_data_builds_the_planned_tree_at_the_migrations_head(bench_db):
     assert "users 152" in output
 
 
+def test_bench_data_has_pengumuman_of_every_level_and_conversations_within_an_rw(bench_db):
+    from community.announcements.models import Announcement, AnnouncementRead
+    from community.messages.models import Conversation, ConversationMember, Message
+
+    _app, url, output = bench_db
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        levels = set(
+            conn.scalars(
+                select(Wilayah.level).join(Announcement, Announcement.wilayah_id == Wilayah.id)
+            )
+        )
+        assert levels == {"rt", "rw", "kelurahan", "kota"}
+        assert conn.scalar(select(func.count(AnnouncementRead.id))) > 500
+        # Pinned ones never expire; the rest expire two weeks after they were posted.
+        assert not conn.scalar(
+            select(func.count(Announcement.id)).where(
+                Announcement.is_pinned, Announcement.expires_at.is_not(None)
+            )
+        )
+        assert conn.scalar(select(func.count(Conversation.id))) >= 10
+        assert conn.scalar(select(func.count(Message.id))) > 100
+        # Both people of a conversation live in one RW, and each has a membership.
+        pairs = conn.execute(
+            text("""
+            SELECT count(*) FROM conversation c
+            JOIN user_account a ON a.id = c.low_user_id JOIN wilayah ra ON ra.id = a.rt_id
+            JOIN user_account b ON b.id = c.high_user_id JOIN wilayah rb ON rb.id = b.rt_id
+            WHERE ra.parent_id != rb.parent_id""")
+        ).scalar()
+        assert pairs == 0
+        assert conn.scalar(select(func.count()).select_from(ConversationMember)) == 2 * conn.scalar(
+            select(func.count(Conversation.id))
+        )
+    engine.dispose()
+    assert "announcements" in output and "messages" in output
+
+
 def test_bench_data_refuses_a_database_with_real_accounts(tmp_path):
     app = create_app(test_config(tmp_path))
     url = f"sqlite:///{tmp_path / 'mixed.sqlite3'}"

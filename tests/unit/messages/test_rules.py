@@ -11,6 +11,7 @@ would show):
 from __future__ import annotations
 
 from collections import namedtuple
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -171,3 +172,39 @@ def test_polls_per_second_is_the_request_budget():
     assert rules.polls_per_second(500) == 125.0
     assert rules.polls_per_second(500, empty_polls=3) == pytest.approx(16.667, abs=1e-3)
     assert rules.polls_per_second(0) == 0
+
+
+# --- when a new message becomes a push -------------------------------------------------------
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+def test_the_push_group_window_is_two_minutes():
+    assert timedelta(minutes=2) == rules.PUSH_GROUP_WINDOW
+
+
+def test_a_message_to_a_quiet_conversation_is_pushed_at_once():
+    assert rules.push_due(NOW, None) == NOW
+    assert rules.push_due(NOW, NOW - timedelta(minutes=2)) == NOW  # the window is over
+    assert rules.push_due(NOW, NOW - timedelta(hours=5)) == NOW
+
+
+def test_what_arrives_within_the_window_goes_together_at_its_end():
+    sent = NOW - timedelta(seconds=30)
+    assert rules.push_due(NOW, sent) == sent + timedelta(minutes=2)
+    assert rules.push_due(NOW + timedelta(seconds=80), sent) == sent + timedelta(minutes=2)
+    just_inside = NOW - timedelta(minutes=2) + timedelta(microseconds=1)
+    assert rules.push_due(NOW, just_inside) == just_inside + timedelta(minutes=2)
+
+
+def test_ten_messages_in_a_minute_give_at_most_two_pushes():
+    sent_at = None
+    due_times = []
+    for second in range(0, 60, 6):
+        now = NOW + timedelta(seconds=second)
+        due = rules.push_due(now, sent_at)
+        due_times.append(due)
+        if due <= now:
+            sent_at = now  # the first goes at once; the rest wait for the window's end
+    assert len(set(due_times)) == 2
+

@@ -182,3 +182,32 @@ def test_the_end_of_quiet_hours_is_found_on_the_wita_date():
 def test_an_empty_entry_between_commas_is_skipped_not_the_end():
     assert rules.parse_offsets("1 jam,, 30 menit") == ([60, 30], None)
     assert rules.parse_offsets("1 jam; ;30 menit") == ([60, 30], None)
+
+
+@pytest.mark.parametrize(
+    ("due", "goes"),
+    [
+        (wita(2026, 12, 1, 22, 14), wita(2026, 12, 1, 22, 14)),  # before quiet hours: then
+        (wita(2026, 12, 1, 22, 15), wita(2026, 12, 2, 5, 30)),  # inside: at their end
+        (wita(2026, 12, 2, 3, 0), wita(2026, 12, 2, 5, 30)),  # after midnight: same morning
+        (wita(2026, 12, 2, 5, 30), wita(2026, 12, 2, 5, 30)),  # the end itself is not quiet
+    ],
+)
+def test_a_message_or_announcement_due_in_quiet_hours_waits_for_their_end(due, goes):
+    assert rules.outside_quiet_hours(due, QUIET_START, QUIET_END) == goes
+
+
+def test_without_quiet_hours_it_goes_when_due():
+    due = wita(2026, 12, 2, 3, 0)
+    assert rules.outside_quiet_hours(due, 0, 0) == due
+
+
+def test_a_push_previews_one_line_of_at_most_120_characters():
+    assert rules.PREVIEW_CHARS == 120
+    assert rules.preview("Pak, besok\n\nsaya  bawa gerobak") == "Pak, besok saya bawa gerobak"
+    exact = "a" * 120
+    assert rules.preview(exact) == exact
+    assert rules.preview("b" * 121) == "b" * 119 + "…"
+    cut = rules.preview("kata " * 40)
+    assert len(cut) <= 120
+    assert cut.endswith("a…")  # the space before the cut is not kept
