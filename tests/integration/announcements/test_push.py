@@ -19,7 +19,6 @@ from community.notifications.models import MessageStatus, PushMessage, PushSubsc
 from tests.conftest import test_config
 from tests.forms import submit_form
 from tests.integration.announcements.test_announcements import NEW, submit_announcement
-from tests.integration.notifications.conftest import server_key  # noqa: F401 (a fixture)
 from tests.pushservice import PushService
 
 TODAY = utcnow().astimezone(WITA).date()

@@ -22,7 +22,6 @@ from community.notifications.models import MessageStatus, PushMessage, PushSubsc
 from tests.conftest import test_config
 from tests.forms import submit_form
 from tests.integration.messages.test_direct_messages import start
-from tests.integration.notifications.conftest import server_key  # noqa: F401 (a fixture)
 from tests.pushservice import PushService
 
 TODAY = utcnow().astimezone(WITA).date()
