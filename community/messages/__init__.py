@@ -9,6 +9,8 @@
     notices.py        a new message as a push, one per conversation (notifications.py
                       registers the switch and the kind)
     personal_data.py  export and inventory (UU PDP); erase_person is in services.py
+
+Reporting, hiding and muting are the moderation domain's (community/moderation).
 """
 
 from __future__ import annotations

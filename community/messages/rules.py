@@ -144,4 +144,3 @@ def push_due(now: datetime, last_push_at: datetime | None) -> datetime:
     if last_push_at is None or now - last_push_at >= PUSH_GROUP_WINDOW:
         return now
     return last_push_at + PUSH_GROUP_WINDOW
-

@@ -207,4 +207,3 @@ def test_ten_messages_in_a_minute_give_at_most_two_pushes():
         if due <= now:
             sent_at = now  # the first goes at once; the rest wait for the window's end
     assert len(set(due_times)) == 2
-
