@@ -38,6 +38,11 @@ ICONS = {
     "kelola_warga": "user-check",
     "profil": "circle-user",
     "badge": "bell",
+    "lainnya": "layout-grid",
+    "moderasi": "shield-alert",
+    "kegiatan_lalu": "history",
+    "notifikasi": "settings",
+    "usulan": "vote",
 }
 
 _BODY = re.compile(r"<svg[^>]*>(.*)</svg>", re.S)

@@ -75,4 +75,5 @@ def register() -> None:
         label=_l("%(n)s permintaan bergabung"),
         query=join_requests_query,
         icon="user-check",
+        place="more",  # pengurus work: a line of "Lainnya", counted on its tab
     )

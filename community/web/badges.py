@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, select
 from community.extensions import db
 
 Query = Callable[[Any], Mapping[str, ColumnElement[Any]] | None]
+TAB, MORE = "tab", "more"  # where a badge shows: the tab bar fits five tabs at 360 px
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Badge:
     query: Query
     anchor: str | None = None
     icon: str = "bell"  # a symbol of static/icons/sprite.svg (scripts/build_icons.py)
+    place: str = TAB  # TAB: its own tab; MORE: a line of "Lainnya", counted on its tab
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class NavBadge:
     count: int
     label: str
     icon: str = "bell"
+    place: str = TAB
 
 
 _badges: dict[str, Badge] = {}
@@ -71,9 +74,14 @@ def register_badge(
     query: Query,
     anchor: str | None = None,
     icon: str = "bell",
+    place: str = "tab",
 ) -> None:
-    """Add (or replace, by ``name``) a badge; links are shown in registration order."""
-    _badges[name] = Badge(name, endpoint, text, label, query, anchor, icon)
+    """Add (or replace, by ``name``) a badge; links are shown in registration order. A
+    badge for pengurus work (join requests, reports) goes on "Lainnya" (``place="more"``):
+    the tab bar keeps Beranda, Tetangga, Pengumuman, Pesan and Lainnya."""
+    if place not in (TAB, MORE):
+        raise ValueError(f"a badge's place is {TAB!r} or {MORE!r}: {place!r}")
+    _badges[name] = Badge(name, endpoint, text, label, query, anchor, icon, place)
 
 
 def nav_badges() -> list[NavBadge]:
@@ -106,9 +114,53 @@ def _load(user: Any) -> list[NavBadge]:
             continue
         url = url_for(badge.endpoint, _anchor=badge.anchor, **values)
         shown.append(NavBadge(badge.name, url, str(badge.text), int(count),
-                              str(badge.label) % {"n": count}, badge.icon))  # fmt: skip
+                              str(badge.label) % {"n": count}, badge.icon, badge.place))  # fmt: skip
     return shown
 
 
+def more_count() -> int:
+    """What the "Lainnya" tab shows: the counts of the badges on its page, added up."""
+    return sum(badge.count for badge in nav_badges() if badge.place == MORE)
+
+
+# --- the lines of "Lainnya" without a count ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoreLink:
+    """A line of the "Lainnya" page: a domain's own pages (Arisan, Musyawarah), the
+    profile. ``shown(user)`` decides in Python, without SQL, whether it applies."""
+
+    name: str
+    endpoint: str
+    text: Any
+    icon: str
+    order: int = 100
+    shown: Callable[[Any], bool] = lambda _user: True
+
+
+_more: dict[str, MoreLink] = {}
+
+
+def register_more_link(link: MoreLink) -> None:
+    """Add (or replace, by name) a line of the "Lainnya" page."""
+    _more[link.name] = link
+
+
+def more_links(user: Any) -> list[MoreLink]:
+    return sorted((m for m in _more.values() if m.shown(user)), key=lambda m: m.order)
+
+
 def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
     app.jinja_env.globals["nav_badges"] = nav_badges
+    app.jinja_env.globals["more_count"] = more_count
+    # What every signed-in person finds on "Lainnya"; domains add their own pages.
+    register_more_link(MoreLink("kegiatan_lalu", "events.past", _l("Kegiatan lalu"), "history", 10))
+    register_more_link(
+        MoreLink(
+            "notifikasi", "notifications.preferences", _l("Pengaturan notifikasi"), "settings", 80
+        )
+    )
+    register_more_link(MoreLink("profil", "accounts.profile", _l("Profil"), "circle-user", 90))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, redirect, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from community import __version__
@@ -16,7 +16,7 @@ from community.events import queries
 from community.events import rules as event_rules
 from community.events.forms import ANSWER_LABELS, KIND_LABELS
 from community.extensions import db
-from community.web import bp
+from community.web import badges, bp
 from community.web.forms import LanguageForm
 from community.web.htmx import render
 from community.web.i18n import labels
@@ -57,6 +57,20 @@ def index():
         kind_labels=labels(KIND_LABELS),
         answer_labels=labels(ANSWER_LABELS),
         may_organise=bool(managed),
+    )
+
+
+@bp.get("/lainnya")
+@login_required
+def more():
+    """Signed in (signed out: redirect to sign-in): the "Lainnya" tab, everything the five
+    tabs leave out: the pengurus' work with its counts (join requests, reports), the
+    domains' own pages (Arisan, Musyawarah), past activities, notification settings and
+    the profile."""
+    return render(
+        "web/more.html",
+        counted=[b for b in badges.nav_badges() if b.place == badges.MORE],
+        links=badges.more_links(current_user),
     )
 
 

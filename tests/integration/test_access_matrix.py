@@ -513,6 +513,7 @@ ROUTES: list[Route] = [
     ),
     # --- web ---
     Route("web.index", "GET", lambda w: "/", expect("200")),
+    Route("web.more", "GET", lambda w: "/lainnya", expect("200", anonymous="login")),
     Route("web.manifest", "GET", lambda w: "/manifest.webmanifest", expect("200")),
     Route("web.service_worker", "GET", lambda w: "/sw.js", expect("200")),
     Route("web.offline", "GET", lambda w: "/offline", expect("200")),

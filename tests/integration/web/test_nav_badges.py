@@ -19,9 +19,10 @@ HX = {"HX-Request": "true"}
 
 
 def nav_link(response):
-    """The "Kelola warga" link of the navigation, or None."""
+    """The "Kelola warga" line of the Lainnya page (pengurus work is counted there and on
+    the Lainnya tab), or None."""
     doc = lxml.html.document_fromstring(response.get_data(as_text=True))
-    links = [a for a in doc.cssselect("header nav a") if "Kelola warga" in a.text_content()]
+    links = [a for a in doc.cssselect("main a") if "Kelola warga" in a.text_content()]
     assert len(links) <= 1
     return links[0] if links else None
 
@@ -62,28 +63,28 @@ def ketua_rt_b(app, world, make_user) -> User:
 def test_each_pengurus_sees_the_requests_they_may_decide(app, world, as_user, make_user,
                                                          ketua_rt_b):  # fmt: skip
     # the world: one resident waits for RT 01
-    assert shown_count(as_user(world["pengurus_a"]).get("/")) == 1
-    assert shown_count(as_user(ketua_rt_b).get("/")) == 0  # RT 02 has none: no number
-    assert shown_count(as_user(world["ketua_rw"]).get("/")) == 1  # the RW above RT 01
+    assert shown_count(as_user(world["pengurus_a"]).get("/lainnya")) == 1
+    assert shown_count(as_user(ketua_rt_b).get("/lainnya")) == 0  # RT 02 has none: no number
+    assert shown_count(as_user(world["ketua_rw"]).get("/lainnya")) == 1  # the RW above RT 01
 
     ask_to_join(app, make_user, world.rt_b, 2)
     ask_to_join(app, make_user, world.rt_c)  # RW 02: nobody here manages it
 
-    assert shown_count(as_user(world["pengurus_a"]).get("/")) == 1
-    assert shown_count(as_user(ketua_rt_b).get("/")) == 2
-    assert shown_count(as_user(world["ketua_rw"]).get("/profil")) == 3
+    assert shown_count(as_user(world["pengurus_a"]).get("/lainnya")) == 1
+    assert shown_count(as_user(ketua_rt_b).get("/lainnya")) == 2
+    assert shown_count(as_user(world["ketua_rw"]).get("/lainnya")) == 3
     for principal in ("resident_a", "resident_b", "admin_kelurahan", "admin_kota"):
-        assert nav_link(as_user(world[principal]).get("/profil")) is None, principal
+        assert nav_link(as_user(world[principal]).get("/lainnya")) is None, principal
 
 
 def test_the_link_opens_the_page_where_they_decide(world, as_user, ketua_rt_b):
     client = as_user(world["pengurus_a"])
-    link = nav_link(client.get("/"))
+    link = nav_link(client.get("/lainnya"))
     page = client.get(link.get("href"))
 
     assert link.get("href") == f"/wilayah/{world.rt_a.id}#requests-heading"
     assert "Yusuf Pendatang" in page.get_data(as_text=True)
-    assert nav_link(as_user(ketua_rt_b).get("/")).get("href") == (
+    assert nav_link(as_user(ketua_rt_b).get("/lainnya")).get("href") == (
         f"/wilayah/{world.rt_b.id}#requests-heading"
     )
 
@@ -94,7 +95,7 @@ def test_deciding_a_request_lowers_the_count(world, as_user):
     client = as_user(world["pengurus_a"])
     submit_form(client, f"/wilayah/{world.rt_a.id}", "form[action$='/setujui']")
 
-    assert shown_count(client.get("/")) == 0
+    assert shown_count(client.get("/lainnya")) == 0
 
 
 # --- what it costs -------------------------------------------------------------------------
@@ -132,7 +133,8 @@ def test_one_select_for_every_badge_whatever_the_number_of_requests(
     assert len(few) == len(many) == 1
     assert "join_requests__count" in many[0] and "test_second__count" in many[0]
     page = client.get("/").get_data(as_text=True)
-    assert "11 permintaan bergabung" in page and "4 pesan belum dibaca" in page
+    assert "(11 perlu ditindaklanjuti)" in page and "4 pesan belum dibaca" in page
+    assert "11 permintaan bergabung" in client.get("/lainnya").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
