@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from community import __version__, asset_dir
 from community.web import bp
@@ -18,6 +20,7 @@ from community.web.htmx import render
 SHELL_FILES = (
     "css/app.css",
     "js/app.js",
+    "js/kept.js",
     "js/push.js",
     "icons/favicon.svg",
     "icons/icon-192.png",
@@ -77,6 +80,7 @@ def service_worker():
         precache=[*shell, url_for("web.offline")],
         stylesheet=url_for("static", filename="css/app.css"),
         icon=url_for("static", filename="icons/icon-192.png"),
+        kept_script=url_for("static", filename="js/kept.js"),
     )
     return Response(
         body,
@@ -89,3 +93,17 @@ def service_worker():
 def offline():
     """Anyone: the offline page the service worker shows when the network is gone."""
     return render("web/offline.html")
+
+
+@bp.get("/sesi.json")
+def session_state():
+    """Anyone; the phone asks before sending answers it kept without signal (#18). Signed in:
+    200 JSON ``{"account": id, "csrf": token}`` (a fresh CSRF token for this session);
+    signed out: 401 ``{"account": null}``, so nothing kept is sent. Never cached."""
+    if current_user.is_authenticated:
+        response = jsonify(account=current_user.id, csrf=generate_csrf())
+    else:
+        response = jsonify(account=None)
+        response.status_code = 401
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -294,3 +294,322 @@
     }
   });
 })();
+
+// Answers without signal (#18). An answer form (data-offline="<slot>": the RSVP panel, a
+// feed card, a task, a comment) that cannot reach the server is kept on the phone
+// (static/js/kept.js, IndexedDB) with its Idempotency-Key, the URL, the time and the
+// account, never the CSRF token; shown as "menunggu sinyal" on its form and in the
+// indicator of every page (templates/web/_kept.html), where it can be cancelled; and sent
+// by itself on "online", on the next page load, and by the worker's Background Sync.
+(function () {
+  "use strict";
+  var Kept = window.RukunKept;
+  if (!Kept || !window.indexedDB) {
+    return; // no IndexedDB: forms say "Tidak terkirim" as before
+  }
+  var box = null;
+
+  function account() {
+    var meta = document.querySelector('meta[name="rukun-account"]');
+    return meta ? meta.content : null;
+  }
+  function keptForm(elt) {
+    var form = elt && elt.closest ? elt.closest("form[data-offline]") : null;
+    return form && account() ? form : null;
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  function clock(ms) {
+    var wita = new Date(ms + 8 * 3600 * 1000); // WITA is UTC+8 all year
+    return pad(wita.getUTCHours()) + "." + pad(wita.getUTCMinutes());
+  }
+  function words(el) {
+    if (!el) {
+      return "";
+    }
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden").forEach(function (hidden) {
+      hidden.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+  function titleOf(form) {
+    var card = form.closest(".activity-card");
+    return words(card ? card.querySelector(".activity-title") : document.querySelector("h1"));
+  }
+  function sitePath(url) {
+    var parsed = new URL(url, window.location.href);
+    return parsed.origin === window.location.origin ? parsed.pathname : null;
+  }
+
+  // Every htmx request of an answer form carries a new Idempotency-Key, kept with it if
+  // the signal is gone, so a request that did arrive is never done twice.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (keptForm(event.detail.elt)) {
+      event.detail.headers["Idempotency-Key"] = Kept.newKey();
+    }
+  });
+
+  function keep(form, pairs, key, submitter, url) {
+    var path = sitePath(url);
+    if (!path) {
+      return Promise.resolve();
+    }
+    var slot = form.getAttribute("data-offline");
+    var entry = {
+      slot: slot === "comment" ? "comment-" + key : slot, // comments all go; an answer replaces
+      key: key,
+      url: path,
+      fields: pairs.filter(function (pair) {
+        return pair[0] !== "csrf_token" && typeof pair[1] === "string";
+      }),
+      at: Date.now(),
+      account: account(),
+      what: form.getAttribute("data-offline-what") || words(submitter),
+      title: titleOf(form),
+      target: form.getAttribute("hx-target") || null
+    };
+    if (slot === "comment") {
+      form.reset(); // the text is kept: an empty box invites no second copy
+    }
+    return Kept.put(entry).then(draw).then(function () {
+      if ("serviceWorker" in navigator) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          return registration.sync && registration.sync.register(Kept.SYNC_TAG);
+        }).catch(function () {}); // no Background Sync: "online" and the next page load send it
+      }
+    });
+  }
+
+  // Known offline when tapped: kept at once, whether htmx loaded or not.
+  document.addEventListener("submit", function (event) {
+    var form = keptForm(event.target);
+    if (!form || navigator.onLine !== false) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation(); // htmx must not try: nothing would arrive
+    var submitter = event.submitter || null;
+    var data;
+    try {
+      data = new FormData(form, submitter);
+    } catch (e) {
+      data = new FormData(form);
+      if (submitter && submitter.name) {
+        data.append(submitter.name, submitter.value);
+      }
+    }
+    var pairs = [];
+    data.forEach(function (value, name) {
+      pairs.push([name, value]);
+    });
+    keep(form, pairs, Kept.newKey(), submitter, form.getAttribute("action") || window.location.href);
+  }, true);
+
+  // Sent by htmx but the signal was gone (no answer, or the worker's "X-Rukun-Offline"):
+  // kept with the key it was sent with. Caught before the banners above, which would
+  // otherwise say "Tidak terkirim" about an answer that will be sent.
+  function keepFromHtmx(event) {
+    var form = keptForm(event.detail.elt);
+    var config = event.detail.requestConfig;
+    if (!form || !config) {
+      return;
+    }
+    event.stopPropagation();
+    var pairs = [];
+    config.formData.forEach(function (value, name) {
+      pairs.push([name, value]);
+    });
+    var submitter = config.triggeringEvent && config.triggeringEvent.submitter;
+    keep(form, pairs, config.headers["Idempotency-Key"] || Kept.newKey(), submitter, config.path);
+  }
+  document.addEventListener("htmx:sendError", keepFromHtmx, true);
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-Rukun-Offline")) {
+      keepFromHtmx(event);
+    }
+  }, true);
+
+  function describe(item) {
+    return item.title ? item.what + " · " + item.title : item.what;
+  }
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    el.className = className;
+    if (text) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  // The "menunggu sinyal" note on each form whose answer is kept, the chosen answer marked.
+  function drawForms(entries) {
+    document.querySelectorAll(".kept-note").forEach(function (old) {
+      old.remove();
+    });
+    document.querySelectorAll("[data-kept]").forEach(function (old) {
+      old.removeAttribute("data-kept");
+      old.classList.remove("is-kept");
+    });
+    entries.forEach(function (entry) {
+      var slot = entry.slot.indexOf("comment-") === 0 ? "comment" : entry.slot;
+      document.querySelectorAll('form[data-offline="' + CSS.escape(slot) + '"]').forEach(function (form) {
+        var given = fill(box.dataset.given, { time: clock(entry.at) });
+        var note = element("p", "kept-note", box.dataset.note + " (" + entry.what + ", " + given + ")");
+        note.setAttribute("role", "status");
+        form.parentNode.insertBefore(note, form);
+        var answer = entry.fields.filter(function (pair) {
+          return pair[0] === "answer";
+        })[0];
+        if (answer) {
+          form.querySelectorAll('button[name="answer"][value="' + CSS.escape(answer[1]) + '"]').forEach(function (button) {
+            button.setAttribute("data-kept", "");
+            button.classList.add("is-kept");
+          });
+        }
+      });
+    });
+  }
+
+  // "N jawaban menunggu sinyal" with a "Batalkan" per answer.
+  function drawList(entries) {
+    var summary = box.querySelector(".kept-summary");
+    var list = box.querySelector(".kept-list");
+    summary.textContent = entries.length ? fill(box.dataset.count, { n: String(entries.length) }) : "";
+    list.textContent = "";
+    list.hidden = !entries.length;
+    entries.forEach(function (entry) {
+      var item = element("li", "kept-item");
+      item.appendChild(element("span", "", describe(entry) + " · " + clock(entry.at) + " WITA"));
+      var cancel = element("button", "link-button kept-cancel", box.dataset.cancel);
+      cancel.type = "button";
+      cancel.setAttribute("data-slot", entry.slot);
+      cancel.setAttribute("aria-label", box.dataset.cancel + ": " + describe(entry));
+      item.appendChild(cancel);
+      list.appendChild(item);
+    });
+  }
+
+  // What became of the answers sent (by this page or by the worker): said once, the
+  // refusal with its reason; the panel or card it answered is refreshed when on this page.
+  var said = {}; // the page and the worker's message may both bring one outcome
+  function showOutcomes(outcomes) {
+    var region = box.querySelector(".kept-outcomes");
+    outcomes.forEach(function (outcome) {
+      if (said[outcome.key]) {
+        return;
+      }
+      said[outcome.key] = true;
+      var text;
+      if (outcome.ok) {
+        text = fill(box.dataset.sent, { what: describe(outcome) });
+        if (outcome.waitlisted) {
+          text += " " + box.dataset.waitlisted;
+        }
+      } else {
+        var gone = outcome.status === 403 || outcome.status === 404;
+        text = fill(box.dataset.refused, { what: describe(outcome) }) + " " +
+          (outcome.why || (gone ? box.dataset.gone : box.dataset.why));
+      }
+      region.appendChild(element("p", outcome.ok ? "kept-outcome" : "kept-outcome error", text));
+      swapIn(outcome);
+      Kept.forget(outcome.key);
+    });
+  }
+  function swapIn(outcome) {
+    if (!outcome.target || !outcome.html || !/^#[\w-]+$/.test(outcome.target)) {
+      return;
+    }
+    var current = document.querySelector(outcome.target);
+    var holder = document.createElement("template");
+    holder.innerHTML = outcome.html;
+    var fresh = holder.content.querySelector(outcome.target);
+    if (current && fresh) {
+      current.replaceWith(fresh);
+      if (window.htmx) {
+        window.htmx.process(fresh);
+      }
+    }
+  }
+
+  function draw() {
+    if (!box) {
+      return Promise.resolve();
+    }
+    var me = account();
+    return Promise.all([Kept.pending(), Kept.outcomes()]).then(function (found) {
+      var mine = function (row) {
+        return String(row.account) === me;
+      };
+      showOutcomes(found[1].filter(mine));
+      var entries = found[0].filter(mine);
+      drawForms(entries);
+      drawList(entries);
+    });
+  }
+
+  function replay() {
+    if (!account()) {
+      return;
+    }
+    Kept.pending().then(function (entries) {
+      return entries.length ? Kept.replay() : null;
+    }).then(draw, draw);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".kept-cancel") : null;
+    if (!button) {
+      return;
+    }
+    var item = button.closest("li");
+    var neighbour = item.nextElementSibling || item.previousElementSibling;
+    var nextSlot = neighbour ? neighbour.querySelector(".kept-cancel").getAttribute("data-slot") : null;
+    Kept.remove(button.getAttribute("data-slot")).then(draw).then(function () {
+      var target = nextSlot && box.querySelector('.kept-cancel[data-slot="' + CSS.escape(nextSlot) + '"]');
+      var summary = box.querySelector(".kept-summary");
+      (target || (summary.textContent ? summary : document.getElementById("main"))).focus();
+    });
+  });
+
+  // Sign-out empties the queue (the response's Clear-Site-Data does too: two lines).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-kept-clear") || event.defaultPrevented) {
+      return;
+    }
+    event.preventDefault();
+    var sent = false;
+    var go = function () {
+      if (!sent) {
+        sent = true;
+        HTMLFormElement.prototype.submit.call(form);
+      }
+    };
+    Kept.clear().then(go, go);
+    setTimeout(go, 1500); // never keep someone signed in because storage is slow
+  });
+
+  window.addEventListener("online", replay);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "kept") {
+        draw();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    box = document.getElementById("kept");
+    if (box) {
+      box.querySelector(".kept-summary").setAttribute("tabindex", "-1");
+      draw().then(replay, replay);
+    }
+  });
+})();

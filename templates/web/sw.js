@@ -9,6 +9,8 @@ const STYLESHEET = {{ stylesheet|tojson }};
 const ICON = {{ icon|tojson }};
 // Only pages without phone numbers, needs flags or messages are kept for offline use.
 const CACHEABLE = [/^\/$/, /^\/kegiatan\/\d+$/, /^\/kegiatan\/lalu$/];
+// Answers kept without signal (#18): the queue and its replay, shared with the pages.
+importScripts({{ kept_script|tojson }});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -38,7 +40,8 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET") {
-    // Never queue or replay a form silently: say clearly that it was not sent.
+    // Never queue or replay a form silently: say clearly that it was not sent. (Answer
+    // forms are kept by the page, visibly, with an Idempotency-Key: static/js/kept.js.)
     event.respondWith(fetch(request).catch(() => notSent()));
     return;
   }
@@ -114,5 +117,18 @@ self.addEventListener("notificationclick", (event) => {
         .then((navigated) => navigated || self.clients.openWindow(target))
         .catch(() => self.clients.openWindow(target));
     })
+  );
+});
+
+// Background Sync (Chromium): the signal is back, so what was kept is sent, even with no
+// Rukun page open. Elsewhere (iOS Safari) the pages send it on load and on "online".
+self.addEventListener("sync", (event) => {
+  if (event.tag !== self.RukunKept.SYNC_TAG) return;
+  event.waitUntil(
+    self.RukunKept.replay().then((result) =>
+      self.clients.matchAll({ type: "window" }).then((list) => {
+        list.forEach((client) => client.postMessage({ type: "kept" }));
+        if (result.offline) throw new Error("still offline"); // the browser tries again later
+      }))
   );
 });

@@ -517,6 +517,7 @@ ROUTES: list[Route] = [
     Route("web.manifest", "GET", lambda w: "/manifest.webmanifest", expect("200")),
     Route("web.service_worker", "GET", lambda w: "/sw.js", expect("200")),
     Route("web.offline", "GET", lambda w: "/offline", expect("200")),
+    Route("web.session_state", "GET", lambda w: "/sesi.json", expect("200", anonymous="401")),
     Route("web.set_language", "POST", lambda w: "/bahasa", expect("303"), {"language": "en"}),
     Route("web.healthz", "GET", lambda w: "/healthz", expect("200")),
     # --- accounts ---

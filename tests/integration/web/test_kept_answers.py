@@ -1,0 +1,134 @@
+"""The server side of answers kept on the phone without signal (#18): the session endpoint
+the phone asks before sending, the forms it may keep, and a kept answer sent the way
+static/js/kept.js sends it (the rendered form's fields without their CSRF token, a fresh
+token from /sesi.json, the original Idempotency-Key, HX-Request)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import lxml.html
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from community.core.time import utcnow
+from community.events import services
+from community.events.models import Activity, Rsvp
+from community.extensions import db
+from tests.conftest import post_form
+from tests.forms import find_form, form_fields
+
+KEY = "5d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a"
+
+
+def kept(client, page_url: str, selector: str, button: tuple[str, str]) -> tuple[str, list]:
+    """What the phone keeps from a form: its URL and fields, never the CSRF token."""
+    form = find_form(client.get(page_url).get_data(as_text=True), selector)
+    fields = [(n, v) for n, v in form_fields(form) if n != "csrf_token"]
+    return form.get("action"), [*fields, button]
+
+
+def send_kept(client, url: str, fields: list, key: str = KEY):
+    session = client.get("/sesi.json").get_json()
+    return client.post(
+        url,
+        data=MultiDict([*fields, ("csrf_token", session["csrf"])]),
+        headers={"Idempotency-Key": key, "X-CSRFToken": session["csrf"], "HX-Request": "true"},
+    )
+
+
+def test_session_endpoint_gives_the_account_and_a_fresh_token_never_cached(world, as_user):
+    response = as_user(world["resident_a"]).get("/sesi.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["account"] == world["resident_a"].id
+    assert isinstance(body["csrf"], str) and len(body["csrf"]) > 20
+
+
+def test_session_endpoint_signed_out_says_401_with_no_account(client):
+    response = client.get("/sesi.json")
+    assert response.status_code == 401
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_json() == {"account": None}
+
+
+def test_signed_in_pages_name_the_account_for_the_queue(world, as_user, client):
+    mine = as_user(world["resident_a"]).get("/").get_data(as_text=True)
+    assert f'<meta name="rukun-account" content="{world["resident_a"].id}">' in mine
+    assert 'id="kept"' in mine and "jawaban menunggu sinyal" in mine
+    anonymous = client.get("/masuk").get_data(as_text=True)
+    assert "rukun-account" not in anonymous and 'id="kept"' not in anonymous
+
+
+def test_the_answer_forms_are_marked_for_keeping_one_slot_per_activity(world, as_user):
+    client = as_user(world["resident_a"])
+    activity_id = world.activities["rt_a"].id
+    page = lxml.html.document_fromstring(client.get(f"/kegiatan/{activity_id}").get_data())
+    slots = {f.get("action"): f.get("data-offline") for f in page.forms if f.get("data-offline")}
+    assert slots[f"/kegiatan/{activity_id}/jawab"] == f"answer-{activity_id}"
+    assert slots[f"/kegiatan/{activity_id}/komentar"] == "comment"
+    feed = lxml.html.document_fromstring(client.get("/").get_data())
+    card = feed.cssselect(f'form[action="/kegiatan/{activity_id}/jawab/kartu"]')
+    assert card and card[0].get("data-offline") == f"answer-{activity_id}"  # the same slot
+    assert not [
+        f for f in page.forms if f.get("action") == "/keluar" and "data-offline" in f.attrib
+    ]
+
+
+def test_a_kept_answer_sent_twice_with_a_fresh_token_is_recorded_once(app, world, as_user):
+    client = as_user(world["resident_a"])
+    activity_id = world.activities["rt_a"].id
+    url, fields = kept(client, f"/kegiatan/{activity_id}", "form[data-offline] [name=guests]",
+                       ("answer", "hadir"))  # fmt: skip
+    first = send_kept(client, url, [*[(n, "2" if n == "guests" else v) for n, v in fields]])
+    again = send_kept(client, url, [*[(n, "2" if n == "guests" else v) for n, v in fields]])
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert 'id="rsvp-panel-' in again.get_data(as_text=True)  # the fragment the page swaps in
+    with app.app_context():
+        rows = db.session.execute(
+            select(Rsvp.user_id, Rsvp.answer, Rsvp.guests).where(Rsvp.activity_id == activity_id)
+        ).all()
+    assert [tuple(r) for r in rows] == [(world["resident_a"].id, "hadir", 2)]
+
+
+def test_a_kept_answer_to_an_activity_cancelled_meanwhile_is_refused_with_the_reason(
+    app, world, as_user
+):
+    client = as_user(world["resident_a"])
+    activity_id = world.activities["rt_a"].id
+    url, fields = kept(client, f"/kegiatan/{activity_id}", "form[data-offline] [name=guests]",
+                       ("answer", "hadir"))  # fmt: skip
+    with app.app_context():
+        services.cancel_activity(
+            db.session.get(Activity, activity_id), reason="Hujan deras", now=utcnow()
+        )
+        db.session.commit()
+    response = send_kept(client, url, fields)
+    assert response.status_code == 422
+    # The phone reads the first role="alert" of the fragment (kept.js reasonIn).
+    reason = re.search(r'role="alert"[^>]*>\s*([^<]+?)\s*<', response.get_data(as_text=True))
+    assert reason and reason.group(1) == "Kegiatan ini sudah dibatalkan."
+    with app.app_context():
+        assert db.session.scalar(select(Rsvp.id).where(Rsvp.activity_id == activity_id)) is None
+
+
+def test_the_worker_loads_the_queue_and_replays_on_background_sync(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    script = re.search(r"importScripts\((\"[^\"]+\")\);", body).group(1)
+    hashed = json.loads(script)
+    assert re.fullmatch(r"/static/js/kept\.[0-9a-f]{12}\.js", hashed)
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*\]);", body).group(1))
+    assert hashed in precache  # the page shell offline loads it too
+    assert 'addEventListener("sync"' in body
+    source = client.get(hashed)
+    assert source.status_code == 200 and b"RukunKept" in source.get_data()
+    source.close()
+
+
+def test_sign_out_clears_storage_where_the_queue_lives(world, as_user):
+    response = post_form(as_user(world["resident_a"]), "/keluar")
+    # "storage" covers IndexedDB (tests/browser/test_pwa.py proves it in Chromium).
+    assert '"storage"' in response.headers["Clear-Site-Data"]
