@@ -86,6 +86,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     announcements.init_app(app)
 
+    from community import moderation
+
+    moderation.init_app(app)
+
+    from community import arisan
+
+    arisan.init_app(app)
+
+    from community import musyawarah
+
+    musyawarah.init_app(app)
+
     from community.cli import register_commands
 
     register_commands(app)

@@ -117,6 +117,8 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
     _demo_activities(rts, kelurahan, now=now, rng=rng)
     _demo_announcement(rts[0], now=now)
     _demo_messages(messaging_pair[0], messaging_pair[1], now=now)
+    _demo_arisan(rts[0], now=now)
+    _demo_musyawarah(rts, now=now)
 
     for rt in rts[:2]:  # newcomers waiting for the pengurus
         newcomer = person(None)
@@ -161,6 +163,92 @@ def _demo_announcement(rt01: Wilayah, *, now: datetime) -> None:
         expires_at=now + timedelta(days=14),
         activity=kerja_bakti,
     )
+
+
+def _demo_arisan(rt01: Wilayah, *, now: datetime) -> None:
+    """RT 01's arisan (#15): 12 names × Rp50.000 a month. The ketua runs it, the first
+    resident keeps its book; the ten people of RT 01 and two neighbours without a phone.
+    The first meeting is three weeks ahead, after the week of activities above."""
+    from community.arisan import services as arisan
+
+    people = db.session.scalars(
+        select(User).where(User.rt_id == rt01.id).order_by(User.id)
+    ).all()  # the ketua, the sekretaris, then the residents
+    ketua, bookkeeper = people[0], people[2]
+    members = [arisan.NewMember(p, None, 1, is_bendahara=p is bookkeeper) for p in people]
+    members += [arisan.NewMember(None, name, 1) for name in ("Nenek Salmah", "Acil Iyah")]
+    first = _next_weekday(now + timedelta(days=20), 5, 16)
+    arisan.create_group(
+        rt01, by=ketua, now=now, name="Arisan Ibu-ibu RT 01", contribution_idr=50_000,
+        period="bulanan", first_meeting_on=first.date(), meeting_time=first.time(),
+        place="Rumah Ketua RT 01", members=members[:12],
+    )  # fmt: skip
+
+
+def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
+    """Usulan like Kelurahan Mentaos' 58 for its Musrenbang (#16): drainage, street lights,
+    training, a pos kamling; supported, discussed, one forwarded to the RW, one accepted.
+    RT 01 ranks its priorities in an open poll (the demo resident has not voted yet) and
+    chose a kerja bakti day in a closed one."""
+    from community.musyawarah import services as musyawarah
+
+    def people(rt: Wilayah) -> list[User]:  # the ketua first, then the residents
+        return list(db.session.scalars(select(User).where(User.rt_id == rt.id).order_by(User.id)))
+
+    rt01, rt02 = rts[0], rts[1]
+    warga01, warga02 = people(rt01), people(rt02)
+    ketua01, ketua02 = warga01[0], warga02[0]
+    day = timedelta(days=1)
+    made = []
+    for rt, author, title, category, body, location, supporters in (
+        (rt01, warga01[3], "Perbaikan drainase Gang Mawar", "infrastruktur",
+         "Saluran di Gang Mawar tersumbat; setiap hujan deras air masuk ke rumah warga.",
+         "Gang Mawar, RT 01", warga01[4:10]),
+        (rt01, warga01[5], "Lampu jalan Gang 3", "infrastruktur",
+         "Gang 3 gelap setelah magrib. Anak-anak pulang mengaji lewat sini.",
+         "Jl. Komet Gang 3", warga01[2:5]),
+        (rt01, warga01[6], "Pelatihan usaha kue untuk ibu-ibu PKK", "ekonomi",
+         "Pelatihan membuat dan menjual kue kering, dengan pemasaran lewat WhatsApp.",
+         "", warga01[7:9]),
+        (rt02, warga02[2], "Renovasi pos kamling RT 02", "sosial_budaya",
+         "Atap pos kamling bocor dan lampunya mati; ronda malam jadi tidak nyaman.",
+         "Pos kamling RT 02", warga02[3:7]),
+    ):  # fmt: skip
+        proposal = musyawarah.propose(rt, by=author, title=title, body=body, category=category,
+                                      location=location, now=now - 6 * day)  # fmt: skip
+        for supporter in supporters:
+            musyawarah.support(proposal, supporter, now=now - 5 * day)
+        made.append(proposal)
+    drainase, lampu, pelatihan, pos = made
+    musyawarah.comment(drainase, ketua01, "Kita bahas di musyawarah RT Jumat malam.",
+                       now=now - 4 * day)  # fmt: skip
+    musyawarah.change_status(drainase, "dibahas", by=ketua01, reason="", now=now - 4 * day)
+    musyawarah.change_status(lampu, "dibahas", by=ketua01, reason="", now=now - 4 * day)
+    musyawarah.change_status(lampu, "diteruskan", by=ketua01, reason="Butuh anggaran kelurahan",
+                             now=now - 3 * day)  # fmt: skip
+    musyawarah.change_status(pos, "dibahas", by=ketua02, reason="", now=now - 4 * day)
+    musyawarah.change_status(pos, "diterima", by=ketua02, reason="Dikerjakan dari kas RT",
+                             now=now - 2 * day)  # fmt: skip
+
+    options = [drainase.title, lampu.title, pelatihan.title, "Tempat sampah terpilah"]
+    priorities = musyawarah.create_poll(
+        rt01, by=ketua01, question="Prioritas RT 01 untuk Musrenbang", kind="peringkat",
+        description="Urutkan tiga usulan terpenting; hasilnya dibawa ke Musrenbang kelurahan.",
+        options=options, max_choices=3, is_secret=False, shows_live=False,
+        opens_at=now - 2 * day, closes_at=now + 5 * day, now=now - 2 * day,
+    )  # fmt: skip
+    ids = [o.id for o in priorities.options]
+    for n, voter in enumerate(warga01[3:9]):
+        ranking = [ids[0], ids[1], ids[2]] if n % 3 else [ids[1], ids[0], ids[3]]
+        musyawarah.vote(priorities, voter, ranking, now=now - day)
+    kerja_bakti = musyawarah.create_poll(
+        rt01, by=ketua01, question="Hari kerja bakti bulan depan", kind="tunggal",
+        description="", options=["Sabtu pagi", "Minggu pagi"], max_choices=1, is_secret=True,
+        shows_live=False, opens_at=now - 10 * day, closes_at=now - 3 * day, now=now - 10 * day,
+    )  # fmt: skip
+    sabtu, minggu = (o.id for o in kerja_bakti.options)
+    for n, voter in enumerate(warga01[:8]):
+        musyawarah.vote(kerja_bakti, voter, [minggu if n % 4 else sabtu], now=now - 9 * day)
 
 
 def _next_weekday(now: datetime, weekday: int, hour: int, minute: int = 0) -> datetime:

@@ -223,7 +223,7 @@ elif isinstance(value, time):
 else:
     sys.exit(99)
 setattr(mod, name, value)
-sys.exit(pytest.main(["-q", "-x", "-p", "no:cacheprovider", *sys.argv[3:]]))
+sys.exit(pytest.main(["-q", "-x", "-n", "0", "-p", "no:cacheprovider", *sys.argv[3:]]))
 """
 
 

@@ -120,9 +120,18 @@ def _snapshot(app: Flask, name: str) -> None:
 # these small tables is 4x faster than TRUNCATE … RESTART IDENTITY (8 ms against 30 ms a
 # restore, measured), which made the PostgreSQL pass of CI minutes longer.
 def _dump_rows(app: Flask) -> dict:
+    # By primary key: PostgreSQL returns rows in heap order, where an updated row (an RT
+    # whose invite code was made) moves behind newer ones, and a child wilayah restored
+    # before its parent breaks the parent_id foreign key. Ids grow with creation, so
+    # parents come first.
     with app.app_context(), db.engine.connect() as conn:
         return {
-            table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
+            table.name: [
+                dict(row)
+                for row in conn.execute(
+                    table.select().order_by(*table.primary_key.columns)
+                ).mappings()
+            ]
             for table in db.metadata.sorted_tables
         }
 

@@ -25,6 +25,7 @@ from community.core.time import format_wita, utcnow
 from community.events import feeds, personal_data
 from community.extensions import db, fail_closed
 from community.messages import services as messages
+from community.moderation import services as moderation
 from community.web.htmx import render
 from community.web.ratelimits import per_address, per_key
 from community.web.redirects import safe_next
@@ -312,6 +313,7 @@ def delete():
         if services.check_password(current_user, form.password.data):
             personal_data.erase_person(current_user)
             messages.erase_person(current_user, now=utcnow())  # their messages' text
+            moderation.erase_person(current_user)  # the reported copies of their text
             services.delete_account(current_user)
             db.session.commit()
             logout_user()

@@ -25,8 +25,10 @@ def get_comment(activity: Activity, comment_id: int) -> Comment | None:
     )
 
 
-def set_hidden(comment: Comment, hidden: bool) -> None:
+def set_hidden(comment: Comment, hidden: bool, reason: str | None = None) -> None:
+    """Hide (with the pengurus' reason, shown to its writer) or show again."""
     comment.is_hidden = hidden
+    comment.hidden_reason = reason if hidden else None
     db.session.flush()
 
 

@@ -216,6 +216,9 @@ class Comment(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    # Why a pengurus hid it (community/moderation; None for a hide without one): its
+    # writer reads it under their own text.
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

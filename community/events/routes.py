@@ -220,8 +220,8 @@ def cancel(activity_id: int):
 @login_required
 def detail(activity_id: int):
     """Anyone who may see the activity (VIEW: they live in its wilayah or hold a role above or below
-    it; others 404): the activity page with their RSVP panel, tasks and comments (hidden ones too
-    for pengurus)."""
+    it; others 404): the activity page with their RSVP panel, tasks and comments (a hidden one as
+    "Disembunyikan oleh pengurus"; its text for its writer and the pengurus)."""
     activity = load_activity(activity_id, Action.VIEW)
     return _detail_page(activity)
 
@@ -273,7 +273,8 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
         task_form=TaskForm(formdata=None),
         signup_form=SignupForm(formdata=None),
         task_error=None,
-        comments=events_comments.list_comments(activity, include_hidden=manages),
+        # Hidden ones too: "Disembunyikan oleh pengurus" for all, the text for its writer.
+        comments=events_comments.list_comments(activity, include_hidden=True),
         comment_form=CommentForm(formdata=None),
         status=status,
     )

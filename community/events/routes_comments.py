@@ -11,8 +11,9 @@ from community.core.idempotency import idempotent
 from community.core.time import utcnow
 from community.events import bp, comments
 from community.events.forms_participation import CommentForm
-from community.events.routes import _back, _errors, load_activity
+from community.events.routes import _back, _detail_page, _errors, load_activity
 from community.extensions import db
+from community.moderation import mutes
 
 
 @bp.post("/kegiatan/<int:activity_id>/komentar")
@@ -20,8 +21,13 @@ from community.extensions import db
 @idempotent
 def comment(activity_id: int):
     """Anyone who may see the activity (VIEW; others 404). POST: adds their comment; 303 redirect to
-    the activity page's comments, the error flashed on bad input."""
+    the activity page's comments, the error flashed on bad input; muted by a pengurus: 422 with
+    the activity page saying until when and why."""
     activity = load_activity(activity_id, Action.VIEW)
+    muted = mutes.active_mute(current_user.id, now=utcnow())
+    if muted is not None:  # muted by a pengurus: 422 saying until when and why, nothing stored
+        flash(mutes.MutedError(muted).message(), "error")
+        return _detail_page(activity, status=422)
     form = CommentForm()
     if form.validate_on_submit():
         comments.add_comment(activity, current_user, form.body.data.strip(), now=utcnow())

@@ -4,7 +4,7 @@ conversation someone is not in cannot be read by any id: it is simply not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
@@ -14,10 +14,11 @@ from community.accounts.models import User
 from community.extensions import db
 from community.messages.models import Block, Conversation, ConversationMember, Message
 
-# The conversation page shows the latest messages; older ones are for a later increment.
+# The conversation page shows the latest messages; "Pesan sebelumnya" loads as many again.
 PAGE_MESSAGES = 100
 # A poll answers at most this many new messages (a phone back from a long sleep reloads).
 POLL_MESSAGES = 50
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # "since" that matches no deletion
 
 _ME = aliased(ConversationMember, name="me")
 _OTHER = aliased(ConversationMember, name="other_member")
@@ -69,41 +70,69 @@ class Line:
     body: str
     created_at: datetime
     is_deleted: bool
+    # Hidden by a pengurus (moderation): the writer sees the text and this reason, the
+    # other person "Disembunyikan oleh pengurus".
+    is_hidden: bool = False
+    hidden_reason: str | None = None
 
 
 def _line(message: Message) -> Line:
     return Line(message.id, message.sender_id, message.body, message.created_at,
-                message.deleted_at is not None)  # fmt: skip
+                message.deleted_at is not None, message.hidden_at is not None,
+                message.hidden_reason)  # fmt: skip
 
 
-def list_messages(conversation_id: int) -> list[Line]:
-    """The latest ``PAGE_MESSAGES`` messages, oldest first."""
-    rows = db.session.scalars(
-        select(Message)
-        .where(Message.conversation_id == conversation_id)
-        .order_by(Message.id.desc())
-        .limit(PAGE_MESSAGES)
-    ).all()
-    return [_line(m) for m in reversed(rows)]
+@dataclass(frozen=True)
+class MessagePage:
+    """A page of a conversation: ``lines`` oldest first; ``has_older`` when messages
+    before the first one exist ("Pesan sebelumnya")."""
+
+    lines: list[Line]
+    has_older: bool
+
+
+def list_messages(conversation_id: int, before: int | None = None) -> MessagePage:
+    """The latest ``PAGE_MESSAGES`` messages (before message ``before`` when given), oldest
+    first, in one statement (one more row tells whether older ones exist)."""
+    query = select(Message).where(Message.conversation_id == conversation_id)
+    if before is not None:
+        query = query.where(Message.id < before)
+    rows = db.session.scalars(query.order_by(Message.id.desc()).limit(PAGE_MESSAGES + 1)).all()
+    return MessagePage(
+        [_line(m) for m in reversed(rows[:PAGE_MESSAGES])], len(rows) > PAGE_MESSAGES
+    )
 
 
 @dataclass(frozen=True)
 class Poll:
-    """What one poll found: ``is_member`` False means 404; ``lines`` the new messages."""
+    """What one poll found: ``is_member`` False means 404; ``lines`` the new messages and
+    those of the page deleted since the last poll (the page replaces them)."""
 
     is_member: bool
     lines: list[Line]
 
 
 # Built once: making the statement per request cost more than running it (an empty poll
-# is the most frequent request of the app). The values are bound at execution.
+# is the most frequent request of the app). The values are bound at execution. Besides
+# what is new, a message the page shows (id from ``from_id``) deleted or hidden by a
+# pengurus after ``since`` comes back, so "pesan dihapus" shows on the other phone too;
+# ``since`` far in the future asks for new ones only.
 _POLL = (
     select(ConversationMember.user_id, Message)
     .outerjoin(
         Message,
         and_(
             Message.conversation_id == ConversationMember.conversation_id,
-            Message.id > bindparam("after_id"),
+            or_(
+                Message.id > bindparam("after_id"),
+                and_(
+                    Message.id >= bindparam("from_id"),
+                    or_(
+                        Message.deleted_at > bindparam("since"),
+                        Message.hidden_at > bindparam("since"),
+                    ),
+                ),
+            ),
         ),
     )
     .where(
@@ -115,14 +144,25 @@ _POLL = (
 )
 
 
-def poll(conversation_id: int, user_id: int, after_id: int) -> Poll:
-    """New messages after ``after_id``, in ONE statement that also proves membership: the
-    reader's row LEFT JOIN the newer messages. No row: not a member. One row with no
-    message: nothing new (the common, cheap case)."""
+def poll(
+    conversation_id: int,
+    user_id: int,
+    after_id: int,
+    *,
+    from_id: int | None = None,
+    since: datetime | None = None,
+) -> Poll:
+    """New messages after ``after_id``, and those from ``from_id`` on deleted after
+    ``since``, in ONE statement that also proves membership: the reader's row LEFT JOIN
+    those messages. No row: not a member. One row with no message: nothing new (the
+    common, cheap case)."""
+    if from_id is None or since is None:
+        from_id, since = after_id + 1, NEVER
     rows = db.session.execute(
         _POLL,
-        {"conversation_id": conversation_id, "user_id": user_id, "after_id": after_id},
-    ).all()
+        {"conversation_id": conversation_id, "user_id": user_id, "after_id": after_id,
+         "from_id": from_id, "since": since},
+    ).all()  # fmt: skip
     if not rows:
         return Poll(False, [])
     return Poll(True, [_line(m) for _, m in rows if m is not None])
@@ -140,6 +180,7 @@ class ConversationLine:
     latest_sender_id: int | None
     latest_deleted: bool
     unread: int
+    latest_hidden: bool = False  # hidden by a pengurus: the list does not show its text
 
 
 def list_conversations(user_id: int) -> list[ConversationLine]:
@@ -169,6 +210,7 @@ def list_conversations(user_id: int) -> list[ConversationLine]:
             _LATEST.sender_id,
             _LATEST.deleted_at,
             unread,
+            _LATEST.hidden_at,
         )
         .select_from(_ME)
         .join(Conversation, Conversation.id == _ME.conversation_id)
@@ -185,8 +227,10 @@ def list_conversations(user_id: int) -> list[ConversationLine]:
         )
     ).all()
     return [
-        ConversationLine(cid, oid, name, body, at, sender, deleted is not None, count or 0)
-        for cid, oid, name, body, at, sender, deleted, count in rows
+        ConversationLine(
+            cid, oid, name, body, at, sender, deleted is not None, count or 0, hidden is not None
+        )
+        for cid, oid, name, body, at, sender, deleted, count, hidden in rows
     ]
 
 

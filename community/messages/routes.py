@@ -3,6 +3,9 @@ anyone else, whatever their role, gets 404 for it, as a page, a fragment or a po
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +21,7 @@ from community.messages import bp, policies, queries, rules, services
 from community.messages.forms import MessageForm
 from community.messages.models import ConversationMember
 from community.messages.services import MessageError
+from community.moderation.mutes import MutedError
 from community.web.htmx import render, wants_fragment
 from community.web.ratelimits import per_user
 from community.web.redirects import safe_next
@@ -36,6 +40,7 @@ MESSAGES = {
     "not_yours": _l("Anda hanya dapat menghapus pesan Anda sendiri."),
 }
 WAIT = _l("Tunggu sebentar sebelum mengirim lagi.")
+POLL_OVERLAP = timedelta(seconds=10)  # see _poll_stamp
 
 
 def _membership(conversation_id: int) -> ConversationMember:
@@ -45,12 +50,13 @@ def _membership(conversation_id: int) -> ConversationMember:
 
 
 def _page(membership: ConversationMember, form: MessageForm | None = None, *,
-          status: int = 200, block: str | list[str] | None = None, sent=None) -> Response:  # fmt: skip
+          status: int = 200, block: str | list[str] | None = None, sent=None,
+          before: int | None = None, fragment_older: bool = False) -> Response:  # fmt: skip
     conversation = membership.conversation
     other = queries.other_person(conversation, current_user.id)
     blocked_by_me = other is not None and queries.blocks_between(current_user.id, other.id)[0]
-    lines = queries.list_messages(conversation.id)
-    return render(
+    page = queries.list_messages(conversation.id, before)
+    response = render(
         "messages/conversation.html",
         block,
         status=status,
@@ -58,11 +64,36 @@ def _page(membership: ConversationMember, form: MessageForm | None = None, *,
         conversation=conversation,
         other=other,
         blocked_by_me=blocked_by_me,
-        lines=[sent] if sent else lines,
+        lines=[sent] if sent else page.lines,
+        has_older=page.has_older,
+        before=before,
+        fragment_older=fragment_older,
         sent=sent,
         form=form or MessageForm(formdata=None),
         poll_delays=rules.POLL_DELAYS_SECONDS,
+        poll_since=_poll_stamp(),
     )
+    response.headers["Cache-Control"] = "no-store"  # a stale copy would poll from old ids
+    return response
+
+
+def _poll_stamp() -> str:
+    """The server's clock for the page's next poll (``sejak``): deletions after it are
+    sent. A few seconds early, so one committed while this request ran is not missed."""
+    return f"{(utcnow() - POLL_OVERLAP).timestamp():.3f}"
+
+
+def _poll_since(value: str | None) -> datetime | None:
+    """``sejak`` as the page sent it back; None when absent. Bad values: 400."""
+    if value is None:
+        return None
+    try:
+        stamp = float(value)
+        if not math.isfinite(stamp) or stamp < 0:
+            raise ValueError(value)
+        return datetime.fromtimestamp(stamp, UTC)
+    except (ValueError, OverflowError, OSError):
+        abort(400)
 
 
 @bp.get("/pesan")
@@ -102,8 +133,17 @@ def start(user_id: int):
 def conversation(conversation_id: int):
     """A member of the conversation, one of its two (anyone else, any role: 404; signed out: redirect to sign-in): the
     conversation page with its latest messages and the send form; marks it read (a write
-    only when something was unread)."""
+    only when something was unread). ``?sebelum=<id>``: the messages before that one
+    ("Pesan sebelumnya"; htmx: those lines and the next link only), nothing marked read;
+    400 for a bad id."""
     membership = _membership(conversation_id)
+    before = request.args.get("sebelum", type=int)
+    if before is not None:  # "Pesan sebelumnya": older ones, nothing marked read
+        if before < 1:
+            abort(400)
+        if wants_fragment():  # the older lines and the next link, put where the link was
+            return _page(membership, block="older_messages", before=before, fragment_older=True)
+        return _page(membership, before=before)
     if services.mark_read(membership, queries.latest_message_id(conversation_id), now=utcnow()):
         db.session.commit()
     return _page(membership)
@@ -123,7 +163,7 @@ def send(conversation_id: int):
         try:
             message = services.send(membership.conversation, current_user, form.body.data,
                                     now=utcnow())  # fmt: skip
-        except MessageError as exc:
+        except (MessageError, MutedError) as exc:
             db.session.rollback()
             form.body.errors = [exc.message(MESSAGES)]
         else:
@@ -157,17 +197,23 @@ def _too_many(exc):
 @login_required
 def poll(conversation_id: int):
     """A member of the conversation, one of its two (others 404). The poll of an open page: the messages after
-    ``?setelah=<id>`` as a fragment (200), marked read; 204 with no body when there are none;
-    400 without a valid ``setelah``. One statement when nothing is new."""
+    ``?setelah=<id>`` as a fragment (200), marked read, and those from ``dari=<id>`` deleted
+    or hidden by a pengurus after ``sejak=<server time>`` (the page replaces them); 204 with no
+    body when there are none; ``X-Poll-Since`` is the next ``sejak``. 400 without a valid
+    ``setelah`` or with a bad ``dari``/``sejak``. One statement when nothing is new."""
     after = request.args.get("setelah", type=int)
-    if after is None or after < 0:
+    from_id = request.args.get("dari", type=int)
+    if after is None or after < 0 or (from_id is not None and from_id < 0):
         abort(400)
-    found = queries.poll(conversation_id, current_user.id, after)
+    stamp = _poll_stamp()
+    found = queries.poll(conversation_id, current_user.id, after, from_id=from_id,
+                         since=_poll_since(request.args.get("sejak")))  # fmt: skip
     if not found.is_member:
         abort(404)
     if not found.lines:
         response = Response(status=204)
         response.vary.add("HX-Request")
+        response.headers["X-Poll-Since"] = stamp
         return response
     membership = _membership(conversation_id)
     if services.mark_read(membership, found.lines[-1].id, now=utcnow()):
@@ -178,6 +224,7 @@ def poll(conversation_id: int):
     response = Response(body, mimetype="text/html")
     response.vary.add("HX-Request")
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Poll-Since"] = stamp
     return response
 
 

@@ -13,6 +13,7 @@ from community.core.errors import DomainError
 from community.extensions import db
 from community.messages import notices, policies, queries, rules
 from community.messages.models import Block, Conversation, ConversationMember, Message
+from community.moderation import mutes
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def start_conversation(sender: Any, recipient: Any, *, now: datetime) -> Convers
 def send(conversation: Conversation, sender: Any, text: str, *, now: datetime) -> Message:
     """Add ``sender``'s message (a member: the caller checked). Refused when the body is
     empty or too long after cleaning, or when either of the two blocked the other."""
+    mutes.refuse_if_muted(sender.id, now=now)  # muted by a pengurus: MutedError, nothing stored
     body = rules.clean_body(text)
     problem = rules.body_problem(body)
     if problem is not None:

@@ -182,9 +182,15 @@
   var busy = false;
   var delays = [4, 8, 15, 30];
 
+  var since = "";
+
   function lastId() {
     var items = list.querySelectorAll("[data-message-id]");
     return items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
+  }
+  function firstId() {
+    var first = list.querySelector("[data-message-id]");
+    return first ? first.getAttribute("data-message-id") : "0";
   }
   function tidy() {
     // A poll and a send can both bring the same message: keep the first of each id.
@@ -218,11 +224,16 @@
     var count = 0;
     Array.prototype.forEach.call(holder.content.querySelectorAll("[data-message-id]"), function (el) {
       var id = el.getAttribute("data-message-id");
-      if (!list.querySelector('[data-message-id="' + id + '"]')) {
+      var shown = list.querySelector('[data-message-id="' + id + '"]');
+      if (!shown) {
         list.appendChild(el);
         if (window.htmx) {
           window.htmx.process(el);
         }
+        count += 1;
+      } else if (shown.outerHTML !== el.outerHTML) {
+        // Deleted on the other phone, or hidden by a pengurus, since the last poll.
+        shown.parentNode.replaceChild(el, shown);
         count += 1;
       }
     });
@@ -236,8 +247,12 @@
     }
     busy = true;
     var url = list.getAttribute("data-poll-url") + "?setelah=" + encodeURIComponent(lastId());
+    if (since) {
+      url += "&dari=" + encodeURIComponent(firstId()) + "&sejak=" + encodeURIComponent(since);
+    }
     fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        since = response.headers.get("X-Poll-Since") || since;
         if (response.status === 200) {
           return response.text().then(function (html) {
             empty = added(html) ? 0 : empty + 1;
@@ -264,6 +279,7 @@
     if (!list) {
       return;
     }
+    since = list.getAttribute("data-poll-since") || "";
     var given = (list.getAttribute("data-poll-delays") || "").split(",").map(Number);
     if (given.length && given.every(function (n) { return n > 0; })) {
       delays = given;

@@ -306,6 +306,16 @@ def make_account(live_server: LiveServer) -> Callable[..., Account]:
                 node = db.session.get(Wilayah, rt_id)
                 user.rt_id = node.id
                 if role is not None:
+                    # One ketua per RT: appointing another replaces the demo's, and every
+                    # later test that signs in as the demo ketua RT would fail (it did).
+                    from community.areas.models import RoleAssignment
+
+                    ketua = select(RoleAssignment.id).where(
+                        RoleAssignment.wilayah_id == node.id, RoleAssignment.role == Role.KETUA_RT
+                    )
+                    assert role != Role.KETUA_RT or db.session.scalar(ketua) is None, (
+                        f"{node.full_name} has its demo ketua: appoint a sekretaris instead"
+                    )
                     areas.appoint(node, user, role)
             db.session.commit()
 

@@ -60,3 +60,53 @@ def test_two_neighbours_exchange_messages_without_reloading(open_context, make_a
         assert ani.phone.removeprefix("+62") not in html
     screenshot(ani_phone, "ani")
     screenshot(bima_phone, "bima")
+
+
+def test_a_deleted_message_turns_to_pesan_dihapus_on_the_other_phone_and_a_block_stops_writing(
+    open_context, make_account, screenshot, watcher
+):
+    citra = make_account("Citra Hapus", rt="RT 01 / RW 01")
+    dodi = make_account("Dodi Blokir", rt="RT 01 / RW 01")
+    citra_phone = sign_in(open_context("phone").new_page(), citra.phone, PASSWORD)
+    dodi_phone = sign_in(open_context("phone").new_page(), dodi.phone, PASSWORD)
+
+    citra_phone.goto("/tetangga")
+    row = citra_phone.locator("li", has=citra_phone.get_by_text("Dodi Blokir", exact=True))
+    row.get_by_role("button", name="Kirim pesan kepada Dodi Blokir").click()
+    citra_phone.get_by_label("Tulis pesan").fill("Nomor rekening saya salah ketik")
+    citra_phone.get_by_role("button", name="Kirim", exact=True).click()
+    mine = citra_phone.locator("#message-list .message-mine")
+    expect(mine).to_contain_text("salah ketik")
+    dodi_phone.goto(citra_phone.url)
+    expect(dodi_phone.locator("#message-list")).to_contain_text("salah ketik")
+
+    # Citra deletes it; Dodi's open page shows "pesan dihapus" without a reload.
+    mine.get_by_role("button", name="Hapus pesan ini").click()
+    expect(mine).to_contain_text("pesan dihapus")
+    expect(dodi_phone.locator("#message-list .message-deleted")).to_contain_text(
+        "pesan dihapus", timeout=ARRIVES_MS
+    )
+    expect(dodi_phone.locator("#message-list")).not_to_contain_text("salah ketik")
+
+    # Dodi hides this conversation on his lock screen, then blocks Citra.
+    dodi_phone.get_by_role("button", name="Sembunyikan nama dan isi pesan").click()
+    expect(dodi_phone.get_by_role("button", name="Tampilkan nama dan isi pesan")).to_be_visible()
+    dodi_phone.get_by_role("button", name="Blokir Citra Hapus").click()
+    expect(dodi_phone.locator("main")).to_contain_text("Citra Hapus diblokir")
+    check_page(dodi_phone, "blocked")
+
+    citra_phone.reload()
+    citra_phone.get_by_label("Tulis pesan").fill("Halo?")
+    citra_phone.get_by_role("button", name="Kirim", exact=True).click()
+    expect(citra_phone.locator("#send-form")).to_contain_text(
+        "Warga ini tidak menerima pesan dari Anda."
+    )
+    assert watcher.take(r"HTTP 422 .*/pesan/\d+$")  # the refusal, said in the form
+    screenshot(citra_phone, "refused-after-block")
+
+    # Dodi lifts the block from his conversation list; Citra can write again.
+    dodi_phone.goto("/pesan")
+    dodi_phone.get_by_role("button", name="Buka blokir").first.click()
+    expect(dodi_phone.locator("main")).to_contain_text("Blokir dibuka.")
+    citra_phone.get_by_role("button", name="Kirim", exact=True).click()
+    expect(citra_phone.locator("#message-list .message-mine").last).to_contain_text("Halo?")

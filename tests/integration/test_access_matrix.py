@@ -25,6 +25,7 @@ from community.events import attendance, comments, tasks
 from community.events.models import Activity
 from community.extensions import db
 from tests.conftest import PRINCIPALS, World, csrf_token, sign_in
+from tests.integration.arisan.builders import build_group, first_entry
 
 P = PRINCIPALS
 SIGNED_IN = [p for p in P if p != "anonymous"]
@@ -76,6 +77,23 @@ MANAGE_RT_A = dict(
 OVERVIEW_RT_A = dict(anonymous="login", pending="404", resident_a="403", resident_b="404")
 
 ACT = "/kegiatan/{}"
+
+# An arisan group of RT A (tests/integration/arisan/builders.py): Haji Rahmat (pengurus_a) is
+# its pengelola, Siti (resident_a) its bendahara. Nobody else sees it, not even the ketua RW
+# or the officials: 404 as for a resident of another RT.
+ARISAN_MEMBERS = dict(
+    anonymous="login", pending="404", resident_b="404", ketua_rw="404", admin_kelurahan="404",
+    admin_kota="404",
+)  # fmt: skip
+ARISAN_BENDAHARA = dict(ARISAN_MEMBERS, pengurus_a="403")
+ARISAN_PENGELOLA = dict(ARISAN_MEMBERS, resident_a="403")
+# Residents (of their RT or RW) and pengurus create groups; officials and people without an
+# RT do not.
+ARISAN_CREATE = dict(anonymous="login", pending="403", admin_kelurahan="403", admin_kota="403")
+
+
+def arisan(suffix: str = "", state: str = "new") -> Callable[[World], str]:
+    return lambda w: f"/arisan/{build_group(w, state)}{suffix}"
 
 
 def act(key: str, suffix: str = "") -> Callable[[World], str]:
@@ -155,8 +173,12 @@ def _conversation(w: World, suffix: str = "") -> str:
     from community.accounts.models import User
     from community.messages import queries as dm_queries
     from community.messages import services as dm
+    from community.moderation.models import Mute
 
     a, b = db.session.get(User, w["resident_a"].id), db.session.get(User, w["resident_b"].id)
+    # A muted A cannot write: tests that run every route on one world (the headers test)
+    # may have muted A with a moderation route first.
+    db.session.query(Mute).filter(Mute.user_id == a.id).delete()
     talk = dm.start_conversation(a, b, now=w.now)
     message = dm.send(talk, a, "Besok saya bawa gerobak", now=w.now)
     dm.mark_read(dm_queries.get_membership(talk.id, b.id), message.id, now=w.now)
@@ -181,6 +203,132 @@ DM_MEMBERS = dict(anonymous="login", resident_a="200", resident_b="200")
 
 def _dm(**members: str) -> dict[str, str]:
     return expect("404", anonymous="login", **members)
+
+
+# --- moderation: a report, a hidden item, a mute, made for the request ---------------------
+
+
+def _siti_message(w: World) -> int:
+    """A message of resident A (RT 01) to resident B: reports of it belong to RT 01."""
+    from community.accounts.models import User
+    from community.messages import services as dm
+
+    a, b = db.session.get(User, w["resident_a"].id), db.session.get(User, w["resident_b"].id)
+    message = dm.send(dm.start_conversation(a, b, now=w.now), a, "Transfer dulu", now=w.now)
+    db.session.commit()
+    return message.id
+
+
+def _report(w: World, about: str = "rt_a") -> int:
+    """An open report by B of A's message (RT 01), or by A of B's message (RT 02)."""
+    from community.accounts.models import User
+    from community.messages import services as dm
+    from community.moderation import services as moderation
+
+    writer, reporter = (
+        ("resident_a", "resident_b") if about == "rt_a" else ("resident_b", "resident_a")
+    )
+    a, b = db.session.get(User, w[writer].id), db.session.get(User, w[reporter].id)
+    message = dm.send(dm.start_conversation(a, b, now=w.now), a, "Beli pulsa murah", now=w.now)
+    report = moderation.report_message(message, b, reason="penipuan", note="", now=w.now)
+    db.session.commit()
+    return report.id
+
+
+def _moderation_page(w: World) -> str:
+    """/moderasi with an open report, a hidden one, a mute and their log rows (so every
+    form of the page is there for the fuzzer)."""
+    from community.accounts.models import User
+    from community.moderation import queries as mq
+    from community.moderation import services as moderation
+
+    ketua = db.session.get(User, w["pengurus_a"].id)
+    _report(w)
+    moderation.hide(mq.get_report(_report(w)), ketua, "Penipuan", now=w.now)
+    moderation.mute(db.session.get(User, w["resident_a"].id), ketua, days=1, reason="Menipu",
+                    now=w.now)  # fmt: skip
+    db.session.commit()
+    return "/moderasi"
+
+
+def _mute(w: World) -> int:
+    from community.accounts.models import User
+    from community.moderation import services as moderation
+
+    muted = moderation.mute(db.session.get(User, w["resident_a"].id),
+                            db.session.get(User, w["pengurus_a"].id), days=3, reason="Menipu",
+                            now=w.now)  # fmt: skip
+    db.session.commit()
+    return muted.id
+
+
+def _moderate(allowed: str, **others: str) -> dict[str, str]:
+    """The pengurus of RT 01 and everyone above (``allowed``); residents 404 (no /moderasi)."""
+    table = {p: allowed for p in ORGANISERS}
+    return expect("404", anonymous="login", **{**table, **others})
+
+
+# --- musyawarah: a proposal by Siti to RT A, a poll of RT A, made for the request -------
+
+
+def _usulan(w: World) -> int:
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    siti = db.session.get(User, w["resident_a"].id)
+    siti.rt_id = w.rt_a.id  # a route run before on the same world (headers test) may move her
+    db.session.flush()
+    db.session.expire(siti)
+    proposal = musyawarah.propose(
+        db.session.get(Wilayah, w.rt_a.id), by=siti,
+        title="Lampu jalan gang 3", body="Gelap setelah magrib", category="infrastruktur",
+        location="", now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return proposal.id
+
+
+def _jajak(w: World, kind: str = "peringkat") -> int:
+    from datetime import timedelta
+
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    poll = musyawarah.create_poll(
+        db.session.get(Wilayah, w.rt_a.id), by=db.session.get(User, w["pengurus_a"].id),
+        question="Prioritas RT", description="", kind=kind, options=["Drainase", "Lampu"],
+        max_choices=2, is_secret=False, shows_live=True, opens_at=w.now,
+        closes_at=w.now + timedelta(days=30), now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return poll.id
+
+
+def _usulan_supported(w: World) -> str:
+    """RT A's proposal that its ketua supports: his page shows the withdraw button."""
+    from community.accounts.models import User
+    from community.musyawarah import queries
+    from community.musyawarah import services as musyawarah
+
+    proposal_id = _usulan(w)
+    musyawarah.support(queries.get_proposal(proposal_id), db.session.get(User, w["pengurus_a"].id),
+                       now=w.now)  # fmt: skip
+    db.session.commit()
+    return f"/usulan/{proposal_id}"
+
+
+def usulan(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/usulan/{_usulan(w)}{suffix}"
+
+
+# People with an RT may propose; those without one (pending, the admins) may not.
+PROPOSE = dict(anonymous="login", pending="403", admin_kelurahan="403", admin_kota="403")
+NO_ROLE_403 = dict(anonymous="login", pending="403", resident_a="403", resident_b="403")
+# Supporting RT A's proposal by Siti: its other residents; Siti herself, the ketua RW
+# (living in RT B) and the admins see it but may not (422); others 404.
+SUPPORT_A = dict(SEE_ACTIVITY_A, pengurus_a="303/200")
 
 
 ROUTES: list[Route] = [
@@ -344,6 +492,112 @@ ROUTES: list[Route] = [
         lambda w: f"/blokir/{w['resident_b'].id}/buka",
         expect("303", anonymous="login"),
     ),
+    # --- moderation (reports, hiding, mutes) ---
+    Route(
+        "moderation.report_message",
+        "GET",
+        lambda w: f"/laporkan/pesan/{_siti_message(w)}",
+        _dm(resident_a="403", resident_b="200"),
+    ),
+    Route(
+        "moderation.report_message",
+        "POST",
+        lambda w: f"/laporkan/pesan/{_siti_message(w)}",
+        _dm(resident_a="403", resident_b="303"),
+        {"reason": "spam"},
+    ),
+    Route(
+        "moderation.report_message",
+        "POST",
+        lambda w: f"/laporkan/pesan/{_siti_message(w)}",
+        _dm(resident_a="403", resident_b="422"),
+        {"reason": "semua"},
+    ),
+    Route("moderation.report_message", "GET", lambda w: "/laporkan/pesan/999999", _dm()),
+    Route(
+        "moderation.report_comment",
+        "GET",
+        lambda w: f"/laporkan/komentar/{_comment(w)}",
+        expect("200", resident_a="403", **SEE_ACTIVITY_A),
+    ),
+    Route(
+        "moderation.report_comment",
+        "POST",
+        lambda w: f"/laporkan/komentar/{_comment(w)}",
+        expect("303", resident_a="403", **SEE_ACTIVITY_A),
+        {"reason": "kasar", "note": "Tolong dicek"},
+    ),
+    Route("moderation.report_comment", "GET", lambda w: "/laporkan/komentar/999999", _dm()),
+    Route("moderation.index", "GET", _moderation_page, _moderate("200")),
+    Route(
+        "moderation.hide",
+        "POST",
+        lambda w: f"/moderasi/laporan/{_report(w)}/sembunyikan",
+        _moderate("422"),  # no reason sent: 422 for those who may
+    ),
+    Route(
+        "moderation.hide",
+        "POST",  # a report of RT 02: not RT 01's ketua
+        lambda w: f"/moderasi/laporan/{_report(w, 'rt_b')}/sembunyikan",
+        _moderate("422", pengurus_a="404"),
+    ),
+    Route(
+        "moderation.unhide",
+        "POST",  # an open report is not hidden: 422 for those who may
+        lambda w: f"/moderasi/laporan/{_report(w)}/tampilkan",
+        _moderate("422"),
+    ),
+    Route(
+        "moderation.dismiss",
+        "POST",
+        lambda w: f"/moderasi/laporan/{_report(w)}/abaikan",
+        _moderate("303"),
+    ),
+    Route(
+        "moderation.dismiss",
+        "POST",
+        lambda w: f"/moderasi/laporan/{_report(w, 'rt_b')}/abaikan",
+        _moderate("303", pengurus_a="404"),
+    ),
+    Route("moderation.dismiss", "POST", lambda w: "/moderasi/laporan/999999/abaikan", _dm()),
+    Route(
+        "moderation.mute",
+        "GET",
+        lambda w: f"/moderasi/warga/{w['resident_a'].id}/bisukan",
+        _moderate("200"),
+    ),
+    Route(
+        "moderation.mute",
+        "GET",  # RT 01's ketua: not themselves; the ketua RW and admins above may
+        lambda w: f"/moderasi/warga/{w['pengurus_a'].id}/bisukan",
+        _moderate("200", pengurus_a="403"),
+    ),
+    Route(
+        "moderation.mute",
+        "GET",  # RT 02's resident: not RT 01's ketua
+        lambda w: f"/moderasi/warga/{w['resident_b'].id}/bisukan",
+        _moderate("200", pengurus_a="404"),
+    ),
+    Route(
+        "moderation.mute",
+        "POST",  # no period or reason: 422 for those who may
+        lambda w: f"/moderasi/warga/{w['resident_a'].id}/bisukan",
+        _moderate("422"),
+    ),
+    Route(
+        "moderation.mute",
+        "POST",
+        lambda w: f"/moderasi/warga/{w['resident_a'].id}/bisukan",
+        _moderate("303"),
+        {"days": "1", "reason": "Menipu tetangga"},
+    ),
+    Route(
+        "moderation.unmute",
+        "POST",
+        lambda w: f"/moderasi/bisukan/{_mute(w)}/cabut",
+        _moderate("303"),
+    ),
+    Route("moderation.unmute", "POST", lambda w: "/moderasi/bisukan/999999/cabut", _dm()),
     # --- events ---
     Route(
         "events.create",
@@ -479,6 +733,47 @@ ROUTES: list[Route] = [
     Route("announcements.delete", "POST", ann("/hapus"), expect("303", **MANAGE_ACTIVITY_A)),
     Route("announcements.poster", "GET", ann("/poster"), expect("200", **MANAGE_ACTIVITY_A)),
     Route("announcements.poster_qr", "GET", ann("/qr.svg"), expect("200", **MANAGE_ACTIVITY_A)),
+    # --- arisan: only the group's members see it; officials and other RTs get 404 ---
+    Route("arisan.index", "GET", lambda w: "/arisan", expect("200", anonymous="login")),
+    Route("arisan.create", "GET", lambda w: "/arisan/baru", expect("200", **ARISAN_CREATE)),
+    Route("arisan.create", "POST", lambda w: "/arisan/baru", expect("422", **ARISAN_CREATE)),
+    Route("arisan.group", "GET", arisan(), expect("200", **ARISAN_MEMBERS)),
+    Route("arisan.group", "GET", arisan("", "over"), expect("200", **ARISAN_MEMBERS)),
+    Route("arisan.group", "GET", lambda w: "/arisan/999999", expect("404", anonymous="login")),
+    Route("arisan.round_page", "GET", arisan("/putaran/1"), expect("200", **ARISAN_MEMBERS)),
+    Route(
+        "arisan.round_page", "GET", arisan("/putaran/1", "drawn"), expect("200", **ARISAN_MEMBERS)
+    ),
+    Route("arisan.round_page", "GET", arisan("/putaran/9"), expect("404", anonymous="login")),
+    Route(
+        "arisan.pay",
+        "POST",
+        arisan("/putaran/1/bayar"),
+        expect("422", **ARISAN_BENDAHARA),
+        {"slot": "", "method": "tunai", "paid_on": ""},
+    ),
+    Route(
+        "arisan.reverse",
+        "POST",
+        lambda w: f"/arisan/{(g := build_group(w, 'drawn'))}/entri/{first_entry(g)}/koreksi",
+        expect("303", **ARISAN_BENDAHARA),
+    ),
+    Route(
+        "arisan.payout",
+        "POST",
+        arisan("/putaran/1/pot"),
+        expect("422", **ARISAN_BENDAHARA),
+        {"slot": "", "method": "cek"},
+    ),
+    Route("arisan.draw", "POST", arisan("/putaran/1/kocok"), expect("422", **ARISAN_PENGELOLA)),
+    Route(
+        "arisan.undo",
+        "POST",
+        arisan("/putaran/1/batal", "drawn"),
+        expect("303", **ARISAN_PENGELOLA),
+        {"reason": "Gulungan jatuh"},
+    ),
+    Route("arisan.new_cycle", "POST", arisan("/siklus-baru"), expect("422", **ARISAN_PENGELOLA)),
     # --- notifications ---
     Route(
         "notifications.preferences",
@@ -723,6 +1018,61 @@ ROUTES: list[Route] = [
         "POST",
         lambda w: f"/wilayah/{w.kelurahan.id}/tambah",
         expect("403", anonymous="login", pending="404", admin_kelurahan="422", admin_kota="422"),
+    ),
+    # --- musyawarah (usulan, jajak pendapat) ---
+    Route("musyawarah.index", "GET", lambda w: "/musyawarah", expect("200", anonymous="login")),
+    Route("musyawarah.propose", "GET", lambda w: "/usulan/baru", expect("200", **PROPOSE)),
+    Route("musyawarah.propose", "POST", lambda w: "/usulan/baru", expect("422", **PROPOSE)),
+    Route("musyawarah.proposal", "GET", usulan(), expect("200", **SEE_ACTIVITY_A)),
+    Route("musyawarah.proposal", "GET", _usulan_supported, expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.proposal", "GET", lambda w: "/usulan/999999", expect("404", anonymous="login")
+    ),
+    Route("musyawarah.support", "POST", usulan("/dukung"), expect("422", **SUPPORT_A)),
+    Route("musyawarah.unsupport", "POST", usulan("/batal-dukung"), expect("422", **SUPPORT_A)),
+    Route("musyawarah.comment", "POST", usulan("/komentar"), expect("422", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.comment",
+        "POST",
+        usulan("/komentar"),
+        expect("303", **SEE_ACTIVITY_A),
+        {"body": "Setuju, gang 3 memang gelap"},
+    ),
+    Route(
+        "musyawarah.change_status", "POST", usulan("/status"), expect("422", **MANAGE_ACTIVITY_A)
+    ),
+    Route(
+        "musyawarah.change_status",
+        "POST",
+        usulan("/status"),
+        expect("303", **MANAGE_ACTIVITY_A),
+        {"status": "dibahas"},
+    ),
+    Route("musyawarah.create_poll", "GET", lambda w: "/jajak/baru", expect("200", **NO_ROLE_403)),
+    Route("musyawarah.create_poll", "POST", lambda w: "/jajak/baru", expect("422", **NO_ROLE_403)),
+    Route(
+        "musyawarah.poll", "GET", lambda w: f"/jajak/{_jajak(w)}", expect("200", **SEE_ACTIVITY_A)
+    ),
+    Route(
+        "musyawarah.poll",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w, 'ganda')}",
+        expect("200", **SEE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.poll",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w, 'tunggal')}",
+        expect("200", **SEE_ACTIVITY_A),
+    ),
+    Route("musyawarah.poll", "GET", lambda w: "/jajak/999999", expect("404", anonymous="login")),
+    # no choice sent: 422 for everyone who sees the poll (residents of RT A: no choice; the
+    # others: not living there)
+    Route(
+        "musyawarah.vote",
+        "POST",
+        lambda w: f"/jajak/{_jajak(w)}/pilih",
+        expect("422", **SEE_ACTIVITY_A),
     ),
     # --- events: share and calendar ---
     Route("events.activity_ics", "GET", act("rt_a", ".ics"), expect("200", **SEE_ACTIVITY_A)),

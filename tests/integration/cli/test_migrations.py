@@ -146,6 +146,16 @@ def _seed(*, now) -> None:
     from community.messages import services as messages
 
     messages.block(resident, answered[1], now=now)  # the demo holds messages, not a block
+    from community.messages.models import Conversation, Message
+    from community.moderation import services as moderation  # a report, hidden; a mute
+
+    message = db.session.scalar(select(Message).where(Message.sender_id.is_not(None)).limit(1))
+    talk = db.session.get(Conversation, message.conversation_id)
+    other = talk.high_user_id if talk.low_user_id == message.sender_id else talk.low_user_id
+    report = moderation.report_message(message, db.session.get(User, other), reason="spam",
+                                       note="Tolong dicek", now=now)  # fmt: skip
+    moderation.hide(report, ketua, "Penipuan pulsa", now=now)
+    moderation.mute(resident, ketua, days=1, reason="Tenang dulu", now=now)
     from community.core.idempotency import IdempotentRequest  # a phone's replayed answer
 
     db.session.add(IdempotentRequest(user_id=resident.id, key="k" * 20, fingerprint="0" * 64,
@@ -155,7 +165,54 @@ def _seed(*, now) -> None:
 
     notice = db.session.scalar(select(Announcement))  # the demo's pinned pengumuman
     announcements.mark_read(notice, resident, now=now)
+    _seed_arisan(rt, ketua, resident, now=now)
+    _seed_musyawarah(rt, ketua, resident, now=now)
     db.session.commit()
+
+
+def _seed_arisan(rt, ketua, resident, *, now) -> None:
+    """A group with a person without an account: a payment, its koreksi, a draw, its undo,
+    the redraw and the payout."""
+    from datetime import time
+
+    from community.arisan import services as arisan
+
+    group = arisan.create_group(
+        rt, by=ketua, now=now, name="Arisan Ibu-ibu", contribution_idr=50_000,
+        period="bulanan", first_meeting_on=(now + timedelta(days=7)).date(),
+        meeting_time=time(19, 30), place="Rumah Bu RT",
+        members=[arisan.NewMember(ketua, None, 1), arisan.NewMember(resident, None, 2, True),
+                 arisan.NewMember(None, "Nenek Sari", 1)],
+    )  # fmt: skip
+    first = db.session.scalar(
+        select(arisan.ArisanRound).where(arisan.ArisanRound.group_id == group.id)
+    )
+    slots = arisan.slot_ids(group)
+    for slot in slots:
+        entry = arisan.record_payment(first, db.session.get(arisan.ArisanSlot, slot), by=resident,
+                                      method="tunai", paid_on=now.date(), now=now)  # fmt: skip
+    arisan.reverse_entry(entry, by=resident, now=now, note="salah catat")
+    arisan.draw_round(first, by=ketua, now=now)
+    arisan.undo_draw(first, by=ketua, reason="Tuan rumah belum datang", now=now)
+    won = arisan.draw_round(first, by=ketua, now=now)
+    arisan.mark_payout(first, db.session.get(arisan.ArisanSlot, won.winner_ids[0]), by=resident,
+                       method="transfer", now=now)  # fmt: skip
+
+
+def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
+    """A proposal supported, commented and discussed; a ranking poll with a vote."""
+    from community.musyawarah import services as musyawarah
+
+    proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
+                                  category="infrastruktur", location="Gang 3", now=now)  # fmt: skip
+    musyawarah.support(proposal, ketua, now=now)
+    musyawarah.comment(proposal, ketua, "Kita bahas Jumat", now=now)
+    musyawarah.change_status(proposal, "dibahas", by=ketua, reason="", now=now)
+    poll = musyawarah.create_poll(rt, by=ketua, question="Prioritas", description="",
+                                  kind="peringkat", options=["Drainase", "Lampu"], max_choices=2,
+                                  is_secret=True, shows_live=False, opens_at=now,
+                                  closes_at=now + timedelta(days=3), now=now)  # fmt: skip
+    musyawarah.vote(poll, resident, [o.id for o in poll.options], now=now)
 
 
 def _browser_subscription() -> dict:

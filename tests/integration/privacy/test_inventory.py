@@ -14,7 +14,9 @@ from tests.conftest import sign_in
 
 # Whose row it is: the person's own id, or the column that points at them.
 OWNER = {"user_account": "id", "audit_log": "target_user_id", "message": "sender_id",
-         "user_block": "blocker_id", "announcement": "author_id"}  # fmt: skip
+         "user_block": "blocker_id", "announcement": "author_id",
+         "moderation_report": "reporter_id", "arisan_entry": "recorded_by_id",
+         "arisan_draw": "by_id", "proposal": "author_id", "proposal_comment": "author_id"}  # fmt: skip
 
 
 def test_every_column_of_every_table_is_classified(app):

@@ -25,7 +25,9 @@ def test_a_resident_has_five_tabs_and_finds_the_rest_on_lainnya(world, as_user):
     assert tabs(client.get("/")) == ["Beranda", "Tetangga", "Pengumuman", "Pesan", "Lainnya"]
     page = client.get("/lainnya")
     assert page.status_code == 200
-    assert lines(page)[-3:] == ["Kegiatan lalu", "Pengaturan notifikasi", "Profil"]
+    assert lines(page) == [
+        "Arisan", "Musyawarah", "Kegiatan lalu", "Pengaturan notifikasi", "Profil",
+    ]  # fmt: skip
     assert "Tugas pengurus" not in page.get_data(as_text=True)
     for line in ("/kegiatan/lalu", "/profil/notifikasi", "/profil"):
         assert f'href="{line}"' in page.get_data(as_text=True)

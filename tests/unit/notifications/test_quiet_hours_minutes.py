@@ -211,3 +211,4 @@ def test_a_push_previews_one_line_of_at_most_120_characters():
     cut = rules.preview("kata " * 40)
     assert len(cut) <= 120
     assert cut.endswith("a…")  # the space before the cut is not kept
+    assert rules.preview("a" * 118 + " " + "b" * 10) == "a" * 118 + "…"  # cut at a space

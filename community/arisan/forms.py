@@ -1,0 +1,127 @@
+"""Arisan forms. Money is typed as text ("50.000", "Rp 50.000") and read by
+``rules.parse_rupiah``, so a decimal or a minus gets its own message, not "not a number"."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from community.arisan import rules
+from community.arisan.rules import ArisanError as E
+from community.core.forms import RukunForm
+
+MESSAGES = {
+    E.AMOUNT_EMPTY: _l("Isi jumlah iurannya, misalnya 50.000."),
+    E.AMOUNT_NOT_NUMBER: _l("Tulis jumlah dalam angka, misalnya 50.000 atau Rp 50.000."),
+    E.AMOUNT_DECIMAL: _l("Jumlah harus rupiah bulat, tanpa koma atau sen."),
+    E.AMOUNT_NEGATIVE: _l("Jumlah tidak boleh negatif."),
+    E.AMOUNT_TOO_LOW: _l("Iuran paling sedikit Rp10.000."),
+    E.AMOUNT_TOO_HIGH: _l("Jumlah paling banyak Rp5.000.000."),
+    E.TOO_FEW_SLOTS: _l("Arisan perlu paling sedikit dua nama yang ikut."),
+    E.TOO_MANY_SLOTS: _l("Arisan paling banyak 60 nama."),
+    E.TOO_MANY_SLOTS_FOR_MEMBER: _l("Satu anggota paling banyak dua nama."),
+    E.ODD_SLOTS_FOR_TWO: _l("Dengan dua pemenang per kocokan, jumlah nama harus genap."),
+    E.NOT_A_MEMBER_HERE: _l("Anggota harus warga wilayah arisan ini."),
+    E.ALREADY_PAID: _l("Nama ini sudah lunas untuk putaran ini."),
+    E.ALREADY_REVERSED: _l("Catatan ini sudah dikoreksi."),
+    E.NOT_REVERSIBLE: _l("Koreksi tidak bisa dikoreksi lagi. Catat pembayarannya ulang."),
+    E.NOTHING_ELIGIBLE: _l("Belum ada nama yang bisa dikocok: belum ada yang lunas putaran ini."),
+    E.ALREADY_DRAWN: _l("Putaran ini sudah dikocok. Kocokan tidak bisa diulang."),
+    E.NOT_DRAWN: _l("Putaran ini belum dikocok."),
+    E.CYCLE_OVER: _l("Semua nama sudah mendapat giliran di siklus ini."),
+    E.CYCLE_NOT_OVER: _l("Siklus ini belum selesai: masih ada nama yang belum mendapat giliran."),
+    E.ALREADY_PAID_OUT: _l("Uang arisan putaran ini sudah diserahkan."),
+    E.REASON_TOO_SHORT: _l("Tulis alasan pembatalan, paling sedikit 5 huruf."),
+}
+
+PERIODS = [
+    SelectChoice(rules.Period.MINGGUAN.value, _l("Mingguan")),
+    SelectChoice(rules.Period.DUA_MINGGUAN.value, _l("Dua minggu sekali")),
+    SelectChoice(rules.Period.BULANAN.value, _l("Bulanan")),
+]
+METHODS = [
+    SelectChoice(rules.Method.TUNAI.value, _l("Tunai")),
+    SelectChoice(rules.Method.TRANSFER.value, _l("Transfer")),
+    SelectChoice(rules.Method.QRIS.value, _l("QRIS")),
+]
+
+
+class ResidentsField(SelectMultipleField):
+    """Ticked residents; an id that was not offered (tampered) gets the one Indonesian
+    message (WTForms' own plural message has no translation)."""
+
+    def pre_validate(self, form) -> None:
+        offered = {c.value for c in self.choices}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError(_l("Pilihan tidak valid."))
+
+
+class GroupForm(RukunForm):
+    name = StringField(
+        _l("Nama arisan"),
+        validators=[
+            DataRequired(_l("Nama arisan wajib diisi.")),
+            Length(max=80, message=_l("Nama arisan paling banyak 80 karakter.")),
+        ],
+    )
+    scope = SelectField(_l("Wilayah"), coerce=int, choices=[])
+    contribution = StringField(_l("Iuran per putaran (Rp)"))
+    kas = StringField(_l("Uang kas per putaran (Rp, tidak wajib)"))
+    period = SelectField(_l("Jadwal"), choices=PERIODS, default=rules.Period.BULANAN.value)
+    first_meeting_on = DateField(
+        _l("Tanggal pertemuan pertama"), validators=[DataRequired(_l("Isi tanggalnya."))]
+    )
+    meeting_time = TimeField(_l("Jam (WITA)"), validators=[DataRequired(_l("Isi jamnya."))])
+    place = StringField(
+        _l("Tempat"),
+        validators=[
+            DataRequired(_l("Tempat wajib diisi.")),
+            Length(max=200, message=_l("Tempat paling banyak 200 karakter.")),
+        ],
+    )
+    winners = SelectField(
+        _l("Pemenang per kocokan"),
+        coerce=int,
+        choices=[SelectChoice(1, _l("Satu")), SelectChoice(2, _l("Dua"))],
+        default=1,
+    )
+    include_unpaid = BooleanField(_l("Yang belum bayar tetap ikut kocokan"))
+    members = ResidentsField(_l("Anggota"), coerce=int, choices=[])
+    dua_nama = ResidentsField(_l("Dua nama"), coerce=int, choices=[])
+    bendahara = SelectField(_l("Bendahara"), coerce=int, choices=[])
+    others = TextAreaField(
+        _l("Anggota tanpa akun (satu nama per baris)"),
+        validators=[Optional(), Length(max=2000, message=_l("Daftar nama terlalu panjang."))],
+    )
+
+
+class PaymentForm(RukunForm):
+    slot = HiddenField()
+    method = SelectField(_l("Cara bayar"), choices=METHODS, default=rules.Method.TUNAI.value)
+    paid_on = DateField(_l("Tanggal bayar"), validators=[DataRequired(_l("Isi tanggalnya."))])
+
+
+class PayoutForm(RukunForm):
+    slot = HiddenField()
+    method = SelectField(_l("Cara serah"), choices=METHODS, default=rules.Method.TUNAI.value)
+
+
+class UndoForm(RukunForm):
+    reason = TextAreaField(
+        _l("Alasan membatalkan kocokan"),
+        validators=[
+            DataRequired(_l("Tulis alasan pembatalan, paling sedikit 5 huruf.")),
+            Length(max=rules.MAX_REASON_CHARS, message=_l("Alasan paling banyak 300 karakter.")),
+        ],
+    )

@@ -1,0 +1,378 @@
+"""Arisan pages: my groups, a new group, a group with its current round, a round with its
+draw log, and the actions of the bendahara (payments, koreksi, payouts) and the pengelola
+(the draw, its undo, a new cycle). load → authorize → validate → act → commit → redirect.
+
+Only members see a group; everyone else (an RT's pengurus, officials, other residents)
+gets 404, so a group's existence and who has paid stay inside it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from community.areas.models import Wilayah
+from community.arisan import bp, policies, queries, rules, services
+from community.arisan.forms import MESSAGES, GroupForm, PaymentForm, PayoutForm, UndoForm
+from community.arisan.models import ArisanGroup, ArisanRound
+from community.arisan.rules import ArisanError
+from community.core.access_rules import OFFICIAL_ROLES, covers
+from community.core.authz import grants_of
+from community.core.forms import EmptyForm
+from community.core.time import WITA, utcnow
+from community.extensions import db
+from community.web.htmx import render
+from community.web.ratelimits import per_user
+
+
+def _today() -> datetime:
+    return utcnow().astimezone(WITA).date()
+
+
+def load_group(group_id: int) -> ArisanGroup:
+    """Load → authorize: the group for a member, 404 for anyone else."""
+    group = db.session.get(ArisanGroup, group_id)
+    policies.require_member(group)
+    return group
+
+
+def load_round(group_id: int, number: int) -> tuple[ArisanGroup, ArisanRound]:
+    group = load_group(group_id)
+    round_ = queries.get_round(group, number)
+    if round_ is None:
+        abort(404)
+    return group, round_
+
+
+def _refused(group: ArisanGroup, message: str, number: int | None = None, **forms):
+    """422: the group's page (or round ``number``'s) again, with the message on top."""
+    db.session.rollback()
+    if number is None:
+        return _group_page(group, error=message, status=422, **forms)
+    return _round_page(group, queries.get_round(group, number), error=message, status=422,
+                       **forms)  # fmt: skip
+
+
+def _to_group(group: ArisanGroup, **args):
+    return redirect(url_for("arisan.group", group_id=group.id, **args) + "#putaran", code=303)
+
+
+# --- my groups and a new one ---------------------------------------------------------------
+
+
+def _creatable_wilayah() -> list[Wilayah]:
+    """The user's RT and RW (they live there), and where they organise activities."""
+    from community.areas import services as areas
+
+    found: dict[int, Wilayah] = {}
+    rt = current_user.rt
+    if rt is not None:
+        found[rt.id] = rt
+        if rt.parent is not None:
+            found[rt.parent.id] = rt.parent
+    officer_paths = [g.path for g in grants_of(current_user) if g.role not in OFFICIAL_ROLES]
+    for w in areas.organisable_wilayah(current_user):
+        # An RT's or RW's pengurus organises arisan there; officials above only see figures.
+        if w.level in ("rt", "rw") and any(covers(p, w.path) for p in officer_paths):
+            found[w.id] = w
+    return sorted(found.values(), key=lambda w: w.path)
+
+
+@bp.get("/arisan")
+@login_required
+def index():
+    """Signed in (signed out: redirect to sign-in): the Arisan page, the groups they are a
+    member of, and "Buat arisan" when they live in an RT or organise one."""
+    return render(
+        "arisan/index.html",
+        groups=queries.list_my_groups(current_user),
+        may_create=bool(_creatable_wilayah()),
+    )
+
+
+def _residents(wilayah_list: list[Wilayah]):
+    seen = {}
+    for w in wilayah_list:
+        for person in services.residents_of(w):
+            seen.setdefault(person.id, person)
+    return sorted(seen.values(), key=lambda p: (p.name, p.id))
+
+
+def _new_members(form: GroupForm, residents: dict) -> list[services.NewMember]:
+    chosen = set(form.members.data or [])
+    twice = set(form.dua_nama.data or [])
+    lines = [
+        services.NewMember(
+            residents[i], None, 2 if i in twice else 1, is_bendahara=i == form.bendahara.data
+        )
+        for i in sorted(chosen)
+    ]
+    if form.bendahara.data not in chosen:  # a bendahara who keeps the money, not a name
+        lines.append(services.NewMember(residents[form.bendahara.data], None, 0, True))
+    names = [n.strip() for n in (form.others.data or "").splitlines() if n.strip()]
+    lines += [services.NewMember(None, n[: rules.MAX_NAME_CHARS], 1) for n in names]
+    return lines
+
+
+def _amount(form: GroupForm, field: str, required: bool) -> int | None:
+    typed = getattr(form, field).data
+    if not required and not (typed or "").strip():
+        return 0
+    value = rules.parse_rupiah(typed)
+    problem = value if isinstance(value, ArisanError) else None
+    if problem is None:
+        check = rules.contribution_problem if required else rules.kas_problem
+        problem = check(value)
+    if problem is not None:
+        getattr(form, field).errors.append(str(MESSAGES[problem]))
+        return None
+    return value
+
+
+@bp.route("/arisan/baru", methods=["GET", "POST"])
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def create():
+    """A resident of an RT (their RT or RW) or a pengurus (where they organise), who becomes
+    the pengelola; nobody else (403). GET: the form. POST: creates the group with its members
+    and first round, 303 to the group; 422 with the form on bad input (a decimal or negative
+    amount, above the limit, a member of another RT, an odd number of names for two winners)."""
+    places = _creatable_wilayah()
+    if not places:
+        abort(403)
+    form = GroupForm()
+    form.scope.choices = [SelectChoice(w.id, w.full_name) for w in places]
+    people = _residents(places)
+    choices = [SelectChoice(p.id, p.name) for p in people]
+    form.members.choices = form.dua_nama.choices = choices
+    form.bendahara.choices = choices
+    if request.method == "GET":
+        form.scope.data = current_user.rt_id or places[0].id  # their own RT first
+        form.bendahara.data = current_user.id
+        form.members.data = [current_user.id] if current_user.rt_id else []
+    if form.validate_on_submit():
+        contribution = _amount(form, "contribution", required=True)
+        kas = _amount(form, "kas", required=False)
+        wilayah = db.session.get(Wilayah, form.scope.data)
+        if not policies.may_create_in(wilayah):
+            abort(404)
+        if contribution is not None and kas is not None:
+            try:
+                group = services.create_group(
+                    wilayah, by=current_user, now=utcnow(), name=form.name.data.strip(),
+                    contribution_idr=contribution, kas_idr=kas, period=form.period.data,
+                    first_meeting_on=form.first_meeting_on.data,
+                    meeting_time=form.meeting_time.data, place=form.place.data.strip(),
+                    members=_new_members(form, {p.id: p for p in people}),
+                    winners_per_draw=form.winners.data, include_unpaid=form.include_unpaid.data,
+                )  # fmt: skip
+            except services.ArisanRefused as exc:
+                db.session.rollback()
+                form.members.errors.append(exc.message(MESSAGES))
+            else:
+                db.session.commit()
+                flash(_("Arisan %(name)s sudah dibuat.", name=group.name), "success")
+                return redirect(url_for("arisan.group", group_id=group.id), code=303)
+    return render("arisan/form.html", form=form, people=people, status=422 if form.errors else 200)
+
+
+# --- a group and its rounds -----------------------------------------------------------------
+
+
+@bp.get("/arisan/<int:group_id>")
+@login_required
+def group(group_id: int):
+    """A member of the group (others 404): the group page, its members and slots, the current round with the
+    pot, Lunas / Belum bayar per slot, the host and the winner; the bendahara's "Tandai lunas"
+    forms and the pengelola's "Mulai kocokan"."""
+    return _group_page(load_group(group_id))
+
+
+def _group_page(group: ArisanGroup, status: int = 200, error: str | None = None, **forms):
+    return render(
+        "arisan/group.html",
+        group=group,
+        view=queries.round_view(group, queries.latest_round(group)),
+        rounds=queries.list_rounds(group),
+        fresh=False,
+        error=error,
+        status=status,
+        **{**_action_forms(), **forms},
+    )
+
+
+def _round_page(group: ArisanGroup, round_: ArisanRound, status: int = 200,
+                error: str | None = None, **forms):  # fmt: skip
+    return render(
+        "arisan/round.html",
+        group=group,
+        view=queries.round_view(group, round_, with_log=True),
+        fresh=request.args.get("kocok") == "1",
+        error=error,
+        status=status,
+        **{**_action_forms(), **forms},
+    )
+
+
+@bp.get("/arisan/<int:group_id>/putaran/<int:number>")
+@login_required
+def round_page(group_id: int, number: int):
+    """A member of the group (others 404): the round page, its payments and its draw log with the
+    seed, the commitment, the eligible list and how to recompute the winner; the
+    pengelola's undo form once it is drawn."""
+    group, round_ = load_round(group_id, number)
+    return _round_page(group, round_)
+
+
+def _action_forms() -> dict:
+    payment = PaymentForm(formdata=None)
+    payment.paid_on.data = _today()
+    return dict(
+        payment_form=payment,
+        payout_form=PayoutForm(formdata=None),
+        undo_form=UndoForm(formdata=None),
+        action_form=EmptyForm(formdata=None),
+    )
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/bayar")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def pay(group_id: int, number: int):
+    """The group's bendahara (another member 403, others 404). POST: "Tandai lunas" for one
+    slot of the round (method, date), 303 to the group; paying twice is refused with a
+    message; a slot of another group 404; 400 without a CSRF token."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_record_payment(group))
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Periksa cara dan tanggal bayar."))
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    try:
+        services.record_payment(
+            round_, slot, by=current_user, method=form.method.data, paid_on=form.paid_on.data,
+            now=utcnow(),
+        )  # fmt: skip
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Tercatat lunas."), "success")
+    return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/entri/<int:entry_id>/koreksi")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def reverse(group_id: int, entry_id: int):
+    """The group's bendahara (another member 403, others 404). POST: a koreksi reversing one
+    ledger entry of the group (the entry stays in the ledger), 303 to the group; an entry of
+    another group 404; a second koreksi is refused with a message."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_record_payment(group))
+    entry = queries.entry_of(group, entry_id)
+    if entry is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.reverse_entry(entry, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Koreksi tercatat. Catatan lama tetap ada di buku kas."), "success")
+    return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/pot")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def payout(group_id: int, number: int):
+    """The group's bendahara (another member 403, others 404). POST: the pot handed to a
+    winner of the round, 303 to the group; a slot that did not win or was paid already is
+    refused with a message; a slot of another group 404."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_record_payment(group))
+    form = PayoutForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Pilih cara serah."))
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    try:
+        services.mark_payout(round_, slot, by=current_user, method=form.method.data, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Uang arisan tercatat sudah diserahkan."), "success")
+    return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/kocok")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def draw(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: "Mulai kocokan": draws
+    the round's winner(s) with the committed seed and reveals it, 303 to the group with the
+    winner; a second draw, or a draw with nobody eligible, is refused with a message."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.draw_round(round_, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    return redirect(
+        url_for("arisan.round_page", group_id=group.id, number=round_.number, kocok=1) + "#kocokan",
+        code=303,
+    )
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/batal")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def undo(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: undoes the round's draw
+    with a reason (kept in the draw log) and commits to a new seed for the redraw, 303 to the
+    round; no reason, no draw or a pot already handed over: refused with a message."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = UndoForm()
+    if not form.validate_on_submit():
+        return _refused(group, str(MESSAGES[ArisanError.REASON_TOO_SHORT]), number, undo_form=form)
+    try:
+        services.undo_draw(round_, by=current_user, reason=form.reason.data, now=utcnow())
+    except services.ArisanRefused as exc:
+        form.reason.errors = [exc.message(MESSAGES)]
+        return _refused(group, exc.message(MESSAGES), number, undo_form=form)
+    db.session.commit()
+    flash(_("Kocokan dibatalkan dan tercatat. Kocokan ulang memakai kode baru."), "success")
+    target = url_for("arisan.round_page", group_id=group.id, number=round_.number)
+    return redirect(target + "#kocokan", code=303)
+
+
+@bp.post("/arisan/<int:group_id>/siklus-baru")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def new_cycle(group_id: int):
+    """The group's pengelola (another member 403, others 404). POST: once every slot has won,
+    starts the next cycle with the same members, 303 to the group; refused with a message
+    while a slot has not won."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_run_draw(group))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start_new_cycle(group, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Siklus baru dimulai."), "success")
+    return _to_group(group)

@@ -1,0 +1,227 @@
+"""The proposal, comment, status, poll and ballot forms. Times are typed in WITA and stored
+in UTC."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from community.core.forms import RukunForm
+from community.musyawarah import rules
+from community.musyawarah.rules import MusyawarahError as E
+
+CATEGORY_LABELS = {
+    rules.Category.INFRASTRUKTUR: _l("Infrastruktur (jalan, drainase, lampu jalan)"),
+    rules.Category.EKONOMI: _l("Ekonomi (pelatihan usaha, pertanian)"),
+    rules.Category.SOSIAL_BUDAYA: _l("Sosial budaya (PKK, rumah ibadah, pos kamling, kebersihan)"),
+    rules.Category.LAINNYA: _l("Lainnya"),
+}
+STATUS_LABELS = {
+    rules.Status.DIAJUKAN: _l("Diajukan"),
+    rules.Status.DIBAHAS: _l("Dibahas"),
+    rules.Status.DITERUSKAN: _l("Diteruskan"),
+    rules.Status.DITERIMA: _l("Diterima"),
+    rules.Status.DITOLAK: _l("Ditolak"),
+    rules.Status.SELESAI: _l("Selesai"),
+}
+KIND_LABELS = {
+    rules.PollKind.TUNGGAL: _l("Pilih satu"),
+    rules.PollKind.GANDA: _l("Pilih beberapa (paling banyak N)"),
+    rules.PollKind.PERINGKAT: _l("Urutkan prioritas (N teratas)"),
+}
+# (field, message): the field the message is shown under.
+ERRORS = {
+    E.NO_CHOICE: ("choice", _l("Pilih paling sedikit satu pilihan.")),
+    E.UNKNOWN_OPTION: ("choice", _l("Pilihan tidak valid.")),
+    E.DUPLICATE_CHOICE: ("choice", _l("Setiap pilihan hanya boleh muncul sekali dalam urutan.")),
+    E.TOO_MANY_CHOICES: ("choice", _l("Terlalu banyak pilihan untuk jajak pendapat ini.")),
+    E.NOT_OPEN_YET: ("choice", _l("Jajak pendapat ini belum dibuka.")),
+    E.CLOSED: ("choice", _l("Jajak pendapat ini sudah ditutup.")),
+    E.NOT_ELIGIBLE: ("choice", _l("Hanya warga wilayah ini yang dapat memilih.")),
+    E.ALREADY_VOTED: ("choice", _l("Anda sudah memilih. Suara rahasia tidak dapat diubah.")),
+    E.TOO_FEW_OPTIONS: ("options", _l("Tulis paling sedikit 2 pilihan, satu per baris.")),
+    E.TOO_MANY_OPTIONS: ("options", _l("Paling banyak 12 pilihan.")),
+    E.DUPLICATE_OPTION: ("options", _l("Ada pilihan yang sama. Setiap pilihan harus berbeda.")),
+    E.BAD_MAX_CHOICES: ("max_choices", _l("N harus antara 1 dan jumlah pilihan.")),
+    E.CLOSES_BEFORE_OPENING: ("closes_on", _l("Waktu ditutup harus setelah waktu dibuka.")),
+    E.CLOSES_IN_PAST: ("closes_on", _l("Waktu ditutup harus setelah sekarang.")),
+    E.TOO_LONG: ("closes_on", _l("Jajak pendapat paling lama dibuka 90 hari.")),
+    E.STATUS_NOT_ALLOWED: ("status", _l("Status ini tidak dapat dipilih sekarang. Muat ulang halaman.")),
+    E.REASON_REQUIRED: ("reason", _l("Tulis alasan penolakan.")),
+    E.CANNOT_FORWARD: ("status", _l("Usulan di tingkat ini tidak dapat diteruskan lagi.")),
+    E.SUPPORT_CLOSED: ("support", _l("Usulan ini sudah diputuskan; dukungan ditutup.")),
+    E.OWN_PROPOSAL: ("support", _l("Ini usulan Anda sendiri.")),
+    E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
+}  # fmt: skip
+
+
+def _choices(labels) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class ProposalForm(RukunForm):
+    scope = SelectField(_l("Diajukan ke"), coerce=int, choices=[])
+    title = StringField(
+        _l("Judul usulan"),
+        validators=[
+            DataRequired(_l("Judul usulan tidak boleh kosong.")),
+            Length(max=rules.TITLE_MAX, message=_l("Judul paling banyak 120 karakter.")),
+        ],
+    )
+    category = SelectField(
+        _l("Bidang"), choices=_choices(CATEGORY_LABELS), default=rules.Category.INFRASTRUKTUR
+    )
+    body = TextAreaField(
+        _l("Uraian"),
+        validators=[
+            DataRequired(_l("Uraian usulan tidak boleh kosong.")),
+            Length(max=rules.BODY_MAX, message=_l("Uraian paling banyak 2.000 karakter.")),
+        ],
+    )
+    location = StringField(
+        _l("Lokasi (tidak wajib)"),
+        validators=[
+            Optional(),
+            Length(max=rules.LOCATION_MAX, message=_l("Lokasi paling banyak 200 karakter.")),
+        ],
+    )
+
+
+class CommentForm(RukunForm):
+    body = TextAreaField(
+        _l("Komentar"),
+        validators=[
+            DataRequired(_l("Komentar tidak boleh kosong.")),
+            Length(max=rules.COMMENT_MAX, message=_l("Komentar paling banyak 1.000 karakter.")),
+        ],
+    )
+
+
+class StatusForm(RukunForm):
+    status = SelectField(_l("Status baru"), choices=[])
+    reason = TextAreaField(
+        _l("Alasan atau catatan"),
+        validators=[
+            Optional(),
+            Length(max=rules.REASON_MAX, message=_l("Alasan paling banyak 500 karakter.")),
+        ],
+    )
+
+
+class PollForm(RukunForm):
+    scope = SelectField(_l("Untuk warga"), coerce=int, choices=[])
+    question = StringField(
+        _l("Pertanyaan"),
+        validators=[
+            DataRequired(_l("Pertanyaan tidak boleh kosong.")),
+            Length(max=rules.TITLE_MAX, message=_l("Pertanyaan paling banyak 120 karakter.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Keterangan (tidak wajib)"),
+        validators=[
+            Optional(),
+            Length(max=rules.BODY_MAX, message=_l("Keterangan paling banyak 2.000 karakter.")),
+        ],
+    )
+    kind = RadioField(
+        _l("Cara memilih"), choices=_choices(KIND_LABELS), default=rules.PollKind.TUNGGAL
+    )
+    max_choices = IntegerField(
+        _l("N: jumlah pilihan paling banyak"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=rules.MAX_OPTIONS)],
+    )
+    options = TextAreaField(
+        _l("Pilihan, satu per baris"),
+        validators=[
+            DataRequired(_l("Tulis paling sedikit 2 pilihan, satu per baris.")),
+            Length(max=rules.MAX_OPTIONS * (rules.OPTION_MAX + 2)),
+        ],
+    )
+    is_secret = BooleanField(_l("Suara rahasia"))
+    shows_live = BooleanField(_l("Tampilkan hasil sebelum ditutup"))
+    opens_on = DateField(_l("Dibuka tanggal (kosong: sekarang)"), validators=[Optional()])
+    opens_time = TimeField(_l("Dibuka jam (WITA)"), validators=[Optional()])
+    closes_on = DateField(
+        _l("Ditutup tanggal"), validators=[DataRequired(_l("Isi tanggal ditutup."))]
+    )
+    closes_time = TimeField(_l("Ditutup jam (WITA)"), validators=[Optional()])
+
+    def option_labels(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+    def validate_options(self, field) -> None:
+        if any(len(label) > rules.OPTION_MAX for label in self.option_labels()):
+            raise ValidationError(_l("Setiap pilihan paling banyak 120 karakter."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def ballot_form(poll, labels: list[tuple[int, str]], **kwargs) -> RukunForm:
+    """The ballot of ``poll``: one radio choice (``choice``), up to N boxes (``choice``),
+    or N selects for the 1st, 2nd, ... place (``rank_1``, ...): no JavaScript needed."""
+
+    class BallotForm(RukunForm):
+        pass
+
+    options = [SelectChoice(value, label) for value, label in labels]
+
+    if poll.kind == rules.PollKind.TUNGGAL:
+        BallotForm.choice = RadioField(
+            _l("Pilihan Anda"), coerce=int, choices=options, validators=[Optional()]
+        )
+    elif poll.kind == rules.PollKind.GANDA:
+        BallotForm.choice = MultiCheckboxField(
+            _l("Pilihan Anda"), coerce=int, choices=options, validators=[Optional()]
+        )
+    else:
+        blank = [SelectChoice(0, _l("— tidak dipilih —"))]
+        for place in range(1, min(poll.max_choices, len(options)) + 1):
+            setattr(
+                BallotForm,
+                f"rank_{place}",
+                SelectField(
+                    _l("Pilihan ke-%(n)s", n=place),
+                    coerce=int,
+                    choices=blank + options,
+                    default=0,
+                    validators=[Optional()],
+                ),
+            )
+    return BallotForm(**kwargs)
+
+
+def ballot_choices(poll, form) -> list[int]:
+    """The option ids of the submitted ballot, in order (0 = an empty rank, left out)."""
+    if poll.kind == rules.PollKind.TUNGGAL:
+        return [form.choice.data] if form.choice.data else []
+    if poll.kind == rules.PollKind.GANDA:
+        return list(form.choice.data or [])
+    ranks = sorted(
+        (int(name.removeprefix("rank_")), field.data)
+        for name, field in form._fields.items()
+        if name.startswith("rank_")
+    )
+    return [option for _place, option in ranks if option]
+
+
+def ballot_error_field(poll) -> str:
+    """Where a refused ballot's message is shown."""
+    return "rank_1" if poll.kind == rules.PollKind.PERINGKAT else "choice"

@@ -1,0 +1,156 @@
+"""What the musyawarah domain keeps about a person (UU PDP), and what deleting the account
+does to it. In the download: the proposals they sent, the ones they support, their
+comments, the polls they voted in and, for an open ballot, their choices.
+
+Deleting the account deletes their supports and comments (``CASCADE``); their proposals,
+the history steps they made, the polls they ran and their votes stay for the wilayah,
+nameless (``SET NULL``), so counts and turnout do not change. A secret ballot names nobody
+in the first place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from community.accounts.models import User
+from community.core import privacy
+from community.core.time import as_utc
+from community.extensions import db
+from community.musyawarah.models import (
+    Ballot,
+    BallotChoice,
+    Poll,
+    PollOption,
+    PollVoter,
+    Proposal,
+    ProposalComment,
+    ProposalSupport,
+)
+
+
+def _export_proposals(user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id)
+    ).all()
+    return [
+        {
+            "proposal": p.id,
+            "wilayah": p.wilayah.full_name,
+            "proposed_to": p.origin_wilayah.full_name,
+            "title": p.title,
+            "body": p.body,
+            "category": p.category,
+            "location": p.location,
+            "status": p.status,
+            "proposed_at": as_utc(p.created_at).isoformat(),
+        }
+        for p in rows
+    ]
+
+
+def _export_supports(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(ProposalSupport.proposal_id, ProposalSupport.created_at)
+        .where(ProposalSupport.user_id == user.id)
+        .order_by(ProposalSupport.created_at)
+    ).all()
+    return [{"proposal": p, "supported_at": as_utc(at).isoformat()} for p, at in rows]
+
+
+def _export_comments(user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(ProposalComment)
+        .where(ProposalComment.author_id == user.id)
+        .order_by(ProposalComment.id)
+    ).all()
+    return [
+        {"proposal": c.proposal_id, "body": c.body, "written_at": as_utc(c.created_at).isoformat()}
+        for c in rows
+    ]
+
+
+def _export_votes(user: User) -> list[dict[str, Any]]:
+    polls = db.session.execute(
+        select(Poll.id, Poll.question, Poll.is_secret)
+        .join(PollVoter, PollVoter.poll_id == Poll.id)
+        .where(PollVoter.user_id == user.id)
+        .order_by(Poll.id)
+    ).all()
+    choices: dict[int, list[str]] = {}
+    for poll_id, label in db.session.execute(
+        select(Ballot.poll_id, PollOption.label)
+        .join(BallotChoice, BallotChoice.ballot_id == Ballot.id)
+        .join(PollOption, PollOption.id == BallotChoice.option_id)
+        .where(Ballot.voter_id == user.id)
+        .order_by(Ballot.poll_id, BallotChoice.rank)
+    ):
+        choices.setdefault(poll_id, []).append(label)
+    return [
+        {
+            "poll": poll_id,
+            "question": question,
+            # A secret ballot names nobody: not even its voter can be shown it again.
+            "choices": None if is_secret else choices.get(poll_id, []),
+        }
+        for poll_id, question, is_secret in polls
+    ]
+
+
+def register_exports() -> None:
+    privacy.register_exporter("musyawarah_proposals", _export_proposals)
+    privacy.register_exporter("musyawarah_supports", _export_supports)
+    privacy.register_exporter("musyawarah_comments", _export_comments)
+    privacy.register_exporter("musyawarah_votes", _export_votes)
+    E, N, W = privacy.Exported, privacy.NotPersonal, privacy.Withheld
+    key = N("an internal row number; means nothing outside this database")
+    privacy.classify("proposal", {
+        "id": E("musyawarah_proposals[].proposal"),
+        "wilayah_id": E("musyawarah_proposals[].wilayah"),
+        "origin_wilayah_id": E("musyawarah_proposals[].proposed_to"),
+        "author_id": key,
+        "title": E("musyawarah_proposals[].title"),
+        "body": E("musyawarah_proposals[].body"),
+        "category": E("musyawarah_proposals[].category"),
+        "location": E("musyawarah_proposals[].location"),
+        "status": E("musyawarah_proposals[].status"),
+        "created_at": E("musyawarah_proposals[].proposed_at"),
+        "updated_at": N("when the status last changed; the status itself is exported"),
+    })  # fmt: skip
+    privacy.classify("proposal_support", {
+        "id": key,
+        "proposal_id": E("musyawarah_supports[].proposal"),
+        "user_id": key,
+        "created_at": E("musyawarah_supports[].supported_at"),
+    })  # fmt: skip
+    privacy.classify("proposal_comment", {
+        "id": key,
+        "proposal_id": E("musyawarah_comments[].proposal"),
+        "author_id": key,
+        "body": E("musyawarah_comments[].body"),
+        "created_at": E("musyawarah_comments[].written_at"),
+    })  # fmt: skip
+    step = W("a pengurus' decision on a proposal: the wilayah's record, like an activity "
+             "they organised; the proposal's status is in its author's download")  # fmt: skip
+    privacy.classify("proposal_status_change", {
+        "id": key, "proposal_id": key, "changed_by_id": step, "from_status": step,
+        "to_status": step, "wilayah_id": step, "reason": step, "changed_at": step,
+    })  # fmt: skip
+    poll = N("a poll is the wilayah's, like an activity: its question and options")
+    privacy.classify("poll", {
+        "id": key, "wilayah_id": poll, "created_by_id": key, "question": poll,
+        "description": poll, "kind": poll, "max_choices": poll, "is_secret": poll,
+        "shows_live": poll, "opens_at": poll, "closes_at": poll, "created_at": poll,
+    })  # fmt: skip
+    privacy.classify("poll_option", {
+        "id": key, "poll_id": key, "label": poll, "position": poll,
+    })  # fmt: skip
+    privacy.classify("poll_voter", {
+        "id": key,
+        "poll_id": E("musyawarah_votes[].poll"),
+        "user_id": key,
+    })  # fmt: skip
+    secret = N("a secret ballot names nobody; an open one is in musyawarah_votes[].choices")
+    privacy.classify("ballot", {"id": key, "poll_id": secret, "voter_id": key})
+    privacy.classify("ballot_choice", {"ballot_id": key, "option_id": secret, "rank": secret})

@@ -1,0 +1,122 @@
+"""Reads: the proposals and polls a person sees on /musyawarah, a proposal's supports,
+comments and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from community.accounts.models import User
+from community.areas.models import Wilayah
+from community.extensions import db
+from community.musyawarah.models import (
+    Poll,
+    Proposal,
+    ProposalComment,
+    ProposalStatusChange,
+    ProposalSupport,
+)
+
+# The page lists the newest; a kelurahan admin's whole subtree would not fit on a phone.
+LIST_LIMIT = 50
+
+
+def get_proposal(proposal_id: int) -> Proposal | None:
+    return db.session.get(Proposal, proposal_id)
+
+
+def get_poll(poll_id: int) -> Poll | None:
+    return db.session.get(Poll, poll_id)
+
+
+def _seen_by(user: User, wilayah_id):
+    """The wilayah of the user's RT and its ancestors, and the subtrees where they hold a
+    role (a pengurus sees what is proposed below them)."""
+    ids = set(user.rt.ancestor_ids) if user.rt is not None else set()
+    ids.update(a.wilayah_id for a in user.roles)
+    paths = [a.wilayah.path for a in user.roles]
+    if not paths:
+        return wilayah_id.in_(sorted(ids))
+    below = select(Wilayah.id).where(or_(*(Wilayah.path.startswith(p) for p in paths)))
+    return or_(wilayah_id.in_(sorted(ids)), wilayah_id.in_(below))
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    proposal: Proposal
+    supports: int
+
+
+def count_supports_column():
+    return (
+        select(func.count(ProposalSupport.id))
+        .where(ProposalSupport.proposal_id == Proposal.id)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
+
+
+def list_proposals(user: User) -> list[ProposalLine]:
+    """The newest proposals the user sees, with their support counts (one query)."""
+    rows = db.session.execute(
+        select(Proposal, count_supports_column())
+        .where(_seen_by(user, Proposal.wilayah_id))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    return [ProposalLine(p, n) for p, n in rows]
+
+
+def list_polls(user: User) -> list[Poll]:
+    """The newest polls the user sees."""
+    return list(
+        db.session.scalars(
+            select(Poll)
+            .where(_seen_by(user, Poll.wilayah_id))
+            .order_by(Poll.closes_at.desc(), Poll.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Support:
+    count: int
+    mine: bool
+
+
+def get_support(proposal: Proposal, user: User) -> Support:
+    """How many support it, and whether ``user`` does (one query)."""
+    mine = (
+        select(func.count(ProposalSupport.id))
+        .where(ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id)
+        .scalar_subquery()
+    )
+    total = (
+        select(func.count(ProposalSupport.id))
+        .where(ProposalSupport.proposal_id == proposal.id)
+        .scalar_subquery()
+    )
+    n, own = db.session.execute(select(total, mine)).one()
+    return Support(n, bool(own))
+
+
+def list_comments(proposal: Proposal) -> list[ProposalComment]:
+    return list(
+        db.session.scalars(
+            select(ProposalComment)
+            .where(ProposalComment.proposal_id == proposal.id)
+            .order_by(ProposalComment.created_at, ProposalComment.id)
+        )
+    )
+
+
+def list_history(proposal: Proposal) -> list[ProposalStatusChange]:
+    return list(
+        db.session.scalars(
+            select(ProposalStatusChange)
+            .where(ProposalStatusChange.proposal_id == proposal.id)
+            .order_by(ProposalStatusChange.changed_at, ProposalStatusChange.id)
+        )
+    )

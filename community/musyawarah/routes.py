@@ -1,0 +1,342 @@
+"""Musyawarah pages: the list, proposals (new, one with its supports, comments, history and
+the pengurus' status form) and polls (new, one with its ballot and results).
+load → authorize → validate → act → commit → render."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from community.areas import services as areas
+from community.areas.models import Wilayah
+from community.core.authz import Action, can, require
+from community.core.forms import EmptyForm
+from community.core.time import WITA, utcnow
+from community.extensions import db
+from community.musyawarah import bp, queries, rules, services
+from community.musyawarah.forms import (
+    CATEGORY_LABELS,
+    ERRORS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    CommentForm,
+    PollForm,
+    ProposalForm,
+    StatusForm,
+    ballot_choices,
+    ballot_error_field,
+    ballot_form,
+)
+from community.musyawarah.models import Poll, Proposal
+from community.musyawarah.services import MusyawarahRefused
+from community.web.htmx import render
+from community.web.ratelimits import per_user
+
+LABELS = {"categories": CATEGORY_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS}
+
+
+def _error(form, exc: MusyawarahRefused, field: str | None = None) -> None:
+    name, message = ERRORS[exc.code]
+    form[field or name].errors.append(str(message))
+
+
+@bp.get("/musyawarah")
+@login_required
+def index():
+    """Signed in (signed out: redirect to sign-in): the Musyawarah page, the newest proposals
+    and polls of their RT and the wilayah above it, and of the wilayah they hold a role in
+    and below; links to propose (residents of an RT) and to start a poll (pengurus)."""
+    return render(
+        "musyawarah/index.html",
+        proposals=queries.list_proposals(current_user),
+        polls=queries.list_polls(current_user),
+        may_propose=current_user.rt is not None,
+        may_poll=bool(areas.managed_wilayah(current_user)),
+        now=utcnow(),
+        **LABELS,
+    )
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+
+@bp.route("/usulan/baru", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def propose():
+    """A resident of an RT (signed in without an RT: 403). GET: the proposal form, to their RT, RW or
+    kelurahan. POST: sends it, 303 redirect to the proposal; 422 with the form on bad input
+    (an empty title or description, a wilayah not theirs); 400 without a CSRF token."""
+    targets = services.proposal_targets(current_user)
+    if not targets:
+        abort(403)
+    form = ProposalForm()
+    form.scope.choices = [SelectChoice(w.id, w.full_name) for w in targets]
+    if form.validate_on_submit():
+        try:
+            proposal = services.propose(
+                db.session.get(Wilayah, form.scope.data), by=current_user,
+                title=form.title.data.strip(), body=form.body.data.strip(),
+                category=form.category.data, location=(form.location.data or "").strip(),
+                now=utcnow(),
+            )  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc, "scope")
+        else:
+            db.session.commit()
+            flash(_("Usulan Anda sudah diajukan."), "success")
+            return redirect(url_for("musyawarah.proposal", proposal_id=proposal.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/proposal_form.html", form=form, status=status)
+
+
+def _load_proposal(proposal_id: int, action: str = Action.VIEW) -> Proposal:
+    proposal = queries.get_proposal(proposal_id)
+    require(action, proposal)
+    return proposal
+
+
+def _proposal_page(proposal: Proposal, *, comment_form=None, status_form=None,
+                   support_error=None, status=200, block=None):  # fmt: skip
+    manages = can(Action.MANAGE_ACTIVITIES, proposal)
+    if status_form is None and manages:
+        status_form = _status_form(proposal, formdata=None)
+    may_support = rules.support_problem(
+        proposal.status, is_author=proposal.author_id == current_user.id,
+        lives_in_scope=services.lives_in(current_user, proposal.wilayah),
+    ) is None  # fmt: skip
+    return render(
+        "musyawarah/proposal.html",
+        block=block,
+        status=status,
+        proposal=proposal,
+        support=queries.get_support(proposal, current_user),
+        may_support=may_support,
+        support_error=support_error,
+        comments=queries.list_comments(proposal),
+        history=queries.list_history(proposal),
+        comment_form=comment_form or CommentForm(formdata=None),
+        status_form=status_form if manages and status_form.status.choices else None,
+        action_form=EmptyForm(formdata=None),
+        **LABELS,
+    )
+
+
+def _status_form(proposal: Proposal, **kwargs) -> StatusForm:
+    form = StatusForm(**kwargs)
+    form.status.choices = [
+        SelectChoice(s, STATUS_LABELS[s])
+        for s in rules.next_statuses(proposal.status, proposal.wilayah.level)
+    ]
+    return form
+
+
+@bp.get("/usulan/<int:proposal_id>")
+@login_required
+def proposal(proposal_id: int):
+    """Anyone who may see the proposal (VIEW: they live in its wilayah or hold a role above
+    or below it; others 404): the proposal, its support count with the Dukung button,
+    comments, status history, and for the pengurus of its wilayah the status form."""
+    return _proposal_page(_load_proposal(proposal_id))
+
+
+def _support_action(proposal_id: int, add: bool):
+    proposal = _load_proposal(proposal_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if add:
+            services.support(proposal, current_user, now=utcnow())
+        else:
+            services.unsupport(proposal, current_user)
+    except MusyawarahRefused as exc:
+        db.session.rollback()
+        message = str(ERRORS[exc.code][1])
+        return _proposal_page(proposal, support_error=message, status=422, block="support_panel")
+    db.session.commit()
+    if request.headers.get("HX-Request") == "true":
+        return _proposal_page(proposal, block="support_panel")
+    return redirect(url_for("musyawarah.proposal", proposal_id=proposal.id), code=303)
+
+
+@bp.post("/usulan/<int:proposal_id>/dukung")
+@login_required
+def support(proposal_id: int):
+    """A resident of the proposal's wilayah other than its author, while it is open (VIEW;
+    others 404). POST: adds their support (twice is once); 303 to the proposal, or the
+    support panel for htmx; 422 with the reason when they may not (their own, another
+    wilayah, decided); 400 without a CSRF token."""
+    return _support_action(proposal_id, add=True)
+
+
+@bp.post("/usulan/<int:proposal_id>/batal-dukung")
+@login_required
+def unsupport(proposal_id: int):
+    """A resident who supports the proposal (who may: as :func:`support`). POST: withdraws their support; 303 to the proposal, or
+    the support panel for htmx; 422 with the reason when they may not; 400 without a CSRF
+    token."""
+    return _support_action(proposal_id, add=False)
+
+
+@bp.post("/usulan/<int:proposal_id>/komentar")
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def comment(proposal_id: int):
+    """Anyone who may see the proposal (VIEW; others 404). POST: adds their comment, 303 to
+    the proposal's comments; 422 with the page on an empty or too long comment; 400
+    without a CSRF token."""
+    proposal = _load_proposal(proposal_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _proposal_page(proposal, comment_form=form, status=422)
+    services.comment(proposal, current_user, form.body.data.strip(), now=utcnow())
+    db.session.commit()
+    return redirect(
+        url_for("musyawarah.proposal", proposal_id=proposal.id, _anchor="komentar"), code=303
+    )
+
+
+@bp.post("/usulan/<int:proposal_id>/status")
+@login_required
+def change_status(proposal_id: int):
+    """Pengurus of the proposal's wilayah or above (MANAGE_ACTIVITIES; others 403/404). POST:
+    moves it to the chosen status (forwarding: to the wilayah above), 303 to the proposal;
+    422 with the page on a status not allowed now or a rejection without a reason; 400
+    without a CSRF token."""
+    proposal = _load_proposal(proposal_id, Action.MANAGE_ACTIVITIES)
+    form = _status_form(proposal)
+    if form.validate_on_submit():
+        try:
+            services.change_status(
+                proposal, form.status.data, by=current_user,
+                reason=(form.reason.data or "").strip(), now=utcnow(),
+            )  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Status usulan diubah."), "success")
+            return redirect(url_for("musyawarah.proposal", proposal_id=proposal.id), code=303)
+    return _proposal_page(proposal, status_form=form, status=422)
+
+
+# --- polls -------------------------------------------------------------------------------
+
+
+def _wita(day, clock) -> datetime:
+    return datetime.combine(day, clock or time(0, 0), tzinfo=WITA)
+
+
+@bp.route("/jajak/baru", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def create_poll():
+    """Pengurus RT, ketua RW and admins, for a wilayah they organise for (MANAGE_ACTIVITIES;
+    no role: 403). GET: the poll form. POST: makes the poll with its options, 303 redirect to
+    it; 422 with the form on bad input (fewer than 2 or duplicate options, N out of range,
+    closing before opening or in the past); 400 without a CSRF token."""
+    choices = [SelectChoice(w.id, w.full_name) for w in areas.organisable_wilayah(current_user)]
+    if not choices:
+        abort(403)
+    form = PollForm()
+    form.scope.choices = choices
+    if form.validate_on_submit():
+        wilayah = db.session.get(Wilayah, form.scope.data)
+        require(Action.MANAGE_ACTIVITIES, wilayah)
+        now = utcnow()
+        opens_at = _wita(form.opens_on.data, form.opens_time.data) if form.opens_on.data else now
+        closes_at = _wita(form.closes_on.data, form.closes_time.data or time(23, 59))
+        try:
+            poll = services.create_poll(
+                wilayah, by=current_user, question=form.question.data.strip(),
+                description=(form.description.data or "").strip(), kind=form.kind.data,
+                options=form.option_labels(), max_choices=form.max_choices.data or 1,
+                is_secret=form.is_secret.data, shows_live=form.shows_live.data,
+                opens_at=opens_at, closes_at=closes_at, now=now,
+            )  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Jajak pendapat dibuat."), "success")
+            return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/poll_form.html", form=form, status=status, **LABELS)
+
+
+def _load_poll(poll_id: int) -> Poll:
+    poll = queries.get_poll(poll_id)
+    require(Action.VIEW, poll)
+    return poll
+
+
+def _poll_page(poll: Poll, form=None, status: int = 200):
+    now = utcnow()
+    state = rules.poll_state(poll.opens_at, poll.closes_at, now)
+    voted = services.has_voted(poll, current_user)
+    problem = rules.vote_problem(
+        state, lives_in_scope=services.lives_in(current_user, poll.wilayah),
+        is_secret=poll.is_secret, has_voted=voted,
+    )  # fmt: skip
+    options = [(o.id, o.label) for o in poll.options]
+    if form is None and problem is None:
+        form = ballot_form(poll, options, formdata=None)
+        mine = services.my_choices(poll, current_user)
+        if mine and poll.kind == rules.PollKind.PERINGKAT:
+            for place, option in enumerate(mine, 1):
+                form[f"rank_{place}"].data = option
+        elif mine:
+            form.choice.data = mine if poll.kind == rules.PollKind.GANDA else mine[0]
+    visible = rules.results_visible(state, poll.shows_live, poll.is_secret)
+    return render(
+        "musyawarah/poll.html",
+        status=status,
+        poll=poll,
+        state=state,
+        voted=voted,
+        why_not=str(ERRORS[problem][1]) if problem and problem != "closed" else None,
+        form=form,
+        results=services.results(poll) if visible else None,
+        counts=None if visible else services.count_eligible(poll),
+        **LABELS,
+    )
+
+
+@bp.get("/jajak/<int:poll_id>")
+@login_required
+def poll(poll_id: int):
+    """Anyone who may see the poll (VIEW: they live in its wilayah or hold a role above or
+    below it; others 404): the question, the ballot for residents of the wilayah while it is
+    open (their own open ballot filled in), and the results with turnout once it has closed
+    or, when its maker chose so, live."""
+    return _poll_page(_load_poll(poll_id))
+
+
+@bp.post("/jajak/<int:poll_id>/pilih")
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def vote(poll_id: int):
+    """A resident of the poll's wilayah while it is open (VIEW; others 404). POST: casts their
+    ballot or, on an open ballot, changes it; 303 to the poll; 422 with the page on a bad
+    ballot (none, duplicates, more than N), outside the wilayah, before opening, after
+    closing, or a second secret vote; 400 without a CSRF token."""
+    poll = _load_poll(poll_id)
+    form = ballot_form(poll, [(o.id, o.label) for o in poll.options])
+    if form.validate_on_submit():
+        try:
+            services.vote(poll, current_user, ballot_choices(poll, form), now=utcnow())
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc, ballot_error_field(poll))
+        else:
+            db.session.commit()
+            flash(_("Suara Anda sudah tercatat."), "success")
+            return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
+    return _poll_page(poll, form=form, status=422)

@@ -1,0 +1,310 @@
+"""Musyawarah rules: plain values in, plain values out (no Flask, no SQLAlchemy, no clock).
+
+- counting a poll: single choice (plurality), multiple choice up to N (approval count),
+  ranking (the Borda count); ties are reported as ties, never broken; turnout;
+- what a ballot, a vote and a new poll must satisfy, and when a poll is open;
+- the proposal (usulan) status flow: which change is allowed from which status, where a
+  forwarded proposal goes, and who may support it.
+
+The Borda count: with ``m`` options, a ballot that ranks ``k`` of them gives ``m-1`` points
+to its first choice, ``m-2`` to its second, ... and 0 to every option it leaves unranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# A poll with one option is an announcement; more than twelve do not fit a phone's screen
+# and nobody ranks them honestly.
+MIN_OPTIONS = 2
+MAX_OPTIONS = 12
+# A poll open longer than this is a typo in the year, not a plan (a Musrenbang cycle is
+# a few weeks).
+MAX_POLL_DAYS = 90
+# The length of what people type, as on the paper forms of a Musrenbang.
+TITLE_MAX = 120
+BODY_MAX = 2000
+LOCATION_MAX = 200
+OPTION_MAX = 120
+COMMENT_MAX = 1000
+REASON_MAX = 500
+# A forwarded proposal goes one level up: an RT's to its RW, an RW's to the kelurahan
+# (which takes it to the Musrenbang). A kelurahan's proposal goes no further in Rukun.
+FORWARD_TO = {"rt": "rw", "rw": "kelurahan"}
+# Where a resident may submit a proposal: their RT, its RW or the kelurahan.
+PROPOSAL_LEVELS = ("rt", "rw", "kelurahan")
+
+
+class PollKind(StrEnum):
+    TUNGGAL = "tunggal"  # one option per ballot: plurality
+    GANDA = "ganda"  # up to N options per ballot: approval count
+    PERINGKAT = "peringkat"  # up to N options in order: Borda count
+
+
+class PollState(StrEnum):
+    BELUM_DIBUKA = "belum_dibuka"
+    DIBUKA = "dibuka"
+    DITUTUP = "ditutup"
+
+
+class Category(StrEnum):
+    INFRASTRUKTUR = "infrastruktur"
+    EKONOMI = "ekonomi"
+    SOSIAL_BUDAYA = "sosial_budaya"
+    LAINNYA = "lainnya"
+
+
+class Status(StrEnum):
+    DIAJUKAN = "diajukan"
+    DIBAHAS = "dibahas"
+    DITERUSKAN = "diteruskan"
+    DITERIMA = "diterima"
+    DITOLAK = "ditolak"
+    SELESAI = "selesai"
+
+
+class MusyawarahError(StrEnum):
+    # ballots and votes
+    NO_CHOICE = "no_choice"
+    UNKNOWN_OPTION = "unknown_option"
+    DUPLICATE_CHOICE = "duplicate_choice"
+    TOO_MANY_CHOICES = "too_many_choices"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    NOT_ELIGIBLE = "not_eligible"
+    ALREADY_VOTED = "already_voted"
+    # new polls
+    TOO_FEW_OPTIONS = "too_few_options"
+    TOO_MANY_OPTIONS = "too_many_options"
+    DUPLICATE_OPTION = "duplicate_option"
+    BAD_MAX_CHOICES = "bad_max_choices"
+    CLOSES_BEFORE_OPENING = "closes_before_opening"
+    CLOSES_IN_PAST = "closes_in_past"
+    TOO_LONG = "too_long"
+    # proposals
+    STATUS_NOT_ALLOWED = "status_not_allowed"
+    REASON_REQUIRED = "reason_required"
+    CANNOT_FORWARD = "cannot_forward"
+    SUPPORT_CLOSED = "support_closed"
+    OWN_PROPOSAL = "own_proposal"
+    NOT_RESIDENT = "not_resident"
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Points per option (in the poll's order) and the places: options with the same
+    points share a place (1, 1, 3: standard competition ranking)."""
+
+    scores: dict[int, int]
+
+    @property
+    def places(self) -> list[tuple[int, tuple[int, ...]]]:
+        """``[(place, options), ...]`` from the most points down; tied options together,
+        in the poll's order."""
+        distinct = sorted(set(self.scores.values()), reverse=True)
+        found, place = [], 1
+        for points in distinct:
+            group = tuple(o for o, p in self.scores.items() if p == points)
+            found.append((place, group))
+            place += len(group)
+        return found
+
+    @property
+    def winners(self) -> tuple[int, ...]:
+        """The options with the most points; more than one is a tie. None before any
+        option has a point (no ballot, or only empty ones)."""
+        top = max(self.scores.values(), default=0)
+        if top == 0:
+            return ()
+        return tuple(o for o, p in self.scores.items() if p == top)
+
+    @property
+    def is_tie(self) -> bool:
+        return len(self.winners) > 1
+
+
+def _tally(options: Sequence[int], points: Iterable[tuple[int, int]]) -> Tally:
+    scores = dict.fromkeys(options, 0)
+    for option, n in points:
+        scores[option] += n
+    return Tally(scores)
+
+
+def count_single(ballots: Iterable[Sequence[int]], options: Sequence[int]) -> Tally:
+    """Plurality: each ballot gives one point to its choice."""
+    return _tally(options, ((ballot[0], 1) for ballot in ballots if ballot))
+
+
+def count_approval(ballots: Iterable[Sequence[int]], options: Sequence[int]) -> Tally:
+    """Approval count: each ballot gives one point to every option it marks."""
+    return _tally(options, ((option, 1) for ballot in ballots for option in ballot))
+
+
+def borda_points(ranking: Sequence[int], m: int) -> list[tuple[int, int]]:
+    """``(option, points)`` for one ranking among ``m`` options: m-1 for the first, m-2
+    for the second, ...; options it leaves out get nothing."""
+    return [(option, m - 1 - i) for i, option in enumerate(ranking)]
+
+
+def count_borda(ballots: Iterable[Sequence[int]], options: Sequence[int]) -> Tally:
+    """The Borda count of ranked ballots."""
+    m = len(options)
+    return _tally(options, (p for ballot in ballots for p in borda_points(ballot, m)))
+
+
+def count(kind: str, ballots: Iterable[Sequence[int]], options: Sequence[int]) -> Tally:
+    """The tally of a poll of ``kind``."""
+    if kind == PollKind.PERINGKAT:
+        return count_borda(ballots, options)
+    if kind == PollKind.GANDA:
+        return count_approval(ballots, options)
+    return count_single(ballots, options)
+
+
+def turnout_percent(ballots: int, eligible: int) -> int:
+    """Ballots as a whole percentage of the eligible residents (0 when nobody is)."""
+    if eligible <= 0:
+        return 0
+    return round(100 * ballots / eligible)
+
+
+# --- ballots, votes and polls ------------------------------------------------------------
+
+
+def max_choices_allowed(kind: str, max_choices: int) -> int:
+    """How many options one ballot may hold: one for a single-choice poll."""
+    return 1 if kind == PollKind.TUNGGAL else max_choices
+
+
+def ballot_problem(
+    kind: str, choices: Sequence[int], option_ids: Collection[int], max_choices: int
+) -> MusyawarahError | None:
+    """Why ``choices`` (in order, for a ranking) cannot be a ballot, or None."""
+    if not choices:
+        return MusyawarahError.NO_CHOICE
+    if any(c not in option_ids for c in choices):
+        return MusyawarahError.UNKNOWN_OPTION
+    if len(set(choices)) != len(choices):
+        return MusyawarahError.DUPLICATE_CHOICE
+    if len(choices) > max_choices_allowed(kind, max_choices):
+        return MusyawarahError.TOO_MANY_CHOICES
+    return None
+
+
+def poll_state(opens_at: datetime, closes_at: datetime, now: datetime) -> PollState:
+    """Open from ``opens_at`` (included) to ``closes_at`` (excluded)."""
+    if now < opens_at:
+        return PollState.BELUM_DIBUKA
+    if now < closes_at:
+        return PollState.DIBUKA
+    return PollState.DITUTUP
+
+
+def results_visible(state: str, shows_live: bool, is_secret: bool) -> bool:
+    """Results are hidden from everyone, pengurus included, until the poll closes, unless
+    its maker chose to show them live. Never live on a secret ballot: watching the counts
+    move as a known neighbour votes would tell their choice."""
+    return state == PollState.DITUTUP or (shows_live and not is_secret)
+
+
+def vote_problem(
+    state: str, *, lives_in_scope: bool, is_secret: bool, has_voted: bool
+) -> MusyawarahError | None:
+    """Why this person cannot vote (or change their vote) now, or None. A secret ballot
+    holds no voter, so a vote once cast cannot be found again to be changed."""
+    if state == PollState.BELUM_DIBUKA:
+        return MusyawarahError.NOT_OPEN_YET
+    if state == PollState.DITUTUP:
+        return MusyawarahError.CLOSED
+    if not lives_in_scope:
+        return MusyawarahError.NOT_ELIGIBLE
+    if is_secret and has_voted:
+        return MusyawarahError.ALREADY_VOTED
+    return None
+
+
+def poll_problem(
+    kind: str,
+    options: Sequence[str],
+    max_choices: int,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+) -> MusyawarahError | None:
+    """Why a new poll cannot be made like this, or None. ``options`` are the labels as
+    typed (already stripped; empty lines left out)."""
+    if len(options) < MIN_OPTIONS:
+        return MusyawarahError.TOO_FEW_OPTIONS
+    if len(options) > MAX_OPTIONS:
+        return MusyawarahError.TOO_MANY_OPTIONS
+    if len({o.casefold() for o in options}) != len(options):
+        return MusyawarahError.DUPLICATE_OPTION
+    if kind != PollKind.TUNGGAL and not 1 <= max_choices <= len(options):
+        return MusyawarahError.BAD_MAX_CHOICES
+    if closes_at <= now:
+        return MusyawarahError.CLOSES_IN_PAST
+    if closes_at <= opens_at:
+        return MusyawarahError.CLOSES_BEFORE_OPENING
+    if closes_at - max(opens_at, now) > timedelta(days=MAX_POLL_DAYS):
+        return MusyawarahError.TOO_LONG
+    return None
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+# Which status may follow which. Forwarding moves the proposal up one level, where its new
+# pengurus discuss it again, forward it further, or decide; a decision is final except that
+# an accepted proposal is marked done once carried out.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DIAJUKAN: frozenset({Status.DIBAHAS, Status.DITOLAK}),
+    Status.DIBAHAS: frozenset({Status.DITERUSKAN, Status.DITERIMA, Status.DITOLAK}),
+    Status.DITERUSKAN: frozenset(
+        {Status.DIBAHAS, Status.DITERUSKAN, Status.DITERIMA, Status.DITOLAK}
+    ),
+    Status.DITERIMA: frozenset({Status.SELESAI}),
+    Status.DITOLAK: frozenset(),
+    Status.SELESAI: frozenset(),
+}
+# Supports count while the proposal is still being weighed.
+OPEN_STATUSES = frozenset({Status.DIAJUKAN, Status.DIBAHAS, Status.DITERUSKAN})
+
+
+def next_statuses(current: str, level: str) -> list[str]:
+    """The statuses a proposal at ``level`` may move to, in the flow's order (forwarding
+    only where there is a level above to take it)."""
+    allowed = TRANSITIONS[current]
+    return [s for s in Status if s in allowed and (s != Status.DITERUSKAN or level in FORWARD_TO)]
+
+
+def transition_problem(
+    current: str, target: str, level: str, reason: str
+) -> MusyawarahError | None:
+    """Why a proposal at ``level`` cannot move from ``current`` to ``target`` with this
+    ``reason`` (stripped), or None. A rejection must say why."""
+    if target not in TRANSITIONS[current]:
+        return MusyawarahError.STATUS_NOT_ALLOWED
+    if target == Status.DITERUSKAN and level not in FORWARD_TO:
+        return MusyawarahError.CANNOT_FORWARD
+    if target == Status.DITOLAK and not reason:
+        return MusyawarahError.REASON_REQUIRED
+    return None
+
+
+def support_problem(
+    status: str, *, is_author: bool, lives_in_scope: bool
+) -> MusyawarahError | None:
+    """Why this person cannot support (or withdraw support from) the proposal, or None:
+    residents of its wilayah other than its author, while it is being weighed."""
+    if status not in OPEN_STATUSES:
+        return MusyawarahError.SUPPORT_CLOSED
+    if is_author:
+        return MusyawarahError.OWN_PROPOSAL
+    if not lives_in_scope:
+        return MusyawarahError.NOT_RESIDENT
+    return None

@@ -1,0 +1,305 @@
+"""Proposals (propose, support, comment, move through the status flow) and polls (create,
+vote, count). Services flush; the route commits. The caller has checked that the person
+may see the proposal or poll (``require(Action.VIEW, ...)``) or manage it
+(``Action.MANAGE_ACTIVITIES``); what depends on where the person lives is checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User
+from community.areas.models import Wilayah
+from community.core.errors import DomainError
+from community.extensions import db
+from community.musyawarah import rules
+from community.musyawarah.models import (
+    Ballot,
+    BallotChoice,
+    Poll,
+    PollOption,
+    PollVoter,
+    Proposal,
+    ProposalComment,
+    ProposalStatusChange,
+    ProposalSupport,
+)
+from community.musyawarah.rules import MusyawarahError as E
+
+
+class MusyawarahRefused(DomainError):
+    """``code`` is a :class:`rules.MusyawarahError`."""
+
+
+def lives_in(user: User, wilayah: Wilayah) -> bool:
+    """True when ``user``'s RT lies in ``wilayah``'s subtree (now)."""
+    home = user.home_rt_path
+    return home is not None and home.startswith(wilayah.path)
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+
+def proposal_targets(user: User) -> list[Wilayah]:
+    """Where ``user`` may send a proposal: their RT, its RW and the kelurahan (nearest
+    first); nothing before they join an RT."""
+    if user.rt is None:
+        return []
+    ids = user.rt.ancestor_ids
+    found = db.session.scalars(
+        select(Wilayah).where(Wilayah.id.in_(ids), Wilayah.level.in_(rules.PROPOSAL_LEVELS))
+    ).all()
+    return sorted(found, key=lambda w: -len(w.path))
+
+
+def propose(
+    wilayah: Wilayah,
+    *,
+    by: User,
+    title: str,
+    body: str,
+    category: str,
+    location: str,
+    now: datetime,
+) -> Proposal:
+    """A new proposal to ``wilayah`` (one of :func:`proposal_targets`), status diajukan,
+    with its first history step."""
+    if wilayah.id not in {w.id for w in proposal_targets(by)}:
+        raise MusyawarahRefused(E.NOT_RESIDENT)
+    proposal = Proposal(
+        wilayah_id=wilayah.id,
+        origin_wilayah_id=wilayah.id,
+        author_id=by.id,
+        title=title,
+        body=body,
+        category=category,
+        location=location,
+        status=rules.Status.DIAJUKAN,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add(
+        ProposalStatusChange(
+            proposal_id=proposal.id, changed_by_id=by.id, from_status=None,
+            to_status=rules.Status.DIAJUKAN, wilayah_id=wilayah.id, reason="", changed_at=now,
+        )
+    )  # fmt: skip
+    db.session.flush()
+    return proposal
+
+
+def _check_support(proposal: Proposal, user: User) -> None:
+    problem = rules.support_problem(
+        proposal.status,
+        is_author=proposal.author_id == user.id,
+        lives_in_scope=lives_in(user, proposal.wilayah),
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+
+
+def support(proposal: Proposal, user: User, *, now: datetime) -> bool:
+    """Add ``user``'s support; False when they already support it (the unique constraint
+    decides between two taps at once)."""
+    _check_support(proposal, user)
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ProposalSupport(proposal_id=proposal.id, user_id=user.id, created_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def unsupport(proposal: Proposal, user: User) -> bool:
+    """Withdraw ``user``'s support; False when there was none."""
+    _check_support(proposal, user)
+    done = db.session.execute(
+        delete(ProposalSupport).where(
+            ProposalSupport.proposal_id == proposal.id, ProposalSupport.user_id == user.id
+        )
+    )
+    return bool(done.rowcount)
+
+
+def comment(proposal: Proposal, user: User, body: str, *, now: datetime) -> ProposalComment:
+    """A comment by anyone who may see the proposal."""
+    found = ProposalComment(proposal_id=proposal.id, author_id=user.id, body=body, created_at=now)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def change_status(
+    proposal: Proposal, target: str, *, by: User, reason: str, now: datetime
+) -> ProposalStatusChange:
+    """Move the proposal to ``target`` (the caller checked that ``by`` manages its
+    wilayah). Forwarding moves it to the parent wilayah; supports and history stay. The
+    status is changed with a guarded UPDATE, so two pengurus pressing at once make one
+    step."""
+    problem = rules.transition_problem(proposal.status, target, proposal.wilayah.level, reason)
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    wilayah_id = proposal.wilayah_id
+    if target == rules.Status.DITERUSKAN:
+        wilayah_id = proposal.wilayah.parent_id
+    current = proposal.status
+    done = db.session.execute(
+        Proposal.__table__.update()
+        .where(Proposal.id == proposal.id, Proposal.status == current)
+        .where(Proposal.wilayah_id == proposal.wilayah_id)
+        .values(status=target, wilayah_id=wilayah_id, updated_at=now)
+    )
+    if done.rowcount != 1:
+        raise MusyawarahRefused(E.STATUS_NOT_ALLOWED)
+    step = ProposalStatusChange(
+        proposal_id=proposal.id, changed_by_id=by.id, from_status=current, to_status=target,
+        wilayah_id=wilayah_id, reason=reason, changed_at=now,
+    )  # fmt: skip
+    db.session.add(step)
+    db.session.flush()
+    db.session.expire(proposal)
+    return step
+
+
+# --- polls -------------------------------------------------------------------------------
+
+
+def create_poll(
+    wilayah: Wilayah,
+    *,
+    by: User,
+    question: str,
+    description: str,
+    kind: str,
+    options: Sequence[str],
+    max_choices: int,
+    is_secret: bool,
+    shows_live: bool,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+) -> Poll:
+    """A new poll for the residents of ``wilayah``'s subtree (the caller checked that
+    ``by`` organises there)."""
+    problem = rules.poll_problem(kind, options, max_choices, opens_at, closes_at, now)
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    poll = Poll(
+        wilayah_id=wilayah.id, created_by_id=by.id, question=question, description=description,
+        kind=kind, max_choices=rules.max_choices_allowed(kind, max_choices), is_secret=is_secret,
+        shows_live=shows_live, opens_at=opens_at, closes_at=closes_at, created_at=now,
+    )  # fmt: skip
+    poll.options = [PollOption(label=label, position=i) for i, label in enumerate(options, 1)]
+    db.session.add(poll)
+    db.session.flush()
+    return poll
+
+
+def has_voted(poll: Poll, user: User) -> bool:
+    return (
+        db.session.scalar(
+            select(PollVoter.id).where(PollVoter.poll_id == poll.id, PollVoter.user_id == user.id)
+        )
+        is not None
+    )
+
+
+def my_choices(poll: Poll, user: User) -> list[int]:
+    """The option ids of ``user``'s open ballot, in rank order (empty for a secret one)."""
+    if poll.is_secret:
+        return []
+    return list(
+        db.session.scalars(
+            select(BallotChoice.option_id)
+            .join(Ballot, Ballot.id == BallotChoice.ballot_id)
+            .where(Ballot.poll_id == poll.id, Ballot.voter_id == user.id)
+            .order_by(BallotChoice.rank)
+        )
+    )
+
+
+def vote(poll: Poll, user: User, choices: Sequence[int], *, now: datetime) -> None:
+    """Cast ``user``'s ballot (or, on an open ballot, replace it). Refused before opening,
+    after closing, for someone not living in the poll's wilayah at this moment, for a bad
+    ballot, and for a second secret vote: nothing is changed then."""
+    voted = has_voted(poll, user)
+    state = rules.poll_state(poll.opens_at, poll.closes_at, now)
+    problem = rules.vote_problem(
+        state, lives_in_scope=lives_in(user, poll.wilayah), is_secret=poll.is_secret,
+        has_voted=voted,
+    ) or rules.ballot_problem(poll.kind, choices, {o.id for o in poll.options}, poll.max_choices)  # fmt: skip
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    try:
+        with db.session.begin_nested():
+            if voted:
+                mine = select(Ballot.id).where(
+                    Ballot.poll_id == poll.id, Ballot.voter_id == user.id
+                )
+                db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id.in_(mine)))
+                db.session.execute(delete(Ballot).where(Ballot.id.in_(mine)))
+            else:
+                db.session.add(PollVoter(poll_id=poll.id, user_id=user.id))
+            ballot = Ballot(poll_id=poll.id, voter_id=None if poll.is_secret else user.id)
+            ballot.choices = [
+                BallotChoice(option_id=option, rank=rank) for rank, option in enumerate(choices, 1)
+            ]
+            db.session.add(ballot)
+    except IntegrityError:
+        # the same person voted at the same moment from another tab: one ballot stays
+        raise MusyawarahRefused(E.ALREADY_VOTED) from None
+
+
+@dataclass(frozen=True)
+class Results:
+    tally: rules.Tally
+    options: dict[int, str]  # id -> label, in the poll's order
+    ballots: int
+    eligible: int
+
+    @property
+    def turnout(self) -> int:
+        return rules.turnout_percent(self.ballots, self.eligible)
+
+
+def count_eligible(poll: Poll) -> tuple[int, int]:
+    """``(voted, eligible)``: eligible are the residents of the subtree now, plus those who
+    voted and have since moved away or deleted their account (they were eligible when
+    they voted). Two counts in one query."""
+    subtree = select(Wilayah.id).where(Wilayah.path.startswith(poll.wilayah.path))
+    residents = select(func.count(User.id)).where(User.rt_id.in_(subtree)).scalar_subquery()
+    voted = select(func.count(PollVoter.id)).where(PollVoter.poll_id == poll.id).scalar_subquery()
+    here = (
+        select(func.count(PollVoter.id))
+        .join(User, User.id == PollVoter.user_id)
+        .where(PollVoter.poll_id == poll.id, User.rt_id.in_(subtree))
+        .scalar_subquery()
+    )
+    n_residents, n_voted, n_here = db.session.execute(select(residents, voted, here)).one()
+    return n_voted, n_residents + n_voted - n_here
+
+
+def results(poll: Poll) -> Results:
+    """The tally of every ballot cast, with turnout."""
+    rows = db.session.execute(
+        select(BallotChoice.ballot_id, BallotChoice.option_id)
+        .join(Ballot, Ballot.id == BallotChoice.ballot_id)
+        .where(Ballot.poll_id == poll.id)
+        .order_by(BallotChoice.ballot_id, BallotChoice.rank)
+    ).all()
+    ballots: dict[str, list[int]] = {}
+    for ballot_id, option_id in rows:
+        ballots.setdefault(ballot_id, []).append(option_id)
+    options = {o.id: o.label for o in poll.options}
+    voted, eligible = count_eligible(poll)
+    tally = rules.count(poll.kind, list(ballots.values()), list(options))
+    return Results(tally, options, voted, eligible)

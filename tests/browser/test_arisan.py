@@ -1,0 +1,55 @@
+"""One arisan round on a phone (360 px, #15): Ani creates her RT's arisan with two
+neighbours (she runs it and keeps its book), marks each contribution Lunas, starts the draw
+and sees the winner announced; the round page shows the seed and how to check it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from community.core.time import WITA, utcnow
+from tests.browser.conftest import PASSWORD, check_page, sign_in
+
+
+def test_a_round_marks_payments_draws_and_shows_the_winner(open_context, make_account,
+                                                           screenshot):  # fmt: skip
+    ani = make_account("Ani Arisan", rt="RT 01 / RW 01")
+    make_account("Dewi Arisan", rt="RT 01 / RW 01")
+    make_account("Eko Arisan", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+
+    page.goto("/arisan/baru")
+    check_page(page, "arisan-baru")
+    page.get_by_label("Nama arisan").fill("Arisan Ibu-ibu Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("Rp 50.000")
+    page.get_by_label("Jadwal", exact=True).select_option("mingguan")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    for name in ("Dewi Arisan", "Eko Arisan"):
+        page.get_by_label(name, exact=True).check()
+    expect(page.get_by_label("Ani Arisan", exact=True)).to_be_checked()  # she takes part
+    page.get_by_role("button", name="Buat arisan").click()
+
+    expect(page.get_by_role("heading", name="Arisan Ibu-ibu Uji")).to_be_visible()
+    expect(page.get_by_text("RT 01 / RW 01", exact=False).first).to_be_visible()  # her RT
+    expect(page.locator(".arisan-slot .badge-belum")).to_have_count(3)
+    check_page(page, "arisan-grup")
+    for name in ("Ani Arisan", "Dewi Arisan", "Eko Arisan"):
+        page.get_by_role("button", name=f"Tandai lunas ({name})").click()
+        expect(page.locator(".arisan-slot", has_text=name).locator(".badge-lunas")).to_be_visible()
+    expect(page.locator(".arisan-facts")).to_contain_text("Rp150.000 · 3 dari 3 nama lunas")
+    screenshot(page, "semua-lunas")
+
+    page.get_by_role("button", name="Mulai kocokan").click()
+    status = page.get_by_role("status").filter(has_text="Pemenang")
+    expect(status).to_contain_text("Arisan")  # one of the three names
+    expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
+    winner = page.locator(".arisan-slot.is-winner .arisan-slot-name").inner_text()
+    expect(status).to_contain_text(winner)
+    page.get_by_text("Cara memeriksa kocokan").click()
+    expect(page.locator(".arisan-log")).to_contain_text("Kode rahasia (dibuka setelah kocokan)")
+    check_page(page, "arisan-putaran")
+    screenshot(page, "pemenang")

@@ -1,0 +1,124 @@
+"""Musyawarah on a phone (360 px, #16): a resident proposes, three neighbours support it
+with the Dukung button, the ketua RT discusses and forwards it to the RW; the ketua makes a
+ranking poll, residents rank their priorities, and once it closes the page shows the Borda
+result with turnout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from community.areas.models import Role
+from community.core.time import WITA, utcnow
+from community.extensions import db
+from community.musyawarah.models import Poll
+from tests.browser.conftest import PASSWORD, check_page, sign_in
+
+
+def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_result(
+    open_context, make_account, live_server, screenshot
+):
+    rt = "RT 01 / RW 01"
+    nur = make_account("Nur Pengusul", rt=rt)
+    neighbours = [make_account(f"Tetangga Dukung {n}", rt=rt) for n in range(3)]
+    # A sekretaris: a second ketua would replace the demo ketua RT other tests sign in as.
+    ketua = make_account("Sekretaris Musyawarah", rt=rt, role=Role.SEKRETARIS)
+
+    page = sign_in(open_context("phone").new_page(), nur.phone, PASSWORD)
+    page.goto("/musyawarah")
+    check_page(page, "musyawarah")
+    page.get_by_role("link", name="Buat usulan").click()
+    check_page(page, "usulan-baru")
+    page.get_by_label("Judul usulan").fill("Lampu jalan Gang Kenanga")
+    page.get_by_label("Bidang").select_option("infrastruktur")
+    page.get_by_label("Uraian").fill(
+        "Gang Kenanga gelap setelah magrib.\nAnak-anak pulang mengaji."
+    )
+    page.get_by_label("Lokasi (tidak wajib)").fill("Gang Kenanga, depan musala")
+    page.get_by_role("button", name="Ajukan usulan").click()
+    expect(page.get_by_role("heading", name="Lampu jalan Gang Kenanga")).to_be_visible()
+    expect(page.locator("#support-panel")).to_contain_text("0 dukungan")
+    proposal_url = page.url
+
+    for neighbour in neighbours:
+        other = sign_in(open_context("phone").new_page(), neighbour.phone, PASSWORD)
+        other.goto(proposal_url)
+        other.get_by_role("button", name="Dukung").click()  # htmx: the panel alone
+        expect(other.get_by_role("button", name="Dukung")).to_have_attribute("aria-pressed", "true")
+        other.context.close()
+    page.reload()
+    expect(page.locator("#support-panel")).to_contain_text("3 dukungan")
+    check_page(page, "usulan")
+    screenshot(page, "usulan-3-dukungan")
+
+    pengurus = sign_in(open_context("phone").new_page(), ketua.phone, PASSWORD)
+    pengurus.goto(proposal_url)
+    pengurus.get_by_label("Status baru").select_option("dibahas")
+    pengurus.get_by_role("button", name="Simpan status").click()
+    expect(pengurus.locator(".flash")).to_contain_text("Status usulan diubah.")
+    pengurus.get_by_label("Status baru").select_option("diteruskan")
+    pengurus.get_by_role("button", name="Simpan status").click()
+    history = pengurus.locator(".proposal-history")
+    expect(history).to_contain_text("Diteruskan ke RW 01")
+    expect(pengurus.locator("#support-panel")).to_contain_text("3 dukungan")
+    check_page(pengurus, "usulan-diteruskan")
+    screenshot(pengurus, "usulan-diteruskan")
+
+    # a ranking poll
+    pengurus.goto("/jajak/baru")
+    check_page(pengurus, "jajak-baru")
+    pengurus.get_by_label("Untuk warga").select_option(label="RT 01 / RW 01")
+    pengurus.get_by_label("Pertanyaan").fill("Prioritas Musrenbang RT 01")
+    pengurus.get_by_label("Pilihan, satu per baris").fill(
+        "Drainase Gang Mawar\nLampu jalan Gang Kenanga\nPos kamling"
+    )
+    pengurus.get_by_label("Urutkan prioritas (N teratas)").check()
+    pengurus.get_by_label("N: jumlah pilihan paling banyak").fill("2")
+    closes = (utcnow().astimezone(WITA) + timedelta(days=3)).date()
+    pengurus.get_by_label("Ditutup tanggal").fill(closes.isoformat())
+    pengurus.get_by_role("button", name="Buat jajak pendapat").click()
+    expect(pengurus.get_by_role("heading", name="Prioritas Musrenbang RT 01")).to_be_visible()
+    poll_url = pengurus.url
+
+    for voter, (first, second) in [
+        (nur, ("Lampu jalan Gang Kenanga", "Drainase Gang Mawar")),
+        (neighbours[0], ("Lampu jalan Gang Kenanga", "Pos kamling")),
+        (neighbours[1], ("Drainase Gang Mawar", "Lampu jalan Gang Kenanga")),
+    ]:
+        ballot = sign_in(open_context("phone").new_page(), voter.phone, PASSWORD)
+        ballot.goto(poll_url)
+        ballot.get_by_label("Pilihan ke-1").select_option(label=first)
+        ballot.get_by_label("Pilihan ke-2").select_option(label=second)
+        if voter is nur:
+            check_page(ballot, "jajak-pilih")
+        ballot.get_by_role("button", name="Kirim pilihan").click()
+        expect(ballot.locator(".flash")).to_contain_text("Suara Anda sudah tercatat.")
+        expect(ballot.locator("#results-heading")).to_be_visible()
+        expect(ballot.get_by_text("Hasil tampil setelah jajak pendapat ditutup.")).to_be_visible()
+        ballot.context.close()
+
+    poll_id = int(poll_url.rstrip("/").rsplit("/", 1)[1])
+
+    def close_now() -> None:  # the closing time passes
+        poll = db.session.scalar(select(Poll).where(Poll.id == poll_id))
+        poll.opens_at = utcnow() - timedelta(days=2)
+        poll.closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
+    live_server.query(close_now)
+    pengurus.goto(poll_url)
+    # Borda, 3 options: 2 and 1 points. Lampu 2+2+1 = 5, Drainase 1+2 = 3, Pos 1.
+    expect(pengurus.get_by_role("status").filter(has_text="Terbanyak")).to_contain_text(
+        "Lampu jalan Gang Kenanga"
+    )
+    rows = pengurus.locator(".poll-results tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Lampu jalan Gang Kenanga")
+    expect(rows.nth(0)).to_contain_text("5")
+    expect(rows.nth(1)).to_contain_text("Drainase Gang Mawar")
+    expect(pengurus.get_by_text("Sudah ditutup")).to_be_visible()
+    expect(pengurus.locator(".card", has_text="Hasil")).to_contain_text("3 dari")
+    check_page(pengurus, "jajak-hasil")
+    screenshot(pengurus, "jajak-hasil")

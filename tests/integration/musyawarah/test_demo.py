@@ -1,0 +1,57 @@
+"""On the demo data a resident sees RT 01's proposals and can rank the open priorities poll
+from the page; the closed secret poll shows its result."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import select
+
+from community import demo
+from community.accounts.models import User
+from community.core.time import utcnow
+from community.extensions import db
+from community.musyawarah.models import Poll, Proposal
+from tests.conftest import sign_in, text_of
+from tests.forms import submit_form
+
+
+def test_the_demo_resident_sees_the_proposals_and_ranks_the_priorities(app):
+    with app.app_context():
+        accounts = demo.load_demo(now=utcnow())
+        db.session.commit()
+        phone = next(a.phone for a in accounts if a.role == "Warga RT 01 / RW 01")
+        resident = db.session.scalar(select(User).where(User.phone == phone))
+        statuses = dict(db.session.execute(select(Proposal.title, Proposal.status)).all())
+        open_poll, closed_poll = (
+            db.session.scalar(select(Poll.id).where(Poll.kind == kind))
+            for kind in ("peringkat", "tunggal")
+        )
+    assert statuses == {
+        "Perbaikan drainase Gang Mawar": "dibahas",
+        "Lampu jalan Gang 3": "diteruskan",
+        "Pelatihan usaha kue untuk ibu-ibu PKK": "diajukan",
+        "Renovasi pos kamling RT 02": "diterima",
+    }
+    client = sign_in(app.test_client(), resident)
+    page = html.unescape(text_of(client.get("/musyawarah")))
+    assert "Perbaikan drainase Gang Mawar" in page and "6 dukungan" in page
+    assert "Lampu jalan Gang 3" in page  # forwarded to RW 01: still seen from RT 01
+    assert "Renovasi pos kamling RT 02" not in page  # another RT's
+
+    response = submit_form(client, f"/jajak/{open_poll}", "form[action$='/pilih']")
+    assert response.status_code == 422  # nothing ranked
+    with app.app_context():
+        options = [o.id for o in db.session.get(Poll, open_poll).options]
+    data = {"rank_1": str(options[3]), "rank_2": str(options[0])}
+    assert (
+        submit_form(client, f"/jajak/{open_poll}", "form[action$='/pilih']", data).status_code
+        == 303
+    )
+    page = html.unescape(text_of(client.get(f"/jajak/{open_poll}")))
+    assert "Anda sudah memilih." in page
+    assert "7 dari 10 warga sudah memilih." in page
+
+    page = html.unescape(text_of(client.get(f"/jajak/{closed_poll}")))
+    assert "Terbanyak: Minggu pagi" in page
+    assert "8 dari 10 warga sudah memilih (80%)." in page
