@@ -1,5 +1,7 @@
 """The request budget of open conversation pages (#13): 500 conversations open on 500
-phones, each polling ``GET /pesan/<id>/baru?setelah=<last id>`` with nothing new (204).
+phones, each showing a page of 100 messages and polling
+``GET /pesan/<id>/baru?setelah=<last id>&dari=<first id>&sejak=<time>`` with nothing new
+or changed (204).
 
     python -m benchmarks.messages_poll [--pages 500] [--duration 10] [--database URL]
 
@@ -21,6 +23,8 @@ import time
 from pathlib import Path
 
 from sqlalchemy import event
+
+PAGE = 100  # messages a conversation page shows (messages.queries.PAGE_MESSAGES)
 
 
 def _setup(database_url: str, pages: int):
@@ -50,10 +54,15 @@ def _setup(database_url: str, pages: int):
             db.session.flush()
             db.session.add_all([ConversationMember(conversation_id=talk.id, user_id=a.id),
                                 ConversationMember(conversation_id=talk.id, user_id=b.id)])  # fmt: skip
-            message = Message(conversation_id=talk.id, sender_id=b.id, body="Halo", created_at=now)
-            db.session.add(message)
+            # A full page (100 messages) is shown: the poll also asks which of them were
+            # deleted or hidden since its last answer (dari = the first, sejak = then).
+            shown = [Message(conversation_id=talk.id, sender_id=(a, b)[i % 2].id,
+                             body=f"Halo {i}", created_at=now) for i in range(PAGE)]  # fmt: skip
+            db.session.add_all(shown)
             db.session.flush()
-            pollers.append((a.get_id(), f"/pesan/{talk.id}/baru?setelah={message.id}"))
+            since = f"{now.timestamp():.3f}"
+            pollers.append((a.get_id(), f"/pesan/{talk.id}/baru?setelah={shown[-1].id}"
+                                        f"&dari={shown[0].id}&sejak={since}"))  # fmt: skip
         db.session.commit()
     clients = []
     for ident, url in pollers:
