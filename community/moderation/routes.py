@@ -4,6 +4,8 @@ pengurus, and their actions. A report, mute or person outside the pengurus' subt
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -83,6 +85,26 @@ def _report_page(kind: str, text: str, back: str, form: ReportForm, *, already: 
                   already=already, status=status)  # fmt: skip
 
 
+def _report_form(kind: str, text: str, back: str, *, already: bool,
+            file: Callable[[ReportForm], object]) -> Response:  # fmt: skip
+    """The report form of one message or comment: GET shows it; a valid POST files the
+    report (``file``), commits and goes ``back`` with "Laporan terkirim"; bad input or a
+    refusal (already reported) is 422 with the form."""
+    form = ReportForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            file(form)
+        except ModerationError as exc:
+            db.session.rollback()
+            form.note.errors = [*form.note.errors, exc.message(MESSAGES)]
+        else:
+            db.session.commit()
+            flash(str(SENT), "success")
+            return redirect(back, code=303)
+    status = 422 if request.method == "POST" else 200
+    return _report_page(kind, text, back, form, already=already and status == 200, status=status)
+
+
 def _back_to_message(message: Message) -> str:
     return url_for("messages.conversation", conversation_id=message.conversation_id,
                    _anchor=f"pesan-{message.id}")  # fmt: skip
@@ -101,23 +123,14 @@ def report_message(message_id: int):
     POST: files the report; 303 to the conversation with "Laporan terkirim ke pengurus";
     422 with the form on bad input or when already reported; over the limit 429."""
     message = _reported_message(message_id)
-    form = ReportForm()
-    back = _back_to_message(message)
-    already = queries.has_open_report(current_user.id, message_id=message.id)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.report_message(message, current_user, reason=form.reason.data,
-                                    note=form.note.data or "", now=utcnow())  # fmt: skip
-        except ModerationError as exc:
-            db.session.rollback()
-            form.note.errors = [*form.note.errors, exc.message(MESSAGES)]
-        else:
-            db.session.commit()
-            flash(str(SENT), "success")
-            return redirect(back, code=303)
-    status = 422 if request.method == "POST" else 200
-    return _report_page("message", message.body, back, form, already=already and status == 200,
-                        status=status)  # fmt: skip
+    return _report_form(
+        "message", message.body, _back_to_message(message),
+        already=queries.has_open_report(current_user.id, message_id=message.id),
+        file=lambda form: services.report_message(
+            message, current_user, reason=form.reason.data, note=form.note.data or "",
+            now=utcnow(),
+        ),
+    )  # fmt: skip
 
 
 @bp.route("/laporkan/komentar/<int:comment_id>", methods=["GET", "POST"])
@@ -129,23 +142,14 @@ def report_comment(comment_id: int):
     report; 303 to the activity's comments with "Laporan terkirim ke pengurus"; 422 with the
     form on bad input or when already reported; over the limit 429."""
     comment, activity = _reported_comment(comment_id)
-    form = ReportForm()
-    back = _back_to_comment(comment)
-    already = queries.has_open_report(current_user.id, comment_id=comment.id)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.report_comment(comment, activity, current_user, reason=form.reason.data,
-                                    note=form.note.data or "", now=utcnow())  # fmt: skip
-        except ModerationError as exc:
-            db.session.rollback()
-            form.note.errors = [*form.note.errors, exc.message(MESSAGES)]
-        else:
-            db.session.commit()
-            flash(str(SENT), "success")
-            return redirect(back, code=303)
-    status = 422 if request.method == "POST" else 200
-    return _report_page("comment", comment.body, back, form, already=already and status == 200,
-                        status=status)  # fmt: skip
+    return _report_form(
+        "comment", comment.body, _back_to_comment(comment),
+        already=queries.has_open_report(current_user.id, comment_id=comment.id),
+        file=lambda form: services.report_comment(
+            comment, activity, current_user, reason=form.reason.data,
+            note=form.note.data or "", now=utcnow(),
+        ),
+    )  # fmt: skip
 
 
 @bp.errorhandler(429)
