@@ -42,7 +42,9 @@ def test_ketua_rt_announces_and_a_resident_answers_without_a_reload(
     expect(ketua).to_have_url(re.compile(r"/kegiatan/\d+$"))
     expect(ketua.get_by_role("heading", level=1)).to_have_text(title)
     expect(ketua.get_by_role("main")).to_contain_text("07.00 WITA – 10.00")
-    expect(ketua.get_by_role("status").first).to_contain_text("sudah diumumkan")
+    expect(ketua.get_by_role("status").filter(has_text="sudah diumumkan")).to_contain_text(
+        "sudah diumumkan"
+    )
     check_page(ketua, "kegiatan-ketua")
     activity_url = ketua.url
     screenshot(ketua, "2-diumumkan")
@@ -68,7 +70,9 @@ def test_ketua_rt_announces_and_a_resident_answers_without_a_reload(
     warga.evaluate("window.__marker = 1")
     panel.get_by_role("button", name="Hadir", exact=True).click()
     expect(panel.locator(".counts")).to_contain_text("1 hadir dari kuota 10")
-    expect(panel.get_by_role("status")).to_contain_text("Jawaban Anda: Hadir")
+    expect(panel.get_by_role("status").filter(has_text="Jawaban Anda: Hadir")).to_contain_text(
+        "Jawaban Anda: Hadir"
+    )
     expect(panel.get_by_role("button", name="Hadir", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -84,7 +88,7 @@ def test_ketua_rt_announces_and_a_resident_answers_without_a_reload(
     screenshot(warga, "6-tamu")
     panel.get_by_role("button", name="Hadir", exact=True).click()
     expect(panel.locator(".counts")).to_contain_text("2 hadir dari kuota 10")
-    expect(panel.get_by_role("status")).to_contain_text("+ 1 tamu")
+    expect(panel.get_by_role("status").filter(has_text="+ 1 tamu")).to_contain_text("+ 1 tamu")
     assert warga.evaluate("window.__marker") == 1, "the page was reloaded"
     check_page(warga, "kegiatan-dengan-tamu")
     screenshot(warga, "7-dengan-tamu")

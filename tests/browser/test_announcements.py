@@ -40,7 +40,9 @@ def test_a_ketua_posts_and_pins_and_a_resident_sees_it_first_and_opens_it(
     screenshot(ketua, "form-filled")
     ketua.get_by_role("button", name="Kirim pengumuman").click()
 
-    expect(ketua.get_by_role("status")).to_contain_text("Pengumuman sudah dikirim")
+    expect(ketua.get_by_role("status").filter(has_text="Pengumuman sudah dikirim")).to_contain_text(
+        "Pengumuman sudah dikirim"
+    )
     expect(ketua.get_by_text("Disematkan", exact=True)).to_be_visible()
     expect(ketua.get_by_role("img", name="Foto pengumuman")).to_be_visible()
     link = ketua.get_by_role("link", name="https://pdam.banjarbarukota.go.id")

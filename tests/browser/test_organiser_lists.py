@@ -62,7 +62,9 @@ def test_the_ketua_pages_and_searches_a_big_daftar_hadir_and_peserta(
     expect(listing.locator(".attendance-row")).to_have_count(1)
     listing.get_by_role("button", name="Tandai hadir Peserta 07").click()
     expect(ketua.get_by_role("button", name="Hadir ✓ Peserta 07")).to_be_visible()
-    expect(listing.get_by_role("status")).to_contain_text("1 orang sudah ditandai hadir · 1 nama")
+    expect(
+        listing.get_by_role("status").filter(has_text="1 orang sudah ditandai hadir · 1 nama")
+    ).to_contain_text("1 orang sudah ditandai hadir · 1 nama")
     screenshot(ketua, "daftar-hadir-search")
 
     ketua.goto(f"/kegiatan/{activity_id}/peserta")

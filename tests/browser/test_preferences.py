@@ -65,7 +65,9 @@ def test_large_text(phone, wilayah_paths, make_account, screenshot):
     check_page(page, "profil")
     page.get_by_label("Teks besar").check()
     page.get_by_role("button", name="Simpan", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Profil tersimpan.")
+    expect(page.get_by_role("status").filter(has_text="Profil tersimpan.")).to_contain_text(
+        "Profil tersimpan."
+    )
     expect(page.locator("html")).to_have_class(re.compile(r"\bteks-besar\b"))
     expect(page.get_by_label("Teks besar")).to_be_checked()
     assert font_size_px(page) >= 20

@@ -59,7 +59,9 @@ def test_resident_makes_and_revokes_a_calendar_feed(phone, sign_in_as, open_cont
     section = page.locator("#kalender")
     section.get_by_label("Semua kegiatan untuk RT saya").check()
     section.get_by_role("button", name="Buat alamat kalender").click()
-    expect(page.get_by_role("status").first).to_contain_text("URL kalender sudah dibuat")
+    expect(page.get_by_role("status").filter(has_text="URL kalender sudah dibuat")).to_contain_text(
+        "URL kalender sudah dibuat"
+    )
     address = page.get_by_label(re.compile("Alamat kalender Anda"))
     expect(address).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/kalender/[\w-]{43}\.ics$"))
     url = address.input_value()
@@ -69,7 +71,9 @@ def test_resident_makes_and_revokes_a_calendar_feed(phone, sign_in_as, open_cont
     check_page(page, "profil-kalender")
 
     section.get_by_role("button", name="Hapus alamat kalender").click()
-    expect(page.get_by_role("status").first).to_contain_text("URL kalender dihapus")
+    expect(page.get_by_role("status").filter(has_text="URL kalender dihapus")).to_contain_text(
+        "URL kalender dihapus"
+    )
     expect(page.get_by_label(re.compile("Alamat kalender Anda"))).to_have_count(0)
     assert calendar_app.get(url).status == 404
     check_a11y(page, "profil-kalender-dihapus")
