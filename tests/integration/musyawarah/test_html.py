@@ -3,11 +3,7 @@ these pages: empty and filled, with errors, each kind of ballot, results)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +12,7 @@ from community.areas.models import Wilayah
 from community.extensions import db
 from community.musyawarah import services
 from tests.conftest import post_form, sign_in
-from tests.integration.test_html_valid import HX_FILTER, VNU, _vnu_available
+from tests.integration.test_html_valid import assert_pages_are_valid_html
 
 pytestmark = pytest.mark.first_pass_only  # the same HTML whatever the database
 
@@ -62,22 +58,4 @@ def _pages(app, world):
 
 
 def test_the_musyawarah_pages_are_valid_html(app, world, tmp_path):
-    reason = _vnu_available()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"HTML gate cannot run in CI: {reason}")
-        pytest.skip(f"HTML gate skipped: {reason}")
-    for name, response in _pages(app, world):
-        assert response.status_code < 500, name
-        assert response.mimetype == "text/html", name
-        (tmp_path / f"{name}.html").write_bytes(response.get_data())
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout",
-         "--filterpattern", HX_FILTER, str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    messages = json.loads(result.stdout or "{}").get("messages", [])
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
-    ]
-    assert problems == [], "invalid HTML:\n" + "\n".join(problems)
+    assert_pages_are_valid_html(_pages(app, world), tmp_path)
