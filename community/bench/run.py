@@ -82,7 +82,12 @@ class Server:
         return [self.process.pid, *self.workers]
 
     def cpu_seconds(self) -> float:
-        return sum(process_cpu(pid) for pid in self.pids())
+        """The master with the workers it has reaped, plus the live workers. gunicorn replaces
+        a worker that timed out or died: the new pid is looked up each time, and the old
+        one's CPU is in the master's cutime/cstime once reaped (a CI run once measured 0)."""
+        self.workers = children_of(self.process.pid) or self.workers
+        master = process_cpu(self.process.pid, reaped_children=True)
+        return master + sum(process_cpu(pid) for pid in self.workers)
 
 
 def children_of(pid: int) -> list[int]:
@@ -98,13 +103,17 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process (all its threads), 0 once it is gone."""
+def process_cpu(pid: int, *, reaped_children: bool = False) -> float:
+    """User + system CPU seconds of one process (all its threads), 0 once it is gone; with
+    ``reaped_children``, also its children that exited and were waited for."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def launch(name: str, argv: list[str], env: dict, folder: Path, port: int) -> Server:
@@ -351,6 +360,7 @@ def measure(server: Server, scenario: str, sessions: list[Session], folder: Path
     script = folder / f"{scenario}.lua"
     script.write_text(lua_script(scenario, sessions))
     cpu_before, machine_before = server.cpu_seconds(), machine_busy_seconds()
+    workers_before = set(server.workers)
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     raw = run_wrk(server.port, script, duration, connections)
     cpu = server.cpu_seconds() - cpu_before
@@ -380,6 +390,8 @@ def measure(server: Server, scenario: str, sessions: list[Session], folder: Path
         # CPU seconds the rest of the machine took meanwhile: a busy neighbour explains
         # a low req/s (CPU ms per request moves much less).
         "other_cpu_s": round(max(other, 0.0), 2),
+        # gunicorn replaced a worker (timeout, crash): its log says why
+        "workers_replaced": len(workers_before - set(server.workers)),
     }
 
 
