@@ -259,8 +259,10 @@ def _panel_context(
     }
 
 
-def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **panel):
+def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200,
+                 hide_bound: dict | None = None, **panel):  # fmt: skip
     from community.events.forms_participation import CommentForm, SignupForm, TaskForm
+    from community.moderation.forms import HideForm
 
     manages = can(Action.MANAGE_ACTIVITIES, activity)
     return render(
@@ -276,6 +278,9 @@ def _detail_page(activity: Activity, *, cancel_form=None, status: int = 200, **p
         # Hidden ones too: "Disembunyikan oleh pengurus" for all, the text for its writer.
         comments=events_comments.list_comments(activity, include_hidden=True),
         comment_form=CommentForm(formdata=None),
+        # pengurus: "Sembunyikan" with a reason under each comment (a refused one bound)
+        hide_bound=hide_bound or {},
+        hide_form=lambda comment_id: HideForm(formdata=None, prefix=f"hide{comment_id}"),
         status=status,
     )
 

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from community.accounts.models import User
 from community.core.forms import EmptyForm
+from community.core.idempotency import idempotent
 from community.core.time import utcnow
 from community.extensions import db
 from community.messages import bp, policies, queries, rules, services
@@ -152,11 +153,14 @@ def conversation(conversation_id: int):
 @bp.post("/pesan/<int:conversation_id>")
 @login_required
 @per_user("MESSAGE_LIMIT_PER_SENDER", "message")
+@idempotent
 def send(conversation_id: int):
     """A member of the conversation, one of its two (others 404). POST: sends a message; 303 to the conversation, or for
     htmx the cleared form with the new message appended (200). Empty, too long, or blocked:
     422 with the form and the reason. Over the send limit: 429 "Tunggu sebentar" (htmx: 422
-    with the form, so the message stays typed)."""
+    with the form, so the message stays typed; a message kept offline and sent again,
+    ``X-Rukun-Kept``: 429, so the phone tries again later). With an ``Idempotency-Key``
+    (the phone sends one), a message that arrived is never stored twice."""
     membership = _membership(conversation_id)
     form = MessageForm()
     if form.validate_on_submit():
@@ -188,6 +192,8 @@ def _too_many(exc):
     form = MessageForm()
     form.validate()  # keeps what was typed; the errors are replaced below
     form.body.errors = [WAIT]
+    if request.headers.get("X-Rukun-Kept"):  # a replay from the phone's queue: it waits
+        return exc
     if wants_fragment():
         return _page(membership, form, status=422, block="send_form")
     return _page(membership, form, status=429)

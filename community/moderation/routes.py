@@ -37,6 +37,7 @@ MESSAGES = {
     "reason_too_long": _l("Alasan paling banyak 300 karakter."),
     "not_open": _l("Laporan ini sudah ditangani."),
     "not_hidden": _l("Tulisan ini tidak sedang disembunyikan."),
+    "hidden": _l("Tulisan ini sudah disembunyikan."),
     "period": _l("Pilih lamanya."),
     "not_active": _l("Warga ini tidak sedang dibisukan."),
     "no_rt": _l("Warga ini belum menjadi anggota RT."),

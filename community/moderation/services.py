@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 class ModerationError(DomainError):
     """Codes: ``own``, ``already``, ``gone``, ``reason`` (not a report reason),
     ``note_too_long``, ``reason_empty`` / ``reason_too_long`` (a hide or mute reason),
-    ``not_open``, ``not_hidden``, ``period``, ``not_active``, ``no_rt``."""
+    ``not_open``, ``not_hidden``, ``hidden`` (already hidden), ``period``, ``not_active``,
+    ``no_rt``."""
 
 
 def _check_report_fields(reason: str, note: str) -> str:
@@ -109,13 +110,19 @@ def report_comment(comment: Comment, activity: Activity, reporter: Any, *, reaso
 
 def _log(action: LogAction, *, actor: Any, now: datetime, wilayah_id: int,
          report: Report | None = None, target_user_id: int | None = None,
-         reason: str = "", days: int | None = None) -> LogEntry:  # fmt: skip
+         reason: str = "", days: int | None = None,
+         comment_id: int | None = None) -> LogEntry:  # fmt: skip
+    """``comment_id``: a comment acted on from its activity page (no report needed)."""
+    if report is not None:
+        kind, item_id = item_kind(report), report.message_id or report.comment_id
+    elif comment_id is not None:
+        kind, item_id = ItemKind.COMMENT, comment_id
+    else:
+        kind = item_id = None
     entry = LogEntry(
         at=now, actor_id=actor.id, action=str(action), wilayah_id=wilayah_id,
         target_user_id=target_user_id, reason=reason, days=days,
-        report_id=report.id if report else None,
-        item_kind=item_kind(report) if report else None,
-        item_id=(report.message_id or report.comment_id) if report else None,
+        report_id=report.id if report else None, item_kind=kind, item_id=item_id,
     )  # fmt: skip
     db.session.add(entry)
     db.session.flush()
@@ -180,6 +187,45 @@ def unhide(report: Report, by: Any, *, now: datetime) -> None:
     _decide(report, ReportStatus.HIDDEN, ReportStatus.DISMISSED, by=by, now=now, same_item=True)
     _log(LogAction.UNHIDE, actor=by, now=now, wilayah_id=report.wilayah_id, report=report,
          target_user_id=report.author_id)  # fmt: skip
+
+
+def _a_report_of(comment: Comment, status: ReportStatus) -> Report | None:
+    return db.session.scalar(
+        select(Report)
+        .where(Report.comment_id == comment.id, Report.status == status)
+        .order_by(Report.id)
+        .limit(1)
+    )
+
+
+def hide_comment(comment: Comment, activity: Activity, by: Any, reason: str, *,
+                 now: datetime) -> None:  # fmt: skip
+    """An organiser hides a comment from the activity page (the caller checked they manage
+    the activity), with a reason its author reads, logged like a hide on /moderasi. Open
+    reports of the comment are decided with it: it no longer waits on /moderasi."""
+    if comment.is_hidden:
+        raise ModerationError("hidden")
+    reason = _check_action_reason(reason)
+    comments.set_hidden(comment, True, reason)
+    report = _a_report_of(comment, ReportStatus.OPEN)
+    if report is not None:
+        _decide(report, ReportStatus.OPEN, ReportStatus.HIDDEN, by=by, now=now, same_item=True)
+    _log(LogAction.HIDE, actor=by, now=now, wilayah_id=activity.wilayah_id, report=report,
+         target_user_id=comment.user_id, reason=reason, comment_id=comment.id)  # fmt: skip
+
+
+def show_comment(comment: Comment, activity: Activity, by: Any, *, now: datetime) -> None:
+    """Show a hidden comment again from the activity page, logged; its reports count as
+    "tidak melanggar" from now on, as after "Tampilkan lagi" on /moderasi."""
+    if not comment.is_hidden:
+        raise ModerationError("not_hidden")
+    comments.set_hidden(comment, False)
+    report = _a_report_of(comment, ReportStatus.HIDDEN)
+    if report is not None:
+        _decide(report, ReportStatus.HIDDEN, ReportStatus.DISMISSED, by=by, now=now,
+                same_item=True)  # fmt: skip
+    _log(LogAction.UNHIDE, actor=by, now=now, wilayah_id=activity.wilayah_id, report=report,
+         target_user_id=comment.user_id, comment_id=comment.id)  # fmt: skip
 
 
 def dismiss(report: Report, by: Any, *, now: datetime) -> None:

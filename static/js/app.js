@@ -312,7 +312,8 @@
 })();
 
 // Answers without signal (#18). An answer form (data-offline="<slot>": the RSVP panel, a
-// feed card, a task, a comment) that cannot reach the server is kept on the phone
+// feed card, a task; with data-offline-each every sending is kept, not just the last: a
+// comment, a direct message) that cannot reach the server is kept on the phone
 // (static/js/kept.js, IndexedDB) with its Idempotency-Key, the URL, the time and the
 // account, never the CSRF token; shown as "menunggu sinyal" on its form and in the
 // indicator of every page (templates/web/_kept.html), where it can be cancelled; and sent
@@ -378,8 +379,10 @@
       return Promise.resolve();
     }
     var slot = form.getAttribute("data-offline");
+    var each = form.hasAttribute("data-offline-each"); // a comment, a message: every one goes
     var entry = {
-      slot: slot === "comment" ? "comment-" + key : slot, // comments all go; an answer replaces
+      slot: each ? slot + "-" + key : slot, // an answer to one activity replaces the last
+      base: slot,
       key: key,
       url: path,
       fields: pairs.filter(function (pair) {
@@ -391,7 +394,7 @@
       title: titleOf(form),
       target: form.getAttribute("hx-target") || null
     };
-    if (slot === "comment") {
+    if (each) {
       form.reset(); // the text is kept: an empty box invites no second copy
     }
     return Kept.put(entry).then(draw).then(function () {
@@ -475,7 +478,7 @@
       old.classList.remove("is-kept");
     });
     entries.forEach(function (entry) {
-      var slot = entry.slot.indexOf("comment-") === 0 ? "comment" : entry.slot;
+      var slot = entry.base || entry.slot;
       document.querySelectorAll('form[data-offline="' + CSS.escape(slot) + '"]').forEach(function (form) {
         var given = fill(box.dataset.given, { time: clock(entry.at) });
         var note = element("p", "kept-note", box.dataset.note + " (" + entry.what + ", " + given + ")");

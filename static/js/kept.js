@@ -166,7 +166,11 @@
       credentials: "same-origin",
       cache: "no-store",
       redirect: "manual", // a 303 is a plain form's success (the comment form)
-      headers: { "Idempotency-Key": entry.key, "X-CSRFToken": session.csrf, "HX-Request": "true" }
+      // X-Rukun-Kept: a replay, so "too many" stays a 429 (tried again later), not a form
+      headers: {
+        "Idempotency-Key": entry.key, "X-CSRFToken": session.csrf, "HX-Request": "true",
+        "X-Rukun-Kept": "1"
+      }
     }).then(function (response) {
       var accepted = response.ok || response.type === "opaqueredirect";
       var transient = response.status === 409 || response.status === 429 || response.status >= 500 ||

@@ -19,6 +19,7 @@ from community.core.time import utcnow
 from community.events import services
 from community.events.models import Activity, Comment, Rsvp
 from community.extensions import db
+from community.messages.models import Message
 from tests.browser.conftest import check_page, sign_in
 
 NOTE = "Menunggu sinyal: jawaban akan dikirim saat tersambung"
@@ -381,3 +382,38 @@ def test_a_comment_written_offline_is_posted_once_when_the_signal_returns(
         ).all()
     )
     assert bodies == ["Saya bawa termos teh."]
+
+
+def test_messages_written_offline_are_each_sent_once_when_the_signal_returns(
+    context: BrowserContext, live_server, make_account, watcher
+):
+    lina = make_account("Lina Luring", rt="RT 01 / RW 01")
+    make_account("Maya Tetangga", rt="RT 01 / RW 01")
+    page = sign_in(context.new_page(), lina.phone, lina.password)
+    page.goto("/tetangga")
+    row = page.locator("li", has=page.get_by_text("Maya Tetangga", exact=True))
+    row.get_by_role("button", name="Kirim pesan kepada Maya Tetangga").click()
+    page.wait_for_url("**/pesan/*")
+    conversation = page.url
+    _online_and_controlled(page, conversation)
+
+    context.set_offline(True)
+    for text in ("Besok saya bawa gerobak.", "Dan dua karung pasir."):
+        page.get_by_label("Tulis pesan").fill(text)
+        page.get_by_role("button", name="Kirim", exact=True).click()
+        expect(page.get_by_label("Tulis pesan")).to_have_value("")  # kept, not typed twice
+    # both wait (a message is not replaced by the next, as an answer is)
+    expect(page.locator(PENDING)).to_contain_text("2 jawaban menunggu sinyal")
+    expect(page.locator(".kept-note").first).to_contain_text("(Pesan, diberikan pukul")
+    check_page(page, "message-kept")
+
+    context.set_offline(False)
+    expect(page.locator(PENDING)).to_contain_text("Terkirim: Pesan")
+    expect(page.locator("#message-list")).to_contain_text("Dan dua karung pasir.")  # the poll
+    talk = int(conversation.rstrip("/").rsplit("/", 1)[1])
+    bodies = live_server.query(
+        lambda: db.session.scalars(
+            select(Message.body).where(Message.conversation_id == talk).order_by(Message.id)
+        ).all()
+    )
+    assert bodies == ["Besok saya bawa gerobak.", "Dan dua karung pasir."]

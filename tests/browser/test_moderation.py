@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from community.areas.models import Role
 from tests.browser.conftest import PASSWORD, check_page, sign_in
+from tests.browser.test_kept_answers import _activity
 
 SCAM = "Transfer dulu Rp500.000, nanti pulsanya saya kirim."
 
@@ -91,3 +92,44 @@ def test_report_hide_and_mute(open_context, make_account, screenshot, watcher):
     screenshot(bima_phone, "muted")
     ani_phone.reload()
     expect(ani_phone.locator("#message-list")).not_to_contain_text("bercanda")
+
+
+def test_an_organiser_hides_a_comment_with_a_reason_from_the_activity_page(
+    open_context, make_account, live_server, demo, sign_in_as
+):
+    """The activity page's "Sembunyikan" asks why (the writer reads it) and goes to the
+    moderation log like a hide on /moderasi; "Tampilkan lagi" brings it back."""
+    bima = make_account("Bima Berkomentar", rt="RT 01 / RW 01")
+    ketua_phone = sign_in_as.ketua_rt(open_context("phone").new_page())
+    bima_phone = sign_in(open_context("phone").new_page(), bima.phone, PASSWORD)
+    activity = f"/kegiatan/{_activity(live_server, demo['ketua_rt'].phone, 'Arisan uji komentar')}"
+    bima_phone.goto(activity)
+    bima_phone.get_by_label("Tulis komentar").fill(SCAM)
+    bima_phone.get_by_role("button", name="Kirim komentar").click()
+    expect(bima_phone.locator("#comments")).to_contain_text("Transfer dulu")
+
+    ketua_phone.goto(activity)
+    comment = ketua_phone.locator("#comments li", has=ketua_phone.get_by_text(SCAM))
+    comment.locator("summary").click()  # the disclosure opens the reason field
+    comment.get_by_role("button", name="Sembunyikan komentar").click()
+    expect(comment.locator(".error")).to_contain_text("Tulis alasannya")  # nothing hidden yet
+    check_page(ketua_phone, "hide-comment-refused")
+    comment.get_by_label("Alasan menyembunyikan (dibaca penulisnya)").fill("Penipuan pulsa")
+    comment.get_by_role("button", name="Sembunyikan komentar").click()
+    expect(
+        ketua_phone.get_by_role("status").filter(has_text="Komentar disembunyikan")
+    ).to_be_visible()
+
+    bima_phone.reload()
+    mine = bima_phone.locator("#comments li", has=bima_phone.locator("s"))
+    expect(mine).to_contain_text("Disembunyikan oleh pengurus: Penipuan pulsa")
+    ketua_phone.goto("/moderasi")
+    expect(ketua_phone.locator(".moderation-log")).to_contain_text(
+        "Bima Berkomentar: Penipuan pulsa"
+    )
+
+    ketua_phone.goto(activity)
+    ketua_phone.get_by_role("button", name="Tampilkan lagi komentar Bima Berkomentar").click()
+    expect(ketua_phone.get_by_role("status").filter(has_text="ditampilkan lagi")).to_be_visible()
+    bima_phone.reload()
+    expect(bima_phone.locator("#comments")).not_to_contain_text("Disembunyikan oleh pengurus")

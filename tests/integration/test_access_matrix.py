@@ -427,7 +427,13 @@ ROUTES: list[Route] = [
         "events.hide_comment",
         "POST",
         lambda w: f"/kegiatan/{w.activities['rt_a'].id}/komentar/{_comment(w)}/sembunyikan",
-        expect("303", **MANAGE_ACTIVITY_A),
+        expect("422", **MANAGE_ACTIVITY_A),  # no reason given: the page with the error
+    ),
+    Route(
+        "events.show_comment",
+        "POST",
+        lambda w: f"/kegiatan/{w.activities['rt_a'].id}/komentar/{_comment(w)}/tampilkan",
+        expect("303", **MANAGE_ACTIVITY_A),  # not hidden: back to it with a note
     ),
     # --- messages (direct messages, blocking) ---
     Route("messages.index", "GET", lambda w: "/pesan", expect("200", anonymous="login")),

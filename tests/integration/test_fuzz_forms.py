@@ -48,8 +48,8 @@ FORM_CONTENT = "application/x-www-form-urlencoded"
 
 
 def _world_with_everything(app, world) -> list[str]:
-    """Every state that shows a form: a task Siti signed up for, her answer, a comment, a
-    walk-in, a weekly series, an activity starting soon (self check-in open) and a phone
+    """Every state that shows a form: a task Siti signed up for, her answer, a comment and
+    a hidden one, a walk-in, a weekly series, an activity starting soon (self check-in open) and a phone
     with notifications on. Returns the extra pages to open."""
     from datetime import timedelta
 
@@ -64,6 +64,8 @@ def _world_with_everything(app, world) -> list[str]:
         tasks.sign_up(task, siti, quantity=1)
         answers.respond(activity, siti, answer="mungkin", now=world.now)
         comments.add_comment(activity, siti, "Saya bawa sapu", now=world.now)
+        hidden = comments.add_comment(activity, siti, "Tulisan kasar", now=world.now)
+        comments.set_hidden(hidden, True, "Bahasanya dijaga")  # its "Tampilkan lagi" form
         attendance.mark_attendance(activity, name="Tamu", method="pengurus", by=None, now=world.now)
         starts = world.now + timedelta(days=3)
         rule = rules.recurrence_rule("weekly", starts, until=None, count=3)

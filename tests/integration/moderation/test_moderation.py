@@ -384,6 +384,62 @@ def test_hiding_a_comment(app, world, as_user, make_user):
         assert (stored.is_hidden, stored.hidden_reason) == (True, "Tolong bahasanya dijaga")
 
 
+def test_an_organiser_hides_a_comment_from_the_activity_page_with_a_reason_and_it_is_logged(
+    app, world, as_user, make_user
+):
+    with app.app_context():
+        tetangga = make_user("Rina Tetangga", db.session.get(Wilayah, world.rt_a.id))
+    comment = _comment(app, "rt_a", world["resident_a"], "Jual pulsa murah, transfer dulu", world)
+    page = f"/kegiatan/{world.activities['rt_a'].id}"
+    submit_form(as_user(tetangga), f"/laporkan/komentar/{comment}", "form.report-form",
+                {"reason": "penipuan"})  # fmt: skip
+    ketua = as_user(world["pengurus_a"])
+    hide_form = f"#komentar-{comment} form.hide-form"
+
+    # no reason: the page again with the error beside the field, nothing hidden or logged
+    refused = submit_form(ketua, page, hide_form)
+    assert refused.status_code == 422
+    refused_doc = lxml.html.document_fromstring(refused.get_data(as_text=True))
+    assert "Tulis alasannya" in refused_doc.cssselect(f"#komentar-{comment}")[0].text_content()
+    assert "Jual pulsa murah" in text_of(as_user(tetangga).get(page))
+    assert _log(app) == [] and _reports(app)[0].status == "open"
+
+    hidden = submit_form(ketua, page, hide_form, {f"hide{comment}-reason": "Penipuan pulsa"})
+
+    assert hidden.status_code == 303 and hidden.location.endswith(f"#komentar-{comment}")
+    assert "Jual pulsa murah" not in as_user(tetangga).get(page).get_data(as_text=True)
+    mine = lxml.html.document_fromstring(
+        as_user(world["resident_a"]).get(page).get_data(as_text=True)
+    )
+    assert "Disembunyikan oleh pengurus: Penipuan pulsa" in (
+        mine.cssselect(f"#komentar-{comment}")[0].text_content()
+    )
+    # the open report is decided with it, and the hide is in the log with who and why
+    assert _reports(app)[0].status == "hidden"
+    assert "Tidak ada laporan terbuka." in text_of(ketua.get("/moderasi"))
+    pengurus_id, siti_id = world["pengurus_a"].id, world["resident_a"].id
+    assert _log(app) == [("hide", pengurus_id, siti_id, "Penipuan pulsa")]
+    with app.app_context():
+        entry = db.session.scalars(select(LogEntry)).one()
+        assert (entry.item_kind, entry.item_id) == ("comment", comment)
+    assert "menyembunyikan tulisan" in text_of(ketua.get("/moderasi"))
+    # a second hide (another tab): refused, logged once
+    token = re.search(r'name="csrf-token" content="([^"]+)"', ketua.get("/").get_data(as_text=True))
+    again = ketua.post(
+        f"{page}/komentar/{comment}/sembunyikan",
+        data={"csrf_token": token.group(1), f"hide{comment}-reason": "Lagi"},
+    )
+    assert again.status_code == 422 and "sudah disembunyikan" in text_of(again)
+    assert len(_log(app)) == 1
+
+    shown = submit_form(ketua, page, f"#komentar-{comment} form.show-form")
+
+    assert shown.status_code == 303
+    assert "Jual pulsa murah" in text_of(as_user(tetangga).get(page))
+    assert [row[0] for row in _log(app)] == ["hide", "unhide"]
+    assert _reports(app)[0].status == "dismissed"
+
+
 # --- mutes -----------------------------------------------------------------------------------
 
 

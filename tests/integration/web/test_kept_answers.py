@@ -9,13 +9,17 @@ import json
 import re
 
 import lxml.html
+import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from community.accounts.models import User
 from community.core.time import utcnow
 from community.events import services
 from community.events.models import Activity, Rsvp
 from community.extensions import db
+from community.messages import services as dm
+from community.messages.models import Message
 from tests.conftest import post_form
 from tests.forms import find_form, form_fields
 
@@ -34,8 +38,9 @@ def send_kept(client, url: str, fields: list, key: str = KEY):
     return client.post(
         url,
         data=MultiDict([*fields, ("csrf_token", session["csrf"])]),
-        headers={"Idempotency-Key": key, "X-CSRFToken": session["csrf"], "HX-Request": "true"},
-    )
+        headers={"Idempotency-Key": key, "X-CSRFToken": session["csrf"], "HX-Request": "true",
+                 "X-Rukun-Kept": "1"},
+    )  # fmt: skip
 
 
 def test_session_endpoint_gives_the_account_and_a_fresh_token_never_cached(world, as_user):
@@ -132,3 +137,82 @@ def test_sign_out_clears_storage_where_the_queue_lives(world, as_user):
     response = post_form(as_user(world["resident_a"]), "/keluar")
     # "storage" covers IndexedDB (tests/browser/test_pwa.py proves it in Chromium).
     assert '"storage"' in response.headers["Clear-Site-Data"]
+
+
+# --- direct messages (each one kept, sent once) ---------------------------------------------
+
+
+def _conversation(app, world) -> int:
+    with app.app_context():
+        siti = db.session.get(User, world["resident_a"].id)
+        budi = db.session.get(User, world["resident_b"].id)
+        talk = dm.start_conversation(siti, budi, now=utcnow())
+        db.session.commit()
+        return talk.id
+
+
+def _bodies(app, talk: int) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Message.body).where(Message.conversation_id == talk).order_by(Message.id)
+            )
+        )
+
+
+def _typed(client, talk: int, text: str) -> tuple[str, list]:
+    """What the phone keeps from the message form with ``text`` typed in its box."""
+    form = find_form(client.get(f"/pesan/{talk}").get_data(as_text=True), "#send-form")
+    fields = [(n, text if n == "body" else v) for n, v in form_fields(form) if n != "csrf_token"]
+    return form.get("action"), fields
+
+
+def test_the_message_form_keeps_every_message_of_its_conversation(app, world, as_user):
+    talk = _conversation(app, world)
+    page = as_user(world["resident_a"]).get(f"/pesan/{talk}").get_data(as_text=True)
+    form = find_form(page, "#send-form")
+    assert form.get("data-offline") == f"message-{talk}"
+    assert form.get("data-offline-each") is not None  # two messages are two, not a replacement
+    assert form.get("data-offline-what") == "Pesan"
+
+
+def test_a_kept_message_sent_twice_is_stored_once(app, world, as_user):
+    talk = _conversation(app, world)
+    client = as_user(world["resident_a"])
+    url, fields = _typed(client, talk, "Besok saya bawa gerobak")
+
+    first = send_kept(client, url, fields)
+    again = send_kept(client, url, fields)
+
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert _bodies(app, talk) == ["Besok saya bawa gerobak"]
+    # a second message with its own key is a second message
+    assert (
+        send_kept(client, url, fields, key="0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9").status_code
+        == 200
+    )
+    assert _bodies(app, talk) == ["Besok saya bawa gerobak"] * 2
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+      "MESSAGE_LIMIT_PER_SENDER": "1 per minute"}],
+    indirect=True,
+)  # fmt: skip
+def test_a_kept_message_over_the_send_limit_waits_for_a_later_try(app, world, as_user):
+    from community.extensions import limiter
+
+    limiter.reset()
+    talk = _conversation(app, world)
+    client = as_user(world["resident_a"])
+    url, fields = _typed(client, talk, "Pesan pertama")
+    assert send_kept(client, url, fields).status_code == 200
+
+    later = [(n, "Pesan kedua" if n == "body" else v) for n, v in fields]
+    waiting = send_kept(client, url, later, key="0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
+
+    # 429 is "try again later" to the phone's queue (a 422 would drop it as refused)
+    assert waiting.status_code == 429
+    assert _bodies(app, talk) == ["Pesan pertama"]
