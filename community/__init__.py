@@ -98,6 +98,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     musyawarah.init_app(app)
 
+    from community import dashboard
+
+    dashboard.init_app(app)
+
     from community.cli import register_commands
 
     register_commands(app)

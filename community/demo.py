@@ -125,6 +125,7 @@ def load_demo(*, now: datetime, seed: int = 2026) -> list[DemoAccount]:
         areas.request_join(newcomer, rt, is_move=False, now=now)
         if rt is rts[0]:
             note(f"Menunggu persetujuan {rt.full_name}", newcomer)
+    _demo_history(rts, kelurahan, now=now, seed=seed)
     db.session.flush()
     return accounts_out
 
@@ -324,6 +325,69 @@ def _demo_activities(rts: list[Wilayah], kelurahan: Wilayah, *, now: datetime, r
     for resident in residents[1:]:
         answer = rng.choice(["hadir", "hadir", "mungkin", "tidak"])
         answers.respond(kerja_bakti, resident, answer=answer, guests=rng.choice([0, 0, 1]), now=now)
+
+
+# (weeks ago, kind, where: "rt" each active RT / "rw01" / "rw02" / "kelurahan", title, hour)
+HISTORY = (
+    (12, "gotong_royong", "rt", "Kerja bakti bersih lingkungan", 7),
+    (11, "pengajian", "rw01", "Yasinan malam Jumat", 19),
+    (10, "pelatihan", "kelurahan", "Pelatihan pengolahan sampah organik", 9),
+    (9, "olahraga", "rw02", "Senam pagi bersama", 6),
+    (8, "gotong_royong", "rt", "Kerja bakti saluran air", 7),
+    (7, "pengajian", "rw01", "Yasinan malam Jumat", 19),
+    (6, "musyawarah", "rw02", "Musyawarah rencana pos kamling", 20),
+    (5, "pelatihan", "kelurahan", "Pelatihan pemasaran daring UMKM", 9),
+    (4, "gotong_royong", "rt", "Kerja bakti sebelum musim hujan", 7),
+    (3, "pengajian", "rw01", "Yasinan malam Jumat", 19),
+    (2, "olahraga", "rw02", "Senam pagi bersama", 6),
+    (1, "musyawarah", "rw01", "Musyawarah persiapan Musrenbang", 20),
+)
+
+
+def _demo_history(rts: list[Wilayah], kelurahan: Wilayah, *, now: datetime, seed: int) -> None:
+    """Three months of activities already held, with answers and Daftar Hadir, so the
+    dashboard (#17) has something to show. RT 03 / RW 01 held nothing and nobody from it
+    came: the "wilayah sepi" an official should notice."""
+    from community.events import attendance
+
+    rng = random.Random(seed + 17)  # noqa: S311 - reproducible demo data, not security
+    quiet = rts[2]
+    active_rts = [rt for rt in rts if rt is not quiet]
+    people = {
+        rt.id: list(db.session.scalars(select(User).where(User.rt_id == rt.id).order_by(User.id)))
+        for rt in active_rts
+    }
+    organiser = people[rts[0].id][0]
+    # Some always come, some now and then, some never: one in five takes part in nothing.
+    keen = {p.id: rng.choice([0.0, 0.15, 0.35, 0.6, 0.85]) for ps in people.values() for p in ps}
+    places = {"rt": "Pos kamling", "rw01": "Musala Al-Ikhlas RW 01", "rw02": "Lapangan RW 02",
+              "kelurahan": "Aula Kantor Kelurahan Komet"}  # fmt: skip
+    for weeks, kind, where, title, hour in HISTORY:
+        local = (now - timedelta(weeks=weeks)).astimezone(WITA)
+        starts = datetime.combine(local.date(), time(hour), tzinfo=WITA)
+        if where == "rt":
+            hosts = [(rt, people[rt.id]) for rt in active_rts]
+        elif where == "kelurahan":
+            hosts = [(kelurahan, [p for rt in active_rts for p in people[rt.id]])]
+        else:
+            rw = rts[0].parent if where == "rw01" else rts[3].parent
+            hosts = [(rw, [p for rt in active_rts if rt.parent_id == rw.id for p in people[rt.id]])]
+        for scope, pool in hosts:
+            activity = events.create_activity(
+                scope, by=organiser, now=starts - timedelta(days=7), kind=kind, title=title,
+                place=places[where], starts_at=starts, ends_at=starts + timedelta(hours=2),
+            )  # fmt: skip
+            for resident in pool:
+                chance = rng.random() / max(keen[resident.id], 0.01)
+                if chance < 1:  # said Hadir; most of them came and were checked in
+                    answers.respond(activity, resident, answer="hadir",
+                                    now=starts - timedelta(days=2))  # fmt: skip
+                    if chance < 0.8:
+                        attendance.mark_attendance(activity, user=resident, method="pengurus",
+                                                   by=organiser, now=starts)  # fmt: skip
+                elif chance < 1.3:
+                    answers.respond(activity, resident, answer="tidak",
+                                    now=starts - timedelta(days=2))  # fmt: skip
 
 
 def demo_sign_ins() -> list[DemoAccount]:

@@ -43,6 +43,7 @@ ICONS = {
     "kegiatan_lalu": "history",
     "notifikasi": "settings",
     "usulan": "vote",
+    "dasbor": "chart-column",
 }
 
 _BODY = re.compile(r"<svg[^>]*>(.*)</svg>", re.S)

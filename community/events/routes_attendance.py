@@ -3,7 +3,6 @@ Daftar Hadir (ticks, walk-ins, CSV, QR) and the resident's own QR check-in."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 import segno
@@ -25,6 +24,7 @@ from community.events.forms_participation import ProxyForm, WalkInForm
 from community.events.models import Activity
 from community.events.routes import _errors, load_activity
 from community.extensions import db
+from community.web.downloads import csv_response
 from community.web.htmx import render, wants_fragment
 from community.web.i18n import labels
 
@@ -217,36 +217,24 @@ def remove_attendance(activity_id: int, attendance_id: int):
     return redirect(url_for("events.attendance", activity_id=activity.id), code=303)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection"
-
-
 @bp.get("/kegiatan/<int:activity_id>/daftar-hadir.csv")
 @login_required
 def attendance_csv(activity_id: int):
     """Pengurus of the activity's own wilayah (SEE_PARTICIPANTS; others 403/404): the Daftar Hadir
     as a CSV file download (UTF-8 with BOM, ";" between fields for Excel in Indonesian; names that
-    would run as formulas are quoted)."""
+    would run as formulas are quoted: community/web/downloads.py)."""
+    from community.core.time import WITA
+
     activity = load_activity(activity_id, Action.SEE_PARTICIPANTS)
-    out = io.StringIO()
-    # Semicolons: Excel with Indonesian regional settings (decimal comma) splits on ";", and
-    # puts a comma-separated file into one column. LibreOffice and Google Sheets detect it.
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["nama", "jawaban", "hadir", "cara", "waktu_wita"])
+    rows = []
     for line in events_attendance.attendance_sheet(activity, _rt_id(activity)):
         when = ""
         if line.checked_in_at:
-            from community.core.time import WITA
-
             when = as_utc(line.checked_in_at).astimezone(WITA).strftime("%Y-%m-%d %H:%M")
-        # A name starting with = + - @ (or a tab or CR before one) would run as a formula
-        # in a spreadsheet.
-        name = "'" + line.name if line.name.startswith(FORMULA_START) else line.name
-        writer.writerow([name, line.answer or "", "ya" if line.attendance_id else "tidak",
-                         line.method or "", when])  # fmt: skip
-    return Response(
-        "\ufeff" + out.getvalue(),  # BOM: Excel on Windows then reads UTF-8 names correctly
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="daftar-hadir-{activity.id}.csv"'},
+        rows.append([line.name, line.answer or "", "ya" if line.attendance_id else "tidak",
+                     line.method or "", when])  # fmt: skip
+    return csv_response(
+        f"daftar-hadir-{activity.id}.csv", ["nama", "jawaban", "hadir", "cara", "waktu_wita"], rows
     )
 
 

@@ -1119,6 +1119,44 @@ ROUTES: list[Route] = [
     # The feed needs no sign-in (calendar apps cannot): the secret token is the key.
     Route("events.feed", "GET", lambda w: _calendar_feed_path(w), expect("200")),
     Route("events.feed", "GET", lambda w: "/kalender/tidak-dikenal.ics", expect("404")),
+    # --- dashboard (#17): the figures of a wilayah for those with a role on it or above ---
+    # /dasbor sends a role holder to their own wilayah; people without a role have none.
+    Route(
+        "dashboard.home",
+        "GET",
+        lambda w: "/dasbor",
+        expect("303", anonymous="login", pending="404", resident_a="404", resident_b="404"),
+    ),
+    Route(
+        "dashboard.scope", "GET", lambda w: f"/dasbor/{w.rt_a.id}", expect("200", **OVERVIEW_RT_A)
+    ),
+    # the kelurahan: its admin and the admin kota; the ketua RW and ketua RT below it 403
+    Route(
+        "dashboard.scope",
+        "GET",
+        lambda w: f"/dasbor/{w.kelurahan.id}",
+        expect("403", anonymous="login", pending="404", admin_kelurahan="200", admin_kota="200"),
+    ),
+    # another kelurahan: only the admin kota (the admin of Komet does not see Mentaos exists)
+    Route(
+        "dashboard.scope",
+        "GET",
+        lambda w: f"/dasbor/{w.other_kelurahan.id}",
+        expect("404", anonymous="login", admin_kota="200"),
+    ),
+    Route("dashboard.scope", "GET", lambda w: "/dasbor/999999", expect("404", anonymous="login")),
+    Route(
+        "dashboard.chart",
+        "GET",
+        lambda w: f"/dasbor/{w.rt_a.id}/grafik/bulan.svg",
+        expect("200", **OVERVIEW_RT_A),
+    ),
+    Route(
+        "dashboard.export",
+        "GET",
+        lambda w: f"/dasbor/{w.rt_a.id}/unduh/unit.csv",
+        expect("200", **OVERVIEW_RT_A),
+    ),
 ]
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import MetaData, Table, select
 
 from community.extensions import db
 from tests.conftest import PRINCIPALS, sign_in
-from tests.integration.test_access_matrix import ROUTES
+from tests.integration.test_access_matrix import ROUTES, SECOND_PASS
 
 GET_ROUTES = [route for route in ROUTES if route.method == "GET"]
 # endpoint -> the tables its GET writes on purpose (see the module docstring)
@@ -75,7 +75,12 @@ def test_the_checksum_sees_a_change(app, world):
     assert changed == ["user_account"]
 
 
-@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize(
+    "principal",
+    # one principal of each kind of answer on PostgreSQL, every one on SQLite (as the matrix)
+    [p if p in SECOND_PASS else pytest.param(p, marks=pytest.mark.first_pass_only)
+     for p in PRINCIPALS],
+)  # fmt: skip
 def test_get_routes_change_nothing(app, world, principal):
     with app.app_context():
         # Some URLs are made by creating a row (a calendar feed): build them all first.

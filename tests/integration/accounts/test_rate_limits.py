@@ -92,6 +92,7 @@ def _worker(config: dict, tries: int) -> list[int]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.first_pass_only  # the count lives in the limiter's storage, not the database
 def test_two_worker_processes_share_one_count(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     monkeypatch.setenv("RUKUN_INSTANCE_PATH", str(instance))  # the embedded default storage

@@ -1,0 +1,353 @@
+"""The dashboard's figures for one wilayah subtree, by aggregate SQL only.
+
+Every statement groups (``COUNT``, ``COUNT(DISTINCT)``, ``GROUP BY``); no row about a
+person leaves the database. A fixed number of statements per page, whatever the scale:
+the subtree's nodes, residents per RT, activities and check-ins by wilayah and kind and by
+month, people who took part by RT, by kind and by month, musyawarah and arisan counts. The
+roll-up from wilayah to the scope's units happens here, on at most a few hundred rows.
+
+"Took part" (warga aktif): a resident of the scope who was checked in on a Daftar Hadir, or
+answered Hadir (not on the Daftar Tunggu), for an activity held in the period, wherever
+that activity was organised (a kelurahan pengajian counts for the RT of whoever came).
+"Held": not cancelled, starting within the period and not after now.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import String, and_, case, distinct, func, or_, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from community.accounts.models import User
+from community.areas.models import Level, Wilayah
+from community.core.time import WITA
+from community.dashboard import rules
+from community.dashboard.rules import Period, UnitFigures
+from community.events.models import Activity, Answer, Attendance, Rsvp
+from community.extensions import db
+
+CACHE_SIZE = 512  # filters kept per process (each a few kilobytes)
+_lock = threading.Lock()
+
+
+class wita_month(FunctionElement):
+    """``YYYY-MM`` of a UTC timestamp, in WITA (UTC+8, no daylight saving)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(wita_month, "sqlite")
+def _wita_month_sqlite(element, compiler, **kw) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(wita_month, "postgresql")
+def _wita_month_postgresql(element, compiler, **kw) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'Asia/Makassar', 'YYYY-MM')"
+
+
+@dataclass(frozen=True)
+class Node:
+    id: int
+    parent_id: int | None
+    level: str
+    name: str
+    path: str
+
+
+@dataclass
+class KindFigures:
+    activities: int = 0
+    check_ins: int = 0
+    people: int = 0
+
+
+@dataclass
+class MonthFigures:
+    month: str
+    activities: int = 0
+    check_ins: int = 0
+    people: int = 0
+
+
+@dataclass
+class Figures:
+    scope: Node
+    period: Period
+    kind: str | None
+    residents: int = 0
+    residents_with_needs: int = 0
+    active: int = 0
+    active_with_needs: int = 0
+    activities: int = 0
+    check_ins: int = 0
+    by_kind: dict[str, KindFigures] = field(default_factory=dict)
+    by_month: list[MonthFigures] = field(default_factory=list)
+    units: list[UnitFigures] = field(default_factory=list)
+    quiet_rts: list[str] = field(default_factory=list)  # "RT 03 · RW 01"
+    rt_count: int = 0
+    proposals: int = 0
+    supports: int = 0
+    polls_closed: int = 0
+    votes: int = 0
+    eligible_voters: int = 0
+    arisan_groups: int = 0
+    arisan_members: int = 0
+
+    @property
+    def active_share(self) -> int | None:
+        return rules.share(self.active, self.residents)
+
+    @property
+    def active_with_needs_share(self) -> int | None:
+        return rules.share(self.active_with_needs, self.residents_with_needs)
+
+    @property
+    def turnout(self) -> int | None:
+        return rules.share(self.votes, self.eligible_voters)
+
+
+def window(period: Period, now: datetime) -> tuple[datetime, datetime]:
+    """The period's instants in UTC: from its first day 00.00 WITA to the end of its last
+    day, and never after ``now`` (what is to come has not been held)."""
+    start = datetime.combine(period.first, time.min, WITA).astimezone(UTC)
+    end = datetime.combine(period.last + timedelta(days=1), time.min, WITA).astimezone(UTC)
+    return start, min(end, now)
+
+
+def subtree(scope: Wilayah) -> list[Node]:
+    rows = db.session.execute(
+        select(Wilayah.id, Wilayah.parent_id, Wilayah.level, Wilayah.name, Wilayah.path)
+        .where(Wilayah.path.like(scope.path + "%"))
+        .order_by(Wilayah.path)
+    ).all()
+    return [Node(*row) for row in rows]
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _needs():
+    return or_(User.needs_wheelchair, User.needs_lift, User.needs_hearing, User.needs_vision)
+
+
+def cached(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -> Figures:
+    """:func:`compute`, kept for ``DASHBOARD_CACHE_SECONDS`` (per process): the page and its
+    three charts ask for the same figures within a second, and an official moving between
+    periods comes back to them. Figures a minute old are as true as figures of now."""
+    seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 60)
+    if not seconds:
+        return compute(scope, period, kind, now=now)
+    store = current_app.extensions.setdefault("dashboard_cache", {})
+    key = (scope.id, period, kind)
+    with _lock:
+        found = store.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+    figures = compute(scope, period, kind, now=now)
+    with _lock:
+        if len(store) >= CACHE_SIZE:
+            store.clear()  # a few hundred keys at most: the oldest are as good to drop as all
+        store[key] = (now + timedelta(seconds=seconds), figures)
+    return figures
+
+
+def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -> Figures:
+    """Every figure of the dashboard of ``scope`` (the caller checked the viewer may see it)."""
+    nodes = subtree(scope)
+    by_id = {n.id: n for n in nodes}
+    depth = len(_ids(scope.path))
+    unit_of = {}  # wilayah id -> the scope's child it lies under (None: the scope itself)
+    for n in nodes:
+        ids = _ids(n.path)
+        unit_of[n.id] = ids[depth] if len(ids) > depth else None
+    figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
+                      period, kind)  # fmt: skip
+    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
+    start, end = window(period, now)
+    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
+            Activity.starts_at < end]  # fmt: skip
+    if kind:
+        held.append(Activity.kind == kind)
+
+    # residents (and those who told their pengurus of a need) per RT
+    residents = defaultdict(int)
+    for rt_id, count, needs in db.session.execute(
+        select(User.rt_id, func.count(User.id), func.count(case((_needs(), User.id))))
+        .where(User.rt_id.in_(in_scope))
+        .group_by(User.rt_id)
+    ):
+        residents[rt_id] = count
+        figures.residents += count
+        figures.residents_with_needs += needs
+
+    # activities held, and people checked in, by wilayah and kind, then by month
+    activities, check_ins = defaultdict(int), defaultdict(int)
+    kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
+    for wilayah_id, activity_kind, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, func.count(Activity.id))
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(Activity.wilayah_id, Activity.kind)
+    ):
+        activities[wilayah_id] += count
+        kinds[activity_kind].activities += count
+        figures.activities += count
+    for wilayah_id, activity_kind, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, func.count(Attendance.id))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(Activity.wilayah_id, Activity.kind)
+    ):
+        check_ins[wilayah_id] += count
+        kinds[activity_kind].check_ins += count
+        figures.check_ins += count
+    months = {m: MonthFigures(m) for m in rules.months(period)}
+    month = wita_month(Activity.starts_at)
+    for key, count in db.session.execute(
+        select(month, func.count(Activity.id))
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(month)
+    ):
+        if key in months:
+            months[key].activities = count
+    for key, count in db.session.execute(
+        select(month, func.count(Attendance.id))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(month)
+    ):
+        if key in months:
+            months[key].check_ins = count
+
+    # people of the scope who took part, wherever the activity was organised
+    took_part = union_all(
+        select(Attendance.user_id.label("user_id"), Activity.kind.label("kind"),
+               Activity.starts_at.label("starts_at"))
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.user_id.is_not(None), *held),
+        select(Rsvp.user_id, Activity.kind, Activity.starts_at)
+        .join(Activity, Activity.id == Rsvp.activity_id)
+        .where(Rsvp.user_id.is_not(None), Rsvp.answer == Answer.HADIR,
+               Rsvp.waitlisted_at.is_(None), *held),
+    ).subquery()  # fmt: skip
+    people = and_(User.id == took_part.c.user_id, User.rt_id.in_(in_scope))
+    active = defaultdict(int)
+    for rt_id, count, needs in db.session.execute(
+        select(User.rt_id, func.count(distinct(User.id)),
+               func.count(distinct(case((_needs(), User.id)))))
+        .join(took_part, people)
+        .group_by(User.rt_id)
+    ):  # fmt: skip
+        active[rt_id] = count
+        figures.active += count
+        figures.active_with_needs += needs
+    for activity_kind, count in db.session.execute(
+        select(took_part.c.kind, func.count(distinct(User.id)))
+        .join(took_part, people)
+        .group_by(took_part.c.kind)
+    ):
+        kinds[activity_kind].people = count
+    people_month = wita_month(took_part.c.starts_at)
+    for key, count in db.session.execute(
+        select(people_month, func.count(distinct(User.id)))
+        .join(took_part, people)
+        .group_by(people_month)
+    ):
+        if key in months:
+            months[key].people = count
+    figures.by_kind = dict(kinds)
+    figures.by_month = list(months.values())
+
+    # the scope's units (its children), and the RTs where nothing happened
+    units: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for n in nodes:
+        unit = unit_of[n.id]
+        if unit is None:
+            continue
+        row = units[unit]
+        row[0] += residents.get(n.id, 0)
+        row[1] += active.get(n.id, 0)
+        row[2] += activities.get(n.id, 0)
+        row[3] += check_ins.get(n.id, 0)
+    figures.units = [
+        UnitFigures(unit, rules.unit_label(by_id[unit].level, by_id[unit].name), *row)
+        for unit, row in units.items()
+    ]
+    rts = [n for n in nodes if n.level == Level.RT]
+    figures.rt_count = len(rts)
+    figures.quiet_rts = [
+        _with_parent(n, by_id, scope.id)
+        for n in rts
+        if not activities.get(n.id) and not active.get(n.id)
+    ]
+    _decisions(figures, scope, start, end, residents, nodes)
+    _arisan(figures, in_scope, held)
+    return figures
+
+
+def _with_parent(rt: Node, by_id: dict[int, Node], scope_id: int) -> str:
+    label = rules.unit_label(rt.level, rt.name)
+    parent = by_id.get(rt.parent_id)
+    if parent is None or rt.id == scope_id or parent.id == scope_id:
+        return label
+    return f"{label} · {rules.unit_label(parent.level, parent.name)}"
+
+
+def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
+               residents: dict[int, int], nodes: list[Node]) -> None:  # fmt: skip
+    """Usulan made in the period from the scope, their supports, and polls that closed in
+    it with their voters and the residents who could vote (turnout)."""
+    from community.musyawarah.models import Poll, PollVoter, Proposal, ProposalSupport
+
+    origin = Wilayah.path.like(scope.path + "%")
+    supports = (
+        select(func.count(ProposalSupport.id))
+        .join(Proposal, Proposal.id == ProposalSupport.proposal_id)
+        .join(Wilayah, Wilayah.id == Proposal.origin_wilayah_id)
+        .where(origin, ProposalSupport.created_at >= start, ProposalSupport.created_at < end)
+        .scalar_subquery()
+    )
+    figures.proposals, figures.supports = db.session.execute(
+        select(func.count(Proposal.id), supports)
+        .join(Wilayah, Wilayah.id == Proposal.origin_wilayah_id)
+        .where(origin, Proposal.created_at >= start, Proposal.created_at < end)
+    ).one()
+    rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
+    for path, voters in db.session.execute(
+        select(Wilayah.path, func.count(PollVoter.id))
+        .select_from(Poll)
+        .join(Wilayah, Wilayah.id == Poll.wilayah_id)
+        .outerjoin(PollVoter, PollVoter.poll_id == Poll.id)
+        .where(origin, Poll.closes_at >= start, Poll.closes_at < end)
+        .group_by(Poll.id, Wilayah.path)
+    ):
+        figures.polls_closed += 1
+        figures.votes += voters
+        figures.eligible_voters += sum(n for p, n in rt_paths if p.startswith(path))
+
+
+def _arisan(figures: Figures, in_scope, held: list) -> None:
+    """Groups of the scope that met in the period, and how many people they have."""
+    from community.arisan.models import ArisanGroup, ArisanMember, ArisanRound
+
+    met = (
+        select(ArisanRound.group_id)
+        .join(Activity, Activity.id == ArisanRound.activity_id)
+        .where(*held)
+        .scalar_subquery()
+    )
+    figures.arisan_groups, figures.arisan_members = db.session.execute(
+        select(func.count(distinct(ArisanGroup.id)), func.count(ArisanMember.id))
+        .select_from(ArisanGroup)
+        .outerjoin(ArisanMember, ArisanMember.group_id == ArisanGroup.id)
+        .where(ArisanGroup.wilayah_id.in_(in_scope), ArisanGroup.id.in_(met))
+    ).one()

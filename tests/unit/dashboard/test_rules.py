@@ -1,0 +1,167 @@
+"""Dashboard rules: periods, months, the "<5" rule, shares, pillars, ranking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from community.dashboard import rules
+from community.dashboard.rules import Period, PeriodError, Pillar, Preset, SortKey, UnitFigures
+
+TODAY = date(2026, 12, 3)
+
+
+def test_constants_are_what_the_issue_says():
+    assert rules.MIN_CELL == 5
+    assert rules.MAX_PERIOD_DAYS == 5 * 365 + 1
+    assert rules.DEFAULT_PRESET == "kuartal"
+    assert rules.PRESET_MONTHS == {Preset.BULAN: 1, Preset.KUARTAL: 3, Preset.TAHUN: 12}
+    assert [str(p) for p in Preset] == ["bulan", "kuartal", "tahun", "atur"]
+    assert [str(k) for k in SortKey] == ["nama", "aktif", "kegiatan", "kehadiran"]
+    assert rules.LEVEL_PREFIX == {
+        "kecamatan": "Kecamatan ", "kelurahan": "Kelurahan ", "rw": "RW ", "rt": "RT ",
+    }  # fmt: skip
+
+
+def test_every_activity_kind_belongs_to_the_citys_pillar():
+    assert rules.PILLAR_OF_KIND == {
+        "pelatihan": Pillar.PEMBERDAYAAN,
+        "musyawarah": Pillar.PARTISIPASI,
+        "pengajian": Pillar.JARINGAN,
+        "arisan": Pillar.JARINGAN,
+        "olahraga": Pillar.JARINGAN,
+        "gotong_royong": Pillar.JARINGAN,
+    }
+    assert [str(p) for p in Pillar] == ["pemberdayaan", "partisipasi", "jaringan"]
+
+
+@pytest.mark.parametrize(
+    ("preset", "first"),
+    [
+        (None, date(2026, 10, 1)),  # the default: this month and the two before it
+        ("bulan", date(2026, 12, 1)),
+        ("kuartal", date(2026, 10, 1)),
+        ("tahun", date(2026, 1, 1)),
+    ],
+)
+def test_presets_end_today_and_start_on_the_first_of_a_month(preset, first):
+    period = rules.resolve_period(preset, None, None, TODAY)
+    assert (period.first, period.last) == (first, TODAY)
+    assert period.preset == (preset or "kuartal")
+
+
+def test_a_quarter_in_february_reaches_back_over_new_year():
+    period = rules.resolve_period("kuartal", None, None, date(2027, 2, 10))
+    assert period.first == date(2026, 12, 1)
+    assert rules.resolve_period("tahun", None, None, date(2027, 1, 31)).first == date(2026, 2, 1)
+
+
+def test_two_dates_are_taken_as_they_are_both_inclusive():
+    period = rules.resolve_period("atur", date(2026, 1, 1), date(2026, 1, 31), TODAY)
+    assert (period.first, period.last, period.preset, period.days) == (
+        date(2026, 1, 1), date(2026, 1, 31), "atur", 31,
+    )  # fmt: skip
+    same_day = rules.resolve_period("atur", TODAY, TODAY, TODAY)
+    assert same_day.days == 1
+
+
+@pytest.mark.parametrize(
+    ("preset", "first", "last", "code"),
+    [
+        ("atur", None, date(2026, 1, 1), "missing"),
+        ("atur", date(2026, 1, 1), None, "missing"),
+        ("atur", date(2026, 2, 1), date(2026, 1, 31), "order"),
+        ("atur", date(2021, 1, 1), date(2026, 1, 2), "too_long"),
+        ("minggu", None, None, "preset"),
+    ],
+)
+def test_a_period_that_cannot_be_is_refused_with_its_reason(preset, first, last, code):
+    with pytest.raises(PeriodError) as refused:
+        rules.resolve_period(preset, first, last, TODAY)
+    assert refused.value.code == code
+
+
+def test_five_years_is_the_longest_period():
+    first = date(2021, 1, 1)
+    longest = date.fromordinal(first.toordinal() + rules.MAX_PERIOD_DAYS - 1)
+    assert rules.resolve_period("atur", first, longest, TODAY).days == rules.MAX_PERIOD_DAYS
+    with pytest.raises(PeriodError):
+        rules.resolve_period("atur", first, date.fromordinal(longest.toordinal() + 1), TODAY)
+
+
+def test_months_lists_every_month_the_period_touches():
+    assert rules.months(Period(date(2026, 11, 30), date(2027, 2, 1), "atur")) == [
+        "2026-11", "2026-12", "2027-01", "2027-02",
+    ]  # fmt: skip
+    assert rules.months(Period(date(2026, 12, 3), date(2026, 12, 3), "atur")) == ["2026-12"]
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+       st.integers(min_value=0, max_value=rules.MAX_PERIOD_DAYS - 1))  # fmt: skip
+def test_months_are_consecutive_and_cover_both_ends(first, length):
+    last = date.fromordinal(first.toordinal() + length)
+    found = rules.months(Period(first, last, "atur"))
+    assert found[0] == f"{first.year:04d}-{first.month:02d}"
+    assert found[-1] == f"{last.year:04d}-{last.month:02d}"
+    as_index = [int(m[:4]) * 12 + int(m[5:]) for m in found]
+    assert as_index == list(range(as_index[0], as_index[0] + len(found)))
+
+
+def test_fewer_than_five_people_are_hidden_none_and_five_are_shown():
+    assert [rules.hidden(n) for n in (0, 1, 4, 5, 6)] == [False, True, True, False, False]
+    assert [rules.shown(n) for n in (0, 1, 4, 5)] == [0, None, None, 5]
+
+
+def test_a_share_is_whole_percent_and_never_reveals_a_small_group():
+    assert rules.share(1, 3) is None  # the whole is under five
+    assert rules.share(3, 40) is None  # the part is "<5"
+    assert rules.share(0, 40) == 0
+    assert rules.share(5, 5) == 100
+    assert rules.share(5, 8) == 63  # 62.5 rounds half up
+    assert rules.share(10, 30) == 33
+    assert rules.share(20, 30) == 67
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=5, max_value=10_000))
+def test_a_share_is_between_0_and_100_when_shown(part, whole):
+    part = min(part, whole)
+    found = rules.share(part, whole)
+    if rules.hidden(part):
+        assert found is None
+    else:
+        assert 0 <= found <= 100
+        assert abs(found - 100 * part / whole) <= 0.5
+
+
+def test_the_first_of_a_month_counts_back_over_years():
+    assert rules.first_of_month(date(2026, 3, 15)) == date(2026, 3, 1)
+    assert rules.first_of_month(date(2026, 3, 15), 2) == date(2026, 1, 1)
+    assert rules.first_of_month(date(2026, 3, 15), 3) == date(2025, 12, 1)
+    assert rules.first_of_month(date(2026, 1, 31), 12) == date(2025, 1, 1)
+
+
+UNITS = [
+    UnitFigures(1, "RT 02", residents=40, active=20, activities=3, check_ins=30),
+    UnitFigures(2, "RT 01", residents=40, active=30, activities=1, check_ins=10),
+    UnitFigures(3, "RT 03", residents=40, active=3, activities=5, check_ins=3),  # share "<5"
+    UnitFigures(4, "RT 04", residents=40, active=20, activities=3, check_ins=30),
+]
+
+
+def test_units_rank_by_the_column_asked_ties_by_name():
+    names = lambda key: [u.name for u in rules.rank(UNITS, key)]  # noqa: E731
+    assert names("nama") == ["RT 01", "RT 02", "RT 03", "RT 04"]
+    assert names("aktif") == ["RT 01", "RT 02", "RT 04", "RT 03"]  # a hidden share last
+    assert names("kegiatan") == ["RT 03", "RT 02", "RT 04", "RT 01"]
+    assert names("kehadiran") == ["RT 02", "RT 04", "RT 01", "RT 03"]
+    assert names("anything else") == names("nama")
+
+
+def test_a_unit_is_named_with_its_level():
+    assert rules.unit_label("rt", "03") == "RT 03"
+    assert rules.unit_label("kelurahan", "Komet") == "Kelurahan Komet"
+    assert rules.unit_label("kota", "Banjarbaru") == "Banjarbaru"
+    assert UNITS[0].active_share == 50 and UNITS[2].active_share is None
