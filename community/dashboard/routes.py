@@ -98,7 +98,7 @@ def _top_scopes() -> list[Wilayah]:
 @bp.get("/dasbor/<int:wilayah_id>")
 @login_required
 def scope(wilayah_id: int):
-    """Officials holding a role on the wilayah or above it (VIEW_OVERVIEW; its residents 403,
+    """Whoever holds a role on the wilayah or above it (VIEW_OVERVIEW; its residents 403,
     others 404): the participation figures of the wilayah's subtree for a period (``periode``
     = bulan / kuartal (default) / tahun / atur with ``dari`` and ``sampai``) and an activity
     kind (``jenis``), by pillar, with charts, the units ranked (``urut``), the RTs where
@@ -150,9 +150,10 @@ def _period_text(period: rules.Period) -> str:
 @bp.get("/dasbor/<int:wilayah_id>/grafik/<any(jenis, bulan, unit):name>.svg")
 @login_required
 def chart(wilayah_id: int, name: str):
-    """As the dashboard page (VIEW_OVERVIEW; residents 403, others 404): one of its charts as
-    an SVG image for the same filter (``jenis``: activities by kind, ``bulan``: the monthly
-    trend, ``unit``: the units' share of residents who took part); 422 on a bad filter."""
+    """Whoever may see the dashboard page (VIEW_OVERVIEW; residents 403, others 404): one of
+    its charts as an SVG image for the same filter (``jenis``: activities by kind,
+    ``bulan``: the monthly trend, ``unit``: the units' share of residents who took part);
+    422 on a bad filter."""
     node = _scope(wilayah_id)
     asked = _filters(FilterForm(request.args))
     if asked is None:
@@ -169,8 +170,9 @@ def chart(wilayah_id: int, name: str):
         sort = request.args.get("urut", SortKey.AKTIF)
         units = rules.rank(figures.units, sort if sort in set(SortKey) else SortKey.AKTIF)
         svg = charts.by_unit(units, _("Warga aktif per wilayah (%)"), _("Warga aktif (%)"))
+    svg, csp = charts.secured(svg)
     response = Response(svg, mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = charts.CSP
+    response.headers["Content-Security-Policy"] = csp
     return response
 
 
@@ -180,8 +182,9 @@ TABLES = ("unit", "jenis", "bulan", "ringkasan")
 @bp.get("/dasbor/<int:wilayah_id>/unduh/<any(unit, jenis, bulan, ringkasan):table>.csv")
 @login_required
 def export(wilayah_id: int, table: str):
-    """As the dashboard page (VIEW_OVERVIEW; residents 403, others 404): one of its tables as
-    a CSV download for the same filter, "<5" where the page shows it; 422 on a bad filter."""
+    """Whoever may see the dashboard page (VIEW_OVERVIEW; residents 403, others 404): one of
+    its tables as a CSV download for the same filter, "<5" where the page shows it; 422 on
+    a bad filter."""
     node = _scope(wilayah_id)
     asked = _filters(FilterForm(request.args))
     if asked is None:
