@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, case, distinct, func, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -79,6 +79,33 @@ class MonthFigures:
 
 
 @dataclass
+class UnitReport:
+    """One unit (a child of the scope) as its page of the monthly report shows it: the
+    ranking's figures with inclusion, activities and check-ins by kind, and its quiet RTs.
+    Kinds have no count of people per unit (that would be a statement per unit)."""
+
+    wilayah_id: int
+    name: str
+    residents: int = 0
+    residents_with_needs: int = 0
+    active: int = 0
+    active_with_needs: int = 0
+    activities: int = 0
+    check_ins: int = 0
+    by_kind: dict[str, KindFigures] = field(default_factory=dict)
+    rt_count: int = 0
+    quiet_rts: list[str] = field(default_factory=list)
+
+    @property
+    def active_share(self) -> int | None:
+        return rules.share(self.active, self.residents)
+
+    @property
+    def active_with_needs_share(self) -> int | None:
+        return rules.share(self.active_with_needs, self.residents_with_needs)
+
+
+@dataclass
 class Figures:
     scope: Node
     period: Period
@@ -92,6 +119,7 @@ class Figures:
     by_kind: dict[str, KindFigures] = field(default_factory=dict)
     by_month: list[MonthFigures] = field(default_factory=list)
     units: list[UnitFigures] = field(default_factory=list)
+    unit_reports: list[UnitReport] = field(default_factory=list)  # by name
     quiet_rts: list[str] = field(default_factory=list)  # "RT 03 · RW 01"
     rt_count: int = 0
     proposals: int = 0
@@ -180,25 +208,29 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         held.append(Activity.kind == kind)
 
     # residents (and those who told their pengurus of a need) per RT
-    residents = defaultdict(int)
+    residents, residents_needs = defaultdict(int), defaultdict(int)
     for rt_id, count, needs in db.session.execute(
         select(User.rt_id, func.count(User.id), func.count(case((_needs(), User.id))))
         .where(User.rt_id.in_(in_scope))
         .group_by(User.rt_id)
     ):
-        residents[rt_id] = count
+        residents[rt_id], residents_needs[rt_id] = count, needs
         figures.residents += count
         figures.residents_with_needs += needs
 
     # activities held, and people checked in, by wilayah and kind, then by month
     activities, check_ins = defaultdict(int), defaultdict(int)
     kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
+    node_kinds: defaultdict[int, defaultdict[str, KindFigures]] = defaultdict(
+        lambda: defaultdict(KindFigures)
+    )
     for wilayah_id, activity_kind, count in db.session.execute(
         select(Activity.wilayah_id, Activity.kind, func.count(Activity.id))
         .where(Activity.wilayah_id.in_(in_scope), *held)
         .group_by(Activity.wilayah_id, Activity.kind)
     ):
         activities[wilayah_id] += count
+        node_kinds[wilayah_id][activity_kind].activities += count
         kinds[activity_kind].activities += count
         figures.activities += count
     for wilayah_id, activity_kind, count in db.session.execute(
@@ -208,6 +240,7 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         .group_by(Activity.wilayah_id, Activity.kind)
     ):
         check_ins[wilayah_id] += count
+        node_kinds[wilayah_id][activity_kind].check_ins += count
         kinds[activity_kind].check_ins += count
         figures.check_ins += count
     months = {m: MonthFigures(m) for m in rules.months(period)}
@@ -240,29 +273,35 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
                Rsvp.waitlisted_at.is_(None), *held),
     ).subquery()  # fmt: skip
     people = and_(User.id == took_part.c.user_id, User.rt_id.in_(in_scope))
-    active = defaultdict(int)
-    for rt_id, count, needs in db.session.execute(
-        select(User.rt_id, func.count(distinct(User.id)),
-               func.count(distinct(case((_needs(), User.id)))))
+    # Read once (MATERIALIZED), counted three ways in one statement: by RT (with those who
+    # declared a need), by kind and by month. Three statements read it three times.
+    taking = (
+        select(User.id.label("uid"), User.rt_id.label("rt_id"),
+               case((_needs(), User.id)).label("needs_uid"), took_part.c.kind.label("kind"),
+               wita_month(took_part.c.starts_at).label("month"))
         .join(took_part, people)
-        .group_by(User.rt_id)
-    ):  # fmt: skip
-        active[rt_id] = count
-        figures.active += count
-        figures.active_with_needs += needs
-    for activity_kind, count in db.session.execute(
-        select(took_part.c.kind, func.count(distinct(User.id)))
-        .join(took_part, people)
-        .group_by(took_part.c.kind)
-    ):
-        kinds[activity_kind].people = count
-    people_month = wita_month(took_part.c.starts_at)
-    for key, count in db.session.execute(
-        select(people_month, func.count(distinct(User.id)))
-        .join(took_part, people)
-        .group_by(people_month)
-    ):
-        if key in months:
+        .cte("taking")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    counted = union_all(
+        select(literal("rt").label("axis"), cast(taking.c.rt_id, String).label("key"),
+               func.count(distinct(taking.c.uid)).label("people"),
+               func.count(distinct(taking.c.needs_uid)).label("needs"))
+        .group_by(taking.c.rt_id),
+        select(literal("kind"), taking.c.kind, func.count(distinct(taking.c.uid)), literal(0))
+        .group_by(taking.c.kind),
+        select(literal("month"), taking.c.month, func.count(distinct(taking.c.uid)), literal(0))
+        .group_by(taking.c.month),
+    )  # fmt: skip
+    active, active_needs = defaultdict(int), defaultdict(int)
+    for axis, key, count, needs in db.session.execute(counted):
+        if axis == "rt":
+            active[int(key)], active_needs[int(key)] = count, needs
+            figures.active += count
+            figures.active_with_needs += needs
+        elif axis == "kind":
+            kinds[key].people = count
+        elif key in months:
             months[key].people = count
     figures.by_kind = dict(kinds)
     figures.by_month = list(months.values())
@@ -284,11 +323,32 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
     ]
     rts = [n for n in nodes if n.level == Level.RT]
     figures.rt_count = len(rts)
-    figures.quiet_rts = [
-        _with_parent(n, by_id, scope.id)
-        for n in rts
-        if not activities.get(n.id) and not active.get(n.id)
-    ]
+    quiet = [n for n in rts if not activities.get(n.id) and not active.get(n.id)]
+    figures.quiet_rts = [_with_parent(n, by_id, scope.id) for n in quiet]
+
+    # the same, unit by unit, for the monthly report (no statement more)
+    reports = {u.wilayah_id: UnitReport(u.wilayah_id, u.name) for u in figures.units}
+    for n in nodes:
+        report = reports.get(unit_of[n.id])
+        if report is None:
+            continue
+        report.residents += residents.get(n.id, 0)
+        report.residents_with_needs += residents_needs.get(n.id, 0)
+        report.active += active.get(n.id, 0)
+        report.active_with_needs += active_needs.get(n.id, 0)
+        report.activities += activities.get(n.id, 0)
+        report.check_ins += check_ins.get(n.id, 0)
+        for activity_kind, kf in node_kinds.get(n.id, {}).items():
+            into = report.by_kind.setdefault(activity_kind, KindFigures())
+            into.activities += kf.activities
+            into.check_ins += kf.check_ins
+        if n.level == Level.RT:
+            report.rt_count += 1
+    for n in quiet:
+        report = reports.get(unit_of[n.id])
+        if report is not None:
+            report.quiet_rts.append(_with_parent(n, by_id, report.wilayah_id))
+    figures.unit_reports = sorted(reports.values(), key=lambda r: r.name)
     _decisions(figures, scope, start, end, residents, nodes)
     _arisan(figures, in_scope, held)
     return figures

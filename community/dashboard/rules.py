@@ -53,7 +53,8 @@ PILLAR_OF_KIND = {
 
 class PeriodError(ValueError):
     """``code``: ``missing`` (a custom period without both dates), ``order`` (the end before
-    the start), ``too_long`` (over MAX_PERIOD_DAYS), ``preset`` (not a known period)."""
+    the start), ``too_long`` (over MAX_PERIOD_DAYS), ``preset`` (not a known period),
+    ``future`` (a report's month that has not begun)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -97,12 +98,23 @@ def resolve_period(preset: str | None, first: date | None, last: date | None,
     return Period(start, today, str(preset))
 
 
+def report_month(month: date | None, today: date) -> Period:
+    """The calendar month of a monthly report: the one asked for (any day of it), by
+    default the last whole month before ``today``; a month that has not begun is refused
+    (``future``). The month being lived ends today."""
+    first = first_of_month(today, 1) if month is None else first_of_month(month)
+    if first > today:
+        raise PeriodError("future")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return Period(first, min(following - timedelta(days=1), today), "laporan")
+
+
 def months(period: Period) -> list[str]:
     """``YYYY-MM`` of every month the period touches, in order."""
     found, day = [], first_of_month(period.first)
     while day <= period.last:
         found.append(f"{day.year:04d}-{day.month:02d}")
-        day = first_of_month(day + timedelta(days=31))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return found
 
 
@@ -156,10 +168,11 @@ class UnitFigures:
 
 
 def rank(units: list[UnitFigures], key: str) -> list[UnitFigures]:
-    """Units by ``key``: names A–Z, the others highest first (a hidden share counts as
-    lowest, so "<5" never sorts into a position that reveals it); ties by name."""
+    """Units by ``key``: names A–Z, the others highest first (a hidden share comes after
+    every shown one, 0 % included, so "<5" never sorts into a position that reveals it);
+    ties by name."""
     if key == SortKey.AKTIF:
-        return sorted(units, key=lambda u: (-(u.active_share or -1), u.name))
+        return sorted(units, key=lambda u: (u.active_share is None, -(u.active_share or 0), u.name))
     if key == SortKey.KEGIATAN:
         return sorted(units, key=lambda u: (-u.activities, u.name))
     if key == SortKey.KEHADIRAN:

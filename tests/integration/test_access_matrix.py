@@ -1157,6 +1157,18 @@ ROUTES: list[Route] = [
         lambda w: f"/dasbor/{w.rt_a.id}/unduh/unit.csv",
         expect("200", **OVERVIEW_RT_A),
     ),
+    Route(
+        "dashboard.report",
+        "GET",
+        lambda w: f"/dasbor/{w.rt_a.id}/laporan",
+        expect("200", **OVERVIEW_RT_A),
+    ),
+    Route(
+        "dashboard.report",
+        "GET",
+        lambda w: f"/dasbor/{w.kelurahan.id}/laporan",
+        expect("403", anonymous="login", pending="404", admin_kelurahan="200", admin_kota="200"),
+    ),
 ]
 
 
