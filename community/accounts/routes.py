@@ -21,6 +21,8 @@ from community.accounts.forms import (
     ResetForm,
 )
 from community.accounts.rules import InvalidPhone, normalise_phone
+from community.arisan import personal_data as arisan_data
+from community.arisan.receipts import RECEIPTS
 from community.core.time import format_wita, utcnow
 from community.events import feeds, personal_data
 from community.extensions import db, fail_closed
@@ -314,8 +316,11 @@ def delete():
             personal_data.erase_person(current_user)
             messages.erase_person(current_user, now=utcnow())  # their messages' text
             moderation.erase_person(current_user)  # the reported copies of their text
+            receipts = arisan_data.erase_person(current_user)  # their receipt photos
             services.delete_account(current_user)
             db.session.commit()
+            for name in receipts:
+                RECEIPTS.remove(name)
             logout_user()
             session.clear()
             flash(_("Akun Anda sudah dihapus. Terima kasih telah memakai Rukun."), "success")

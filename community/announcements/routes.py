@@ -22,6 +22,7 @@ from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
 from community.core.errors import DomainError
 from community.core.forms import EmptyForm
+from community.core.photos import accept_photo_upload
 from community.core.time import WITA, as_utc, format_wita, utcnow
 from community.events.models import Activity
 from community.extensions import csrf, db
@@ -29,8 +30,6 @@ from community.web.htmx import render
 from community.web.ratelimits import per_user
 
 WHATSAPP = "https://wa.me/?text="
-# The form's other fields and the multipart envelope need far less than this.
-UPLOAD_SLACK_BYTES = 256 * 1024
 
 
 def load_announcement(announcement_id: int, action: str) -> Announcement:
@@ -38,15 +37,6 @@ def load_announcement(announcement_id: int, action: str) -> Announcement:
     announcement = queries.get_announcement(announcement_id)
     require(action, announcement)
     return announcement
-
-
-def _accept_photo_upload() -> None:
-    """Only the two form views take a photo: they raise the 1 MB MAX_CONTENT_LENGTH to
-    5 MB plus the other fields for this request alone, then check the CSRF token (which
-    the app would otherwise read, under the 1 MB limit, before the view runs)."""
-    request.max_content_length = rules.PHOTO_MAX_BYTES + UPLOAD_SLACK_BYTES
-    if request.method == "POST":
-        csrf.protect()
 
 
 def _url(announcement: Announcement) -> str:
@@ -132,14 +122,14 @@ def index():
 
 @bp.route("/pengumuman/baru", methods=["GET", "POST"])
 @login_required
-@csrf.exempt  # checked in _accept_photo_upload, after the upload limit is raised
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
 @per_user("ANNOUNCE_LIMIT", "announce")
 def create():
     """Pengurus RT, ketua RW and admins, for a wilayah they may organise for
     (MANAGE_ACTIVITIES; no role: 403). GET: the form (``wilayah`` preselects). POST: posts the
     announcement, 303 redirect to it; 422 with the form on bad input (a photo that is not an
     image or over 5 MB, an expiry in the past); 400 without a CSRF token."""
-    _accept_photo_upload()
+    accept_photo_upload()
     form = AnnouncementForm()
     del form.remove_photo
     form.scope.choices = [
@@ -181,12 +171,12 @@ def create():
 
 @bp.route("/pengumuman/<int:announcement_id>/ubah", methods=["GET", "POST"])
 @login_required
-@csrf.exempt  # checked in _accept_photo_upload, after the upload limit is raised
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
 def edit(announcement_id: int):
     """Pengurus of the announcement's wilayah or above (MANAGE_ACTIVITIES; others 403/404). GET:
     the filled form. POST: saves the text, expiry, link and photo, 303 redirect to the
     announcement; 422 with the form on bad input; 400 without a CSRF token."""
-    _accept_photo_upload()
+    accept_photo_upload()
     announcement = load_announcement(announcement_id, Action.MANAGE_ACTIVITIES)
     form = AnnouncementForm(obj=announcement)
     del form.scope, form.is_pinned
@@ -296,13 +286,7 @@ def photo(announcement_id: int):
     """Anyone who may see the announcement (VIEW; others 404): its photo as a JPEG (404 when it
     has none), for this browser only (``private``)."""
     announcement = load_announcement(announcement_id, Action.VIEW)
-    path = photos.path_of(announcement.photo_name) if announcement.photo_name else None
-    if path is None or not path.is_file():
-        abort(404)
-    # Re-encoded photos are a few hundred KB: read at once, no file left open per request.
-    response = Response(path.read_bytes(), mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return photos.response(announcement.photo_name)
 
 
 @bp.get("/pengumuman/<int:announcement_id>/poster")

@@ -9,13 +9,6 @@ from linkify_it import LinkifyIt
 
 # As long as a WhatsApp message people still read to the end; the issue's limit.
 BODY_MAX = 2000
-# A phone photo is 2-4 MB; the issue's limit. Larger files are refused, not shrunk.
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-# A photo wider or taller than this is scaled down: a phone screen or an A4 print needs no
-# more, and a 12-megapixel original would cost every resident's data plan.
-PHOTO_MAX_SIDE = 1600
-# Refuse before decoding: a small file can claim a huge canvas (a decompression bomb).
-PHOTO_MAX_PIXELS = 50_000_000
 # The home feed shows a few so the activities stay on the first screen.
 HOME_LIMIT = 3
 # An expiry further ahead than a year is a typo (2062 for 2026), not a plan.
@@ -28,9 +21,6 @@ class AnnouncementError(StrEnum):
     EXPIRY_PAST = "expiry_past"
     EXPIRY_TOO_FAR = "expiry_too_far"
     EXPIRY_NO_DATE = "expiry_no_date"
-    PHOTO_TOO_BIG = "photo_too_big"
-    PHOTO_NOT_IMAGE = "photo_not_image"
-    PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
 
 
 def is_active(expires_at: datetime | None, now: datetime) -> bool:
@@ -58,24 +48,6 @@ def expiry_problem(
 def order_key(is_pinned: bool, created_at: datetime, announcement_id: int) -> tuple:
     """Sort key: pinned first, then newest (the id breaks ties within one second)."""
     return (not is_pinned, -created_at.timestamp(), -announcement_id)
-
-
-def photo_problem(size: int, width: int, height: int, image_format: str | None):
-    """Why an uploaded file cannot be an announcement's photo, or None."""
-    if size > PHOTO_MAX_BYTES:
-        return AnnouncementError.PHOTO_TOO_BIG
-    if image_format not in ("JPEG", "PNG", "WEBP"):
-        return AnnouncementError.PHOTO_NOT_IMAGE
-    if width * height > PHOTO_MAX_PIXELS:
-        return AnnouncementError.PHOTO_TOO_MANY_PIXELS
-    return None
-
-
-def scaled_size(width: int, height: int, limit: int = PHOTO_MAX_SIDE) -> tuple[int, int]:
-    """The size a photo is stored at: its own when it fits ``limit``, else scaled down
-    keeping its proportions (never below 1 pixel)."""
-    scale = min(1, limit / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 _linkify = LinkifyIt()

@@ -5,7 +5,9 @@
                       ArisanDrawLog (the ledger and the draw log are append-only)
     policies.py       the group's own roles: pengelola, bendahara, anggota
     services.py       create a group, schedule rounds (activities of kind arisan), payments,
-                      reversals, the draw and its undo, payouts, a new cycle
+                      "sudah transfer" reports and their decision, reversals, the draw
+                      and its undo, payouts, a new cycle
+    receipts.py       transfer receipt photos (community.core.photos), private
     queries.py        my groups, a group's page, a round with its log
     routes.py         the pages
 
@@ -14,6 +16,8 @@ Group roles are not wilayah roles: who runs a group is in its own tables
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Blueprint, Flask
 
@@ -29,6 +33,8 @@ def init_app(app: Flask) -> None:
         rules,
     )
 
+    # Receipts are residents' data: in the instance folder, never under static/.
+    app.config.setdefault("ARISAN_RECEIPT_FOLDER", str(Path(app.instance_path) / "arisan-bukti"))
     # A bendahara marks a dozen payments in a meeting; more is a stuck button or a script.
     app.config.setdefault("ARISAN_LIMIT", "60 per minute;600 per day")
     app.register_blueprint(bp)
@@ -36,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(policies.may_see_payments)
     app.add_template_global(policies.may_record_payment)
     app.add_template_global(policies.may_run_draw)
+    app.add_template_global(policies.may_see_receipt)
     personal_data.register_exports()
     from flask_babel import lazy_gettext as _l
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from community.arisan import rules
 from community.arisan.rules import ArisanError as E
 from community.core.forms import RukunForm
+from community.core.photo_rules import PhotoProblem
 
 MESSAGES = {
     E.AMOUNT_EMPTY: _l("Isi jumlah iurannya, misalnya 50.000."),
@@ -43,12 +45,26 @@ MESSAGES = {
     E.CYCLE_NOT_OVER: _l("Siklus ini belum selesai: masih ada nama yang belum mendapat giliran."),
     E.ALREADY_PAID_OUT: _l("Uang arisan putaran ini sudah diserahkan."),
     E.REASON_TOO_SHORT: _l("Tulis alasan pembatalan, paling sedikit 5 huruf."),
+    E.ALREADY_REPORTED: _l("Laporan transfer untuk nama ini masih menunggu dicek bendahara."),
+    E.REPORT_DECIDED: _l("Laporan ini sudah diputuskan bendahara."),
+    E.NOT_YOUR_SLOT: _l("Anda hanya bisa melapor untuk nama Anda sendiri."),
+    PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
+    PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
+    PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
+        "Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP."
+    ),
 }
+# The rejection of a report says why, as an undo does, in its own words.
+REJECT_REASON_TOO_SHORT = _l("Tulis alasan penolakan, paling sedikit 5 huruf.")
 
 PERIODS = [
     SelectChoice(rules.Period.MINGGUAN.value, _l("Mingguan")),
     SelectChoice(rules.Period.DUA_MINGGUAN.value, _l("Dua minggu sekali")),
     SelectChoice(rules.Period.BULANAN.value, _l("Bulanan")),
+]
+REPORT_METHODS = [
+    SelectChoice(rules.Method.TRANSFER.value, _l("Transfer")),
+    SelectChoice(rules.Method.QRIS.value, _l("QRIS")),
 ]
 METHODS = [
     SelectChoice(rules.Method.TUNAI.value, _l("Tunai")),
@@ -110,6 +126,28 @@ class PaymentForm(RukunForm):
     slot = HiddenField()
     method = SelectField(_l("Cara bayar"), choices=METHODS, default=rules.Method.TUNAI.value)
     paid_on = DateField(_l("Tanggal bayar"), validators=[DataRequired(_l("Isi tanggalnya."))])
+    photo = FileField(_l("Foto bukti transfer (tidak wajib)"))
+
+
+class ReportForm(RukunForm):
+    """A member's "Sudah transfer": method, date and the receipt photo (required)."""
+
+    slot = HiddenField()
+    method = SelectField(
+        _l("Cara bayar"), choices=REPORT_METHODS, default=rules.Method.TRANSFER.value
+    )
+    paid_on = DateField(_l("Tanggal transfer"), validators=[DataRequired(_l("Isi tanggalnya."))])
+    photo = FileField(_l("Foto bukti transfer"))
+
+
+class RejectForm(RukunForm):
+    reason = TextAreaField(
+        _l("Alasan menolak"),
+        validators=[
+            DataRequired(REJECT_REASON_TOO_SHORT),
+            Length(max=rules.MAX_REASON_CHARS, message=_l("Alasan paling banyak 300 karakter.")),
+        ],
+    )
 
 
 class PayoutForm(RukunForm):

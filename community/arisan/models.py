@@ -183,6 +183,10 @@ class ArisanEntry(db.Model):
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The transfer receipt the bendahara attached, or the one of the approved report.
+    receipt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("arisan_receipt.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (
         Index("ix_arisan_entry_group_id_id", "group_id", "id"),
@@ -235,3 +239,71 @@ class ArisanDraw(db.Model):
     @property
     def winner_ids(self) -> list[int]:
         return [int(i) for i in self.winners.split(",") if i]
+
+
+class ArisanReceipt(db.Model):
+    """A photo of a transfer receipt for one slot's iuran: sent by the member with a
+    "sudah transfer" report, or attached by the bendahara. The file (``photo_name``, a
+    random name in ``ARISAN_RECEIPT_FOLDER``, :mod:`community.core.photos`) is seen only by
+    the slot's member, the bendahara and the pengelola; it is removed when that member
+    deletes their account (``photo_name`` NULL, the row stays for the ledger)."""
+
+    __tablename__ = "arisan_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("arisan_group.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("arisan_slot.id", ondelete="CASCADE"), index=True
+    )
+    photo_name: Mapped[str | None] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    slot: Mapped[ArisanSlot] = relationship()
+
+
+class ArisanReport(db.Model):
+    """A member's "sudah transfer" for one slot and round, with a receipt, waiting for the
+    bendahara: ``menunggu`` → ``disetujui`` (an iuran entry, ``entry_id``) or ``ditolak``
+    (with the ``reason`` the member reads). Only one report of a slot and round waits at a
+    time (the unique index on ``pending_key``)."""
+
+    __tablename__ = "arisan_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("arisan_group.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("arisan_round.id", ondelete="CASCADE"), index=True
+    )
+    slot_id: Mapped[int] = mapped_column(ForeignKey("arisan_slot.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(16))  # transfer | qris
+    paid_on: Mapped[date] = mapped_column(Date)
+    receipt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("arisan_receipt.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default="menunggu")  # rules.ReportStatus
+    # "<round>:<slot>" while waiting, NULL once decided: one waiting report per slot and round.
+    pending_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    reported_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("arisan_entry.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    receipt: Mapped[ArisanReceipt | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("method IN ('transfer', 'qris')", name="method_known"),
+        CheckConstraint("status IN ('menunggu', 'disetujui', 'ditolak')", name="status_known"),
+        # Waiting and only waiting keeps its key; a refusal says why.
+        CheckConstraint(
+            "(status = 'menunggu') = (pending_key IS NOT NULL)", name="pending_key_while_waiting"
+        ),
+    )

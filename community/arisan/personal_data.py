@@ -1,10 +1,13 @@
 """What the arisan domain keeps about a person, in their download (UU PDP): the groups they
-are in with their roles and the ledger lines of their own slots; the lines they recorded as
-bendahara and the draws they ran or undid as pengelola.
+are in with their roles, the ledger lines of their own slots, their "sudah transfer"
+reports and the receipts of their slots; the lines they recorded as bendahara and the draws
+they ran or undid as pengelola.
 
 When the account goes, the member row stays nameless (``user_id`` SET NULL: "warga
 terhapus") and the group's ledger and draw log stay whole: they are the group's money
-record, which the other members still need to balance the cycle.
+record, which the other members still need to balance the cycle. The receipt photos of
+their slots and those they sent are deleted (:func:`erase_person`): a bank screenshot shows
+their name and account number.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from community.arisan.models import (
     ArisanEntry,
     ArisanGroup,
     ArisanMember,
+    ArisanReceipt,
+    ArisanReport,
     ArisanRound,
 )
 from community.core import privacy
@@ -35,6 +40,7 @@ def _line(e: ArisanEntry, number: int | None) -> dict[str, Any]:
         "recorded_at": as_utc(e.recorded_at).isoformat(),
         "reverses": e.reverses_id,
         "note": e.note,
+        "has_receipt": e.receipt_id is not None,
     }
 
 
@@ -57,7 +63,17 @@ def _export_groups(user: Any) -> list[dict[str, Any]]:
         entries = db.session.scalars(
             select(ArisanEntry).where(ArisanEntry.slot_id.in_(slot_ids)).order_by(ArisanEntry.id)
         ).all()
-        numbers = _numbers({e.round_id for e in entries if e.round_id})
+        reports = db.session.scalars(
+            select(ArisanReport).where(ArisanReport.slot_id.in_(slot_ids)).order_by(ArisanReport.id)
+        ).all()
+        receipts = db.session.scalars(
+            select(ArisanReceipt)
+            .where(ArisanReceipt.slot_id.in_(slot_ids))
+            .order_by(ArisanReceipt.id)
+        ).all()
+        numbers = _numbers(
+            {e.round_id for e in entries if e.round_id} | {r.round_id for r in reports}
+        )
         found.append(
             {
                 "group": m.group.name,
@@ -67,9 +83,55 @@ def _export_groups(user: Any) -> list[dict[str, Any]]:
                 "is_bendahara": m.is_bendahara,
                 "slots": len(slot_ids),
                 "payments": [_line(e, numbers.get(e.round_id)) for e in entries],
+                "transfer_reports": [_report(r, numbers.get(r.round_id)) for r in reports],
+                "receipts": [
+                    {
+                        "receipt": r.id,
+                        "uploaded_at": as_utc(r.created_at).isoformat(),
+                        "photo_kept": r.photo_name is not None,
+                    }
+                    for r in receipts
+                ],
             }
         )
     return found
+
+
+def _report(r: ArisanReport, number: int | None) -> dict[str, Any]:
+    return {
+        "round": number,
+        "method": r.method,
+        "paid_on": r.paid_on.isoformat(),
+        "receipt": r.receipt_id,
+        "status": r.status,
+        "reason": r.reason,
+        "reported_at": as_utc(r.created_at).isoformat(),
+        "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
+    }
+
+
+def erase_person(user: Any) -> list[str]:
+    """Before the account goes: the receipts of the person's slots and those they sent
+    lose their photo (the rows stay for the ledger). Answers the file names, removed by
+    the caller after the commit (:data:`community.arisan.receipts.RECEIPTS`)."""
+    from community.arisan.models import ArisanSlot
+
+    their_slots = (
+        select(ArisanSlot.id)
+        .join(ArisanMember, ArisanMember.id == ArisanSlot.member_id)
+        .where(ArisanMember.user_id == user.id)
+    )
+    receipts = db.session.scalars(
+        select(ArisanReceipt).where(
+            ArisanReceipt.photo_name.is_not(None),
+            (ArisanReceipt.slot_id.in_(their_slots)) | (ArisanReceipt.uploaded_by_id == user.id),
+        )
+    ).all()
+    names = [r.photo_name for r in receipts]
+    for r in receipts:
+        r.photo_name = None
+    db.session.flush()
+    return names
 
 
 def _export_recorded(user: Any) -> list[dict[str, Any]]:
@@ -143,6 +205,26 @@ def register_exports() -> None:
         "paid_on": E("arisan_recorded[].paid_on"), "reverses_id": E("arisan_recorded[].reverses"),
         "recorded_by_id": key, "recorded_at": E("arisan_recorded[].recorded_at"),
         "note": E("arisan_recorded[].note"),
+        "receipt_id": E("arisan_recorded[].has_receipt"),
+    })  # fmt: skip
+    privacy.classify("arisan_receipt", {
+        "id": E("arisan[].receipts[].receipt"), "group_id": key, "slot_id": key,
+        "photo_name": W("a random file name the server chose; whether the photo is kept is "
+                        "in arisan[].receipts[].photo_kept, the photo itself is the member's "
+                        "own screenshot"),
+        "uploaded_by_id": key, "created_at": E("arisan[].receipts[].uploaded_at"),
+    })  # fmt: skip
+    privacy.classify("arisan_report", {
+        "id": key, "group_id": key, "round_id": E("arisan[].transfer_reports[].round"),
+        "slot_id": key, "method": E("arisan[].transfer_reports[].method"),
+        "paid_on": E("arisan[].transfer_reports[].paid_on"),
+        "receipt_id": E("arisan[].transfer_reports[].receipt"),
+        "status": E("arisan[].transfer_reports[].status"),
+        "pending_key": N("round and slot while the report waits; both are exported"),
+        "reason": E("arisan[].transfer_reports[].reason"), "reported_by_id": key,
+        "decided_by_id": W("names the bendahara who decided: their data"),
+        "decided_at": E("arisan[].transfer_reports[].decided_at"), "entry_id": key,
+        "created_at": E("arisan[].transfer_reports[].reported_at"),
     })  # fmt: skip
     privacy.classify("arisan_draw", {
         "id": key, "round_id": E("arisan_draws[].round"), "attempt": ledger,

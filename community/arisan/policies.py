@@ -52,6 +52,15 @@ def may_run_draw(group: ArisanGroup, user: Any = None) -> bool:
     return member is not None and member.is_pengelola
 
 
+def may_see_receipt(group: ArisanGroup, slot_member_id: int, user: Any = None) -> bool:
+    """A transfer receipt is private: the member whose slot it pays, the bendahara who
+    checks it and the pengelola; not the other members."""
+    member = membership(group, user)
+    return member is not None and (
+        member.is_bendahara or member.is_pengelola or member.id == slot_member_id
+    )
+
+
 def may_create_in(wilayah: Any, user: Any = None) -> bool:
     """A resident of the wilayah's subtree (who becomes its pengelola), or someone who
     organises activities there (a pengurus)."""

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from community.arisan import rules, services
+from community.arisan import policies, rules, services
 from community.arisan.models import (
     ArisanDraw,
     ArisanEntry,
     ArisanGroup,
     ArisanMember,
+    ArisanReceipt,
+    ArisanReport,
     ArisanRound,
     ArisanSlot,
 )
@@ -66,6 +68,9 @@ class SlotLine:
     is_paid_out: bool = False
     iuran_id: int | None = None  # the entry a koreksi would reverse
     has_won_this_cycle: bool = False
+    is_mine: bool = False  # the viewer's own slot: they may report a transfer for it
+    receipt_id: int | None = None  # the receipt of the iuran in force
+    report: ArisanReport | None = None  # the latest "sudah transfer" of this round
 
 
 @dataclass
@@ -79,6 +84,7 @@ class RoundView:
     log: list[ArisanDraw] = field(default_factory=list)
     cycle_over: bool = False
     payout: int = 0
+    waiting: list[SlotLine] = field(default_factory=list)  # reports for the bendahara
 
 
 def slot_lines(group: ArisanGroup) -> list[SlotLine]:
@@ -111,6 +117,24 @@ def round_view(group: ArisanGroup, round_: ArisanRound, with_log: bool = False) 
         line.is_paid_out = line.id in paid_out
         line.iuran_id = iuran.get(line.id)
         line.has_won_this_cycle = line.id in won
+    receipts = dict(
+        db.session.execute(
+            select(ArisanEntry.id, ArisanEntry.receipt_id).where(
+                ArisanEntry.round_id == round_.id, ArisanEntry.receipt_id.is_not(None)
+            )
+        ).all()
+    )
+    reports = {
+        r.slot_id: r
+        for r in db.session.scalars(
+            select(ArisanReport).where(ArisanReport.round_id == round_.id).order_by(ArisanReport.id)
+        )
+    }
+    me = policies.membership(group)
+    for line in lines:
+        line.is_mine = me is not None and line.member_id == me.id
+        line.receipt_id = receipts.get(line.iuran_id)
+        line.report = reports.get(line.id)
     by_id = {line.id: line for line in lines}
     log = []
     if with_log:
@@ -129,6 +153,11 @@ def round_view(group: ArisanGroup, round_: ArisanRound, with_log: bool = False) 
         log=log,
         cycle_over=rules.cycle_over(by_id, won),
         payout=rules.payout_per_winner(group.contribution_idr, len(lines), group.winners_per_draw),
+        waiting=[
+            line
+            for line in lines
+            if line.report is not None and line.report.status == rules.ReportStatus.MENUNGGU
+        ],
     )
 
 
@@ -136,6 +165,22 @@ def entry_of(group: ArisanGroup, entry_id: int) -> ArisanEntry | None:
     """An entry of this group only (an id from another group is None: 404)."""
     return db.session.scalar(
         select(ArisanEntry).where(ArisanEntry.id == entry_id, ArisanEntry.group_id == group.id)
+    )
+
+
+def report_of(group: ArisanGroup, report_id: int) -> ArisanReport | None:
+    """A report of this group only (another group's id: None, 404)."""
+    return db.session.scalar(
+        select(ArisanReport).where(ArisanReport.id == report_id, ArisanReport.group_id == group.id)
+    )
+
+
+def receipt_of(group: ArisanGroup, receipt_id: int) -> ArisanReceipt | None:
+    """A receipt of this group only, with its slot (for the permission check)."""
+    return db.session.scalar(
+        select(ArisanReceipt)
+        .where(ArisanReceipt.id == receipt_id, ArisanReceipt.group_id == group.id)
+        .options(selectinload(ArisanReceipt.slot))
     )
 
 

@@ -17,14 +17,26 @@ from wtforms.fields.choices import SelectChoice
 
 from community.areas.models import Wilayah
 from community.arisan import bp, policies, queries, rules, services
-from community.arisan.forms import MESSAGES, GroupForm, PaymentForm, PayoutForm, UndoForm
+from community.arisan.forms import (
+    MESSAGES,
+    REJECT_REASON_TOO_SHORT,
+    GroupForm,
+    PaymentForm,
+    PayoutForm,
+    RejectForm,
+    ReportForm,
+    UndoForm,
+)
 from community.arisan.models import ArisanGroup, ArisanRound
+from community.arisan.receipts import RECEIPTS
 from community.arisan.rules import ArisanError
 from community.core.access_rules import OFFICIAL_ROLES, covers
 from community.core.authz import grants_of
+from community.core.errors import DomainError
 from community.core.forms import EmptyForm
+from community.core.photos import accept_photo_upload
 from community.core.time import WITA, utcnow
-from community.extensions import db
+from community.extensions import csrf, db
 from community.web.htmx import render
 from community.web.ratelimits import per_user
 
@@ -231,8 +243,12 @@ def round_page(group_id: int, number: int):
 def _action_forms() -> dict:
     payment = PaymentForm(formdata=None)
     payment.paid_on.data = _today()
+    report = ReportForm(formdata=None)
+    report.paid_on.data = _today()
     return dict(
         payment_form=payment,
+        report_form=report,
+        reject_form=RejectForm(formdata=None),
         payout_form=PayoutForm(formdata=None),
         undo_form=UndoForm(formdata=None),
         action_form=EmptyForm(formdata=None),
@@ -241,11 +257,14 @@ def _action_forms() -> dict:
 
 @bp.post("/arisan/<int:group_id>/putaran/<int:number>/bayar")
 @login_required
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
 @per_user("ARISAN_LIMIT", "arisan")
 def pay(group_id: int, number: int):
     """The group's bendahara (another member 403, others 404). POST: "Tandai lunas" for one
-    slot of the round (method, date), 303 to the group; paying twice is refused with a
-    message; a slot of another group 404; 400 without a CSRF token."""
+    slot of the round (method, date, a receipt photo if any), 303 to the group; paying twice,
+    or a receipt that is not a photo or over 5 MB, is refused with a message; a slot of
+    another group 404; 400 without a CSRF token."""
+    accept_photo_upload()
     group, round_ = load_round(group_id, number)
     policies.require_role(group, policies.may_record_payment(group))
     form = PaymentForm()
@@ -254,16 +273,123 @@ def pay(group_id: int, number: int):
     slot = queries.slot_of(group, form.slot.data)
     if slot is None:
         abort(404)
+    photo = None
     try:
+        photo = RECEIPTS.store(form.photo.data.stream) if form.photo.data else None
         services.record_payment(
             round_, slot, by=current_user, method=form.method.data, paid_on=form.paid_on.data,
-            now=utcnow(),
+            now=utcnow(), receipt_name=photo,
         )  # fmt: skip
-    except services.ArisanRefused as exc:
+    except DomainError as exc:
+        RECEIPTS.remove(photo)
         return _refused(group, exc.message(MESSAGES))
     db.session.commit()
     flash(_("Tercatat lunas."), "success")
     return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/lapor")
+@login_required
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
+@per_user("ARISAN_LIMIT", "arisan")
+def report(group_id: int, number: int):
+    """A member of the group, for a slot of their own (others 404). POST: "Sudah transfer"
+    with the method, the date and a receipt photo; it waits for the bendahara, 303 to the
+    round. No photo, a file that is not a photo or over 5 MB, someone else's slot, a slot
+    paid or already reported: 422 with a message; a slot of another group 404."""
+    accept_photo_upload()
+    group, round_ = load_round(group_id, number)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Periksa cara bayar dan tanggal transfer."), number)
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    if not form.photo.data:
+        return _refused(group, _("Lampirkan foto bukti transfer."), number)
+    photo = None
+    try:
+        photo = RECEIPTS.store(form.photo.data.stream)
+        services.report_transfer(
+            round_, slot, by=current_user, method=form.method.data, paid_on=form.paid_on.data,
+            photo_name=photo, now=utcnow(),
+        )  # fmt: skip
+    except DomainError as exc:
+        RECEIPTS.remove(photo)
+        return _refused(group, exc.message(MESSAGES), number)
+    db.session.commit()
+    flash(_("Laporan transfer terkirim. Bendahara akan mengeceknya."), "success")
+    return _to_round(group, round_)
+
+
+def _to_round(group: ArisanGroup, round_: ArisanRound):
+    target = url_for("arisan.round_page", group_id=group.id, number=round_.number)
+    return redirect(target + "#putaran", code=303)
+
+
+def load_report(group_id: int, report_id: int):
+    """Load → authorize for the bendahara's decisions: the group's report, 404 otherwise."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_record_payment(group))
+    found = queries.report_of(group, report_id)
+    if found is None:
+        abort(404)
+    return group, found, db.session.get(ArisanRound, found.round_id)
+
+
+@bp.post("/arisan/<int:group_id>/laporan/<int:report_id>/setujui")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def approve(group_id: int, report_id: int):
+    """The group's bendahara (another member 403, others 404). POST: approves a waiting
+    "sudah transfer": it becomes the slot's iuran with its receipt, 303 to the round; a
+    report decided already, or a slot paid meanwhile, is refused with a message."""
+    group, found, round_ = load_report(group_id, report_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.approve_report(found, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), round_.number)
+    db.session.commit()
+    flash(_("Laporan disetujui: tercatat lunas."), "success")
+    return _to_round(group, round_)
+
+
+@bp.post("/arisan/<int:group_id>/laporan/<int:report_id>/tolak")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def reject(group_id: int, report_id: int):
+    """The group's bendahara (another member 403, others 404). POST: rejects a waiting
+    "sudah transfer" with a reason the member reads on the round page, 303 to the round;
+    no reason or a report decided already: 422 with a message."""
+    group, found, round_ = load_report(group_id, report_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _refused(group, str(REJECT_REASON_TOO_SHORT), round_.number)
+    try:
+        services.reject_report(found, by=current_user, reason=form.reason.data, now=utcnow())
+    except services.ArisanRefused as exc:
+        message = exc.message(MESSAGES)
+        if exc.code == ArisanError.REASON_TOO_SHORT:
+            message = str(REJECT_REASON_TOO_SHORT)
+        return _refused(group, message, round_.number)
+    db.session.commit()
+    flash(_("Laporan ditolak. Anggota bisa membaca alasannya."), "success")
+    return _to_round(group, round_)
+
+
+@bp.get("/arisan/<int:group_id>/bukti/<int:receipt_id>")
+@login_required
+def receipt(group_id: int, receipt_id: int):
+    """The member whose slot the receipt pays, the bendahara and the pengelola (other
+    members and everyone else 404): the transfer receipt photo as a private JPEG; 404 once
+    it was removed."""
+    group = load_group(group_id)
+    found = queries.receipt_of(group, receipt_id)
+    if found is None or not policies.may_see_receipt(group, found.slot.member_id):
+        abort(404)
+    return RECEIPTS.response(found.photo_name)
 
 
 @bp.post("/arisan/<int:group_id>/entri/<int:entry_id>/koreksi")

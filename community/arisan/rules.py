@@ -72,6 +72,12 @@ class Method(StrEnum):
     QRIS = "qris"
 
 
+class ReportStatus(StrEnum):
+    MENUNGGU = "menunggu"  # waiting for the bendahara
+    DISETUJUI = "disetujui"  # an iuran entry now
+    DITOLAK = "ditolak"  # with the bendahara's reason
+
+
 class ArisanError(StrEnum):
     AMOUNT_EMPTY = "amount_empty"
     AMOUNT_NOT_NUMBER = "amount_not_number"
@@ -94,6 +100,9 @@ class ArisanError(StrEnum):
     ALREADY_PAID_OUT = "already_paid_out"
     REASON_TOO_SHORT = "reason_too_short"
     NOT_A_MEMBER_HERE = "not_a_member_here"
+    ALREADY_REPORTED = "already_reported"
+    REPORT_DECIDED = "report_decided"
+    NOT_YOUR_SLOT = "not_your_slot"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -373,6 +382,38 @@ def verify(
     return hmac.compare_digest(commitment(seed), committed) and draw(
         seed, round_id, eligible_ids, winners
     ) == list(recorded)
+
+
+# --- "sudah transfer" -------------------------------------------------------------------
+
+
+def report_problem(
+    slot_id: int, paid: Iterable[int], waiting: Iterable[int], mine: Iterable[int]
+) -> ArisanError | None:
+    """Why a member cannot report a transfer for ``slot_id`` in a round now, or None: the
+    slot must be theirs, not paid this round, and not already waiting for the bendahara."""
+    if slot_id not in set(mine):
+        return ArisanError.NOT_YOUR_SLOT
+    if slot_id in set(paid):
+        return ArisanError.ALREADY_PAID
+    if slot_id in set(waiting):
+        return ArisanError.ALREADY_REPORTED
+    return None
+
+
+def pending_key(round_id: int, slot_id: int) -> str:
+    """What keeps a slot to one waiting report per round (a unique column)."""
+    return f"{round_id}:{slot_id}"
+
+
+def decision_problem(status: str, slot_paid: bool) -> ArisanError | None:
+    """Why the bendahara cannot approve a report now, or None: it is decided already, or
+    the slot was marked paid meanwhile (reject it, with that reason)."""
+    if status != ReportStatus.MENUNGGU:
+        return ArisanError.REPORT_DECIDED
+    if slot_paid:
+        return ArisanError.ALREADY_PAID
+    return None
 
 
 def reason_problem(reason: str) -> ArisanError | None:

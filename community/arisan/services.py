@@ -31,10 +31,12 @@ from community.arisan.models import (
     ArisanEntry,
     ArisanGroup,
     ArisanMember,
+    ArisanReceipt,
+    ArisanReport,
     ArisanRound,
     ArisanSlot,
 )
-from community.arisan.rules import ArisanError, EntryKind
+from community.arisan.rules import ArisanError, EntryKind, ReportStatus
 from community.core.errors import DomainError
 from community.core.time import WITA
 from community.events import services as events
@@ -248,21 +250,131 @@ def record_payment(
     paid_on: date,
     now: datetime,
     note: str = "",
+    receipt_name: str | None = None,
+    receipt: ArisanReceipt | None = None,
 ) -> ArisanEntry:
-    """The slot's iuran for the round, the group's contribution. Refused when the slot has
-    paid this round already (a second tap, a second bendahara)."""
+    """The slot's iuran for the round, the group's contribution, with the receipt photo
+    the bendahara attached (``receipt_name``, stored already) or the one of an approved
+    report (``receipt``). Refused when the slot has paid this round already (a second tap,
+    a second bendahara)."""
     _lock(round_)
     group = round_.group
     if slot.id in rules.paid_slots(entries_of(group, round_.id), round_.id, group.contribution_idr):
         raise ArisanRefused(ArisanError.ALREADY_PAID)
+    if receipt_name is not None:
+        receipt = _receipt(group, slot, receipt_name, by=by, now=now)
     entry = ArisanEntry(
         group_id=group.id, round_id=round_.id, slot_id=slot.id, kind=EntryKind.IURAN,
         amount_idr=group.contribution_idr, method=method, paid_on=paid_on,
         recorded_by_id=by.id, recorded_at=now, note=note,
+        receipt_id=receipt.id if receipt is not None else None,
     )  # fmt: skip
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def _receipt(
+    group: ArisanGroup, slot: ArisanSlot, photo_name: str, *, by: User, now: datetime
+) -> ArisanReceipt:
+    receipt = ArisanReceipt(
+        group_id=group.id, slot_id=slot.id, photo_name=photo_name, uploaded_by_id=by.id,
+        created_at=now,
+    )  # fmt: skip
+    db.session.add(receipt)
+    db.session.flush()
+    return receipt
+
+
+# --- "sudah transfer" ---------------------------------------------------------------------
+
+
+def waiting_slots(round_: ArisanRound) -> set[int]:
+    """Slots with a report of ``round_`` the bendahara has not decided."""
+    return set(
+        db.session.scalars(
+            select(ArisanReport.slot_id).where(
+                ArisanReport.round_id == round_.id,
+                ArisanReport.status == ReportStatus.MENUNGGU,
+            )
+        )
+    )
+
+
+def report_transfer(
+    round_: ArisanRound,
+    slot: ArisanSlot,
+    *,
+    by: User,
+    method: str,
+    paid_on: date,
+    photo_name: str,
+    now: datetime,
+) -> ArisanReport:
+    """A member's "sudah transfer" for their own slot, with the receipt photo (stored
+    already): it waits for the bendahara. Refused for someone else's slot, a slot paid
+    this round, or one whose report is still waiting."""
+    _lock(round_)
+    group = round_.group
+    mine = [s.id for s in slot.member.slots] if slot.member.user_id == by.id else []
+    paid = rules.paid_slots(entries_of(group, round_.id), round_.id, group.contribution_idr)
+    problem = rules.report_problem(slot.id, paid, waiting_slots(round_), mine)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    receipt = _receipt(group, slot, photo_name, by=by, now=now)
+    report = ArisanReport(
+        group_id=group.id, round_id=round_.id, slot_id=slot.id, method=method,
+        paid_on=paid_on, receipt_id=receipt.id, status=ReportStatus.MENUNGGU,
+        pending_key=rules.pending_key(round_.id, slot.id), reported_by_id=by.id,
+        created_at=now,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError as exc:  # the same report sent twice at once
+        raise ArisanRefused(ArisanError.ALREADY_REPORTED) from exc
+    log.info("arisan transfer reported round=%s slot=%s", round_.id, slot.id)
+    return report
+
+
+def approve_report(report: ArisanReport, *, by: User, now: datetime) -> ArisanEntry:
+    """The bendahara approves a waiting report: it becomes the slot's iuran (method and
+    date as reported, the receipt attached)."""
+    round_ = _lock(db.session.get(ArisanRound, report.round_id))
+    db.session.refresh(report)
+    group = round_.group
+    paid = rules.paid_slots(entries_of(group, round_.id), round_.id, group.contribution_idr)
+    problem = rules.decision_problem(report.status, report.slot_id in paid)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    entry = record_payment(
+        round_, db.session.get(ArisanSlot, report.slot_id), by=by, method=report.method,
+        paid_on=report.paid_on, now=now, receipt=report.receipt,
+    )  # fmt: skip
+    _decide(report, ReportStatus.DISETUJUI, by=by, now=now)
+    report.entry_id = entry.id
+    db.session.flush()
+    return entry
+
+
+def reject_report(report: ArisanReport, *, by: User, reason: str, now: datetime) -> None:
+    """The bendahara rejects a waiting report with a reason the member reads; the member
+    may report again."""
+    _lock(db.session.get(ArisanRound, report.round_id))
+    db.session.refresh(report)
+    problem = rules.reason_problem(reason) or rules.decision_problem(report.status, False)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    _decide(report, ReportStatus.DITOLAK, by=by, now=now)
+    report.reason = reason.strip()[: rules.MAX_REASON_CHARS]
+    db.session.flush()
+
+
+def _decide(report: ArisanReport, status: str, *, by: User, now: datetime) -> None:
+    report.status = status
+    report.pending_key = None
+    report.decided_by_id = by.id
+    report.decided_at = now
 
 
 def reverse_entry(entry: ArisanEntry, *, by: User, now: datetime, note: str = "") -> ArisanEntry:

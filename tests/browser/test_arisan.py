@@ -53,3 +53,58 @@ def test_a_round_marks_payments_draws_and_shows_the_winner(open_context, make_ac
     expect(page.locator(".arisan-log")).to_contain_text("Kode rahasia (dibuka setelah kocokan)")
     check_page(page, "arisan-putaran")
     screenshot(page, "pemenang")
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), "teal").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_member_reports_a_transfer_and_the_bendahara_approves_it(open_context, make_account,
+                                                                   screenshot):  # fmt: skip
+    """Dewi sends "Sudah transfer" with a photo of her receipt from her phone; Ani, who
+    keeps the book, sees it waiting, opens nothing else and approves it: Dewi is Lunas."""
+    ani = make_account("Ani Bendahara", rt="RT 01 / RW 01")
+    dewi = make_account("Dewi Transfer", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Transfer Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    page.get_by_label("Dewi Transfer", exact=True).check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Transfer Uji")).to_be_visible()
+    round_url = page.url.split("#")[0].rstrip("/") + "/putaran/1"
+
+    member = sign_in(open_context("phone").new_page(), dewi.phone, PASSWORD)
+    member.goto(round_url)
+    member.get_by_text("Sudah transfer?").click()
+    member.get_by_label("Cara bayar").select_option("qris")
+    member.get_by_label("Foto bukti transfer").set_input_files(
+        {"name": "bukti.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
+    )
+    check_page(member, "arisan-lapor-transfer")
+    member.get_by_role("button", name="Kirim laporan transfer").click()
+    expect(
+        member.get_by_role("status").filter(has_text="Laporan transfer terkirim")
+    ).to_be_visible()
+    expect(member.get_by_text("Laporan transfer Anda menunggu dicek bendahara.")).to_be_visible()
+    screenshot(member, "laporan-terkirim")
+
+    page.goto(round_url)
+    expect(page.get_by_role("heading", name="Laporan transfer menunggu dicek")).to_be_visible()
+    expect(page.get_by_role("link", name="Lihat bukti transfer (Dewi Transfer)")).to_be_visible()
+    check_page(page, "arisan-laporan-menunggu")
+    page.get_by_role("button", name="Setujui (Dewi Transfer)").click()
+    expect(page.get_by_role("status").filter(has_text="tercatat lunas")).to_be_visible()
+    slot = page.locator(".arisan-slot", has_text="Dewi Transfer")
+    expect(slot.locator(".badge-lunas")).to_be_visible()
+    screenshot(page, "laporan-disetujui")

@@ -25,7 +25,7 @@ from community.events import attendance, comments, tasks
 from community.events.models import Activity
 from community.extensions import db
 from tests.conftest import PRINCIPALS, World, csrf_token, sign_in
-from tests.integration.arisan.builders import build_group, first_entry
+from tests.integration.arisan.builders import build_group, first_entry, first_report
 
 P = PRINCIPALS
 SIGNED_IN = [p for p in P if p != "anonymous"]
@@ -94,6 +94,20 @@ ARISAN_CREATE = dict(anonymous="login", pending="403", admin_kelurahan="403", ad
 
 def arisan(suffix: str = "", state: str = "new") -> Callable[[World], str]:
     return lambda w: f"/arisan/{build_group(w, state)}{suffix}"
+
+
+def arisan_report(suffix: str) -> Callable[[World], str]:
+    """A waiting report of Haji Rahmat's (``suffix`` after ``/laporan/<id>``), or with
+    ``suffix`` "bukti" its receipt."""
+
+    def url(w: World) -> str:
+        group_id = build_group(w, "reported")
+        report_id, receipt_id = first_report(group_id)
+        if suffix == "bukti":
+            return f"/arisan/{group_id}/bukti/{receipt_id}"
+        return f"/arisan/{group_id}/laporan/{report_id}{suffix}"
+
+    return url
 
 
 def act(key: str, suffix: str = "") -> Callable[[World], str]:
@@ -780,6 +794,24 @@ ROUTES: list[Route] = [
         {"reason": "Gulungan jatuh"},
     ),
     Route("arisan.new_cycle", "POST", arisan("/siklus-baru"), expect("422", **ARISAN_PENGELOLA)),
+    # "Sudah transfer": any member, for their own slot (the empty form: 422).
+    Route(
+        "arisan.report",
+        "POST",
+        arisan("/putaran/1/lapor"),
+        expect("422", **ARISAN_MEMBERS),
+        {"slot": "", "method": "transfer", "paid_on": ""},
+    ),
+    Route(
+        "arisan.round_page",
+        "GET",
+        arisan("/putaran/1", "reported"),
+        expect("200", **ARISAN_MEMBERS),
+    ),
+    Route("arisan.approve", "POST", arisan_report("/setujui"), expect("303", **ARISAN_BENDAHARA)),
+    Route("arisan.reject", "POST", arisan_report("/tolak"), expect("422", **ARISAN_BENDAHARA)),
+    # The receipt of Haji Rahmat's slot: his own, seen by Siti as bendahara too.
+    Route("arisan.receipt", "GET", arisan_report("bukti"), expect("200", **ARISAN_MEMBERS)),
     # --- notifications ---
     Route(
         "notifications.preferences",

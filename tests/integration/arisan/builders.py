@@ -3,6 +3,7 @@ pengelola, Siti the bendahara, one slot each. ``state`` says how far the group g
 
 from __future__ import annotations
 
+import io
 from datetime import time, timedelta
 
 from sqlalchemy import select
@@ -10,13 +11,15 @@ from sqlalchemy import select
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.arisan import services
-from community.arisan.models import ArisanEntry, ArisanRound, ArisanSlot
+from community.arisan.models import ArisanEntry, ArisanReport, ArisanRound, ArisanSlot
+from community.arisan.receipts import RECEIPTS
 from community.extensions import db
 
 
 def build_group(w, state: str = "new") -> int:
-    """``new``: round 1 open, nobody paid; ``drawn``: both paid and round 1 drawn (round 2
-    open); ``over``: both rounds drawn, the cycle is over. Runs in an app context."""
+    """``new``: round 1 open, nobody paid; ``reported``: Haji Rahmat reported a transfer
+    for round 1 with a receipt, waiting for Siti; ``drawn``: both paid and round 1 drawn
+    (round 2 open); ``over``: both rounds drawn, the cycle is over. Runs in an app context."""
     ketua = db.session.get(User, w["pengurus_a"].id)
     siti = db.session.get(User, w["resident_a"].id)
     group = services.create_group(
@@ -26,7 +29,12 @@ def build_group(w, state: str = "new") -> int:
         place="Rumah Bu Siti",
         members=[services.NewMember(ketua, None, 1), services.NewMember(siti, None, 1, True)],
     )  # fmt: skip
-    rounds = {"new": 0, "drawn": 1, "over": 2}[state]
+    rounds = {"new": 0, "reported": 0, "drawn": 1, "over": 2}[state]
+    if state == "reported":
+        first = db.session.scalar(select(ArisanRound).where(ArisanRound.group_id == group.id))
+        mine = db.session.get(ArisanSlot, services.slot_ids(group)[0])
+        services.report_transfer(first, mine, by=ketua, method="transfer", paid_on=w.now.date(),
+                                 photo_name=RECEIPTS.store(io.BytesIO(jpeg())), now=w.now)  # fmt: skip
     for number in range(1, rounds + 1):
         round_ = db.session.scalar(
             select(ArisanRound).where(
@@ -45,3 +53,19 @@ def first_entry(group_id: int) -> int:
     return db.session.scalar(
         select(ArisanEntry.id).where(ArisanEntry.group_id == group_id).order_by(ArisanEntry.id)
     )
+
+
+def first_report(group_id: int) -> tuple[int, int]:
+    """The group's first report and its receipt."""
+    row = db.session.scalar(
+        select(ArisanReport).where(ArisanReport.group_id == group_id).order_by(ArisanReport.id)
+    )
+    return row.id, row.receipt_id
+
+
+def jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "JPEG")
+    return out.getvalue()

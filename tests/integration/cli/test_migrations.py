@@ -197,6 +197,19 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
     won = arisan.draw_round(first, by=ketua, now=now)
     arisan.mark_payout(first, db.session.get(arisan.ArisanSlot, won.winner_ids[0]), by=resident,
                        method="transfer", now=now)  # fmt: skip
+    # "Sudah transfer" with a receipt for the next round, rejected, sent again, approved.
+    second = db.session.scalar(
+        select(arisan.ArisanRound).where(
+            arisan.ArisanRound.group_id == group.id, arisan.ArisanRound.number == 2
+        )
+    )
+    mine = db.session.get(arisan.ArisanSlot, slots[0])
+    sent = arisan.report_transfer(second, mine, by=ketua, method="transfer", paid_on=now.date(),
+                                  photo_name="bukti-1.jpg", now=now)  # fmt: skip
+    arisan.reject_report(sent, by=resident, reason="Bukti buram", now=now)
+    again = arisan.report_transfer(second, mine, by=ketua, method="qris", paid_on=now.date(),
+                                   photo_name="bukti-2.jpg", now=now)  # fmt: skip
+    arisan.approve_report(again, by=resident, now=now)
 
 
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:

@@ -128,6 +128,15 @@ def _seed_arisan(rt, person, neighbour, *, now) -> None:
     arisan.record_payment(first, mine, by=person, method="qris", paid_on=now.date(), now=now)
     arisan.draw_round(first, by=person, now=now)
     arisan.undo_draw(first, by=person, reason="Kertas jatuh", now=now)
+    # "Sudah transfer" for the next round: rejected once, sent again and approved.
+    arisan.draw_round(first, by=person, now=now)
+    second = arisan_queries.latest_round(group)
+    sent = arisan.report_transfer(second, mine, by=person, method="transfer", paid_on=now.date(),
+                                  photo_name="seed-receipt-1.jpg", now=now)  # fmt: skip
+    arisan.reject_report(sent, by=person, reason="Bukti buram", now=now)
+    again = arisan.report_transfer(second, mine, by=person, method="qris", paid_on=now.date(),
+                                   photo_name="seed-receipt-2.jpg", now=now)  # fmt: skip
+    arisan.approve_report(again, by=person, now=now)
 
 
 def _seed_musyawarah(rt, person, neighbour, *, now) -> None:

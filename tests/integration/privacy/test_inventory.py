@@ -16,7 +16,9 @@ from tests.conftest import sign_in
 OWNER = {"user_account": "id", "audit_log": "target_user_id", "message": "sender_id",
          "user_block": "blocker_id", "announcement": "author_id",
          "moderation_report": "reporter_id", "arisan_entry": "recorded_by_id",
-         "arisan_draw": "by_id", "proposal": "author_id", "proposal_comment": "author_id"}  # fmt: skip
+         "arisan_draw": "by_id", "arisan_receipt": "uploaded_by_id",
+         "arisan_report": "reported_by_id", "proposal": "author_id",
+         "proposal_comment": "author_id"}  # fmt: skip
 
 
 def test_every_column_of_every_table_is_classified(app):

@@ -1,4 +1,4 @@
-"""Pengumuman rules: expiry, photo limits, links in plain text, the WhatsApp text."""
+"""Pengumuman rules: expiry, links in plain text, the WhatsApp text."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 def test_the_policy_constants():
     assert rules.BODY_MAX == 2000
-    assert rules.PHOTO_MAX_BYTES == 5 * 1024 * 1024
-    assert rules.PHOTO_MAX_SIDE == 1600
-    assert rules.PHOTO_MAX_PIXELS == 50_000_000
     assert rules.HOME_LIMIT == 3
     assert rules.EXPIRY_MAX_DAYS == 366
     assert {"http:", "https:", ""} == rules.LINK_SCHEMES
@@ -75,39 +72,6 @@ def test_pinned_first_then_newest_then_the_higher_id():
         "pinned new": rules.order_key(True, new, 5),
     }
     assert sorted(keys, key=keys.get) == ["pinned new", "pinned old", "new", "old, later id", "old"]
-
-
-# --- photos -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
-def test_photos_of_the_three_formats_up_to_5_mb_are_kept(image_format):
-    assert rules.photo_problem(rules.PHOTO_MAX_BYTES, 4000, 3000, image_format) is None
-
-
-@pytest.mark.parametrize("image_format", ["GIF", "BMP", "TIFF", "PDF", None, "jpeg"])
-def test_other_formats_are_not_photos(image_format):
-    assert rules.photo_problem(100, 10, 10, image_format) == E.PHOTO_NOT_IMAGE
-
-
-def test_over_5_mb_is_too_big_whatever_it_is():
-    assert rules.photo_problem(rules.PHOTO_MAX_BYTES + 1, 10, 10, "JPEG") == E.PHOTO_TOO_BIG
-    assert rules.photo_problem(rules.PHOTO_MAX_BYTES + 1, 10, 10, None) == E.PHOTO_TOO_BIG
-
-
-def test_a_canvas_over_50_megapixels_is_refused_before_decoding():
-    assert rules.photo_problem(100, 10_000, 5_000, "PNG") is None
-    assert rules.photo_problem(100, 10_001, 5_000, "PNG") == E.PHOTO_TOO_MANY_PIXELS
-
-
-def test_photos_are_scaled_to_1600_on_the_longest_side():
-    assert rules.scaled_size(800, 600) == (800, 600)
-    assert rules.scaled_size(1600, 1200) == (1600, 1200)
-    assert rules.scaled_size(4000, 3000) == (1600, 1200)
-    assert rules.scaled_size(3000, 4000) == (1200, 1600)
-    assert rules.scaled_size(3201, 1) == (1600, 1)  # never below one pixel
-    assert rules.scaled_size(1, 3201) == (1, 1600)
-    assert rules.scaled_size(100, 50, limit=10) == (10, 5)
 
 
 # --- links ------------------------------------------------------------------------------

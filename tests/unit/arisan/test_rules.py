@@ -428,3 +428,37 @@ def test_balik_modal_adds_up_to_the_ledger(cycle, data):
         e.amount if e.kind == EntryKind.IURAN else -e.amount for e in kept if e.id in reversed_
     )
     assert sum(owed.values()) == cash
+
+
+# --- "sudah transfer" ---------------------------------------------------------------------
+
+
+def test_report_statuses_are_the_database_values():
+    assert [s.value for s in rules.ReportStatus] == ["menunggu", "disetujui", "ditolak"]
+
+
+def test_a_member_reports_for_their_own_unpaid_slot_once():
+    assert rules.report_problem(3, paid=[], waiting=[], mine=[3, 4]) is None
+    assert rules.report_problem(4, paid=[3], waiting=[3], mine=[3, 4]) is None
+
+
+def test_someone_elses_slot_is_refused_before_anything_else():
+    assert rules.report_problem(5, paid=[5], waiting=[5], mine=[3]) == E.NOT_YOUR_SLOT
+    assert rules.report_problem(5, paid=[], waiting=[], mine=[]) == E.NOT_YOUR_SLOT
+
+
+def test_a_paid_slot_or_a_waiting_report_is_refused():
+    assert rules.report_problem(3, paid=[3], waiting=[3], mine=[3]) == E.ALREADY_PAID
+    assert rules.report_problem(3, paid=[4], waiting=[3], mine=[3]) == E.ALREADY_REPORTED
+
+
+def test_the_pending_key_names_round_and_slot():
+    assert rules.pending_key(12, 7) == "12:7"
+    assert rules.pending_key(1, 23) != rules.pending_key(12, 3)
+
+
+def test_only_a_waiting_report_of_an_unpaid_slot_is_approved():
+    assert rules.decision_problem("menunggu", slot_paid=False) is None
+    assert rules.decision_problem("menunggu", slot_paid=True) == E.ALREADY_PAID
+    assert rules.decision_problem("disetujui", slot_paid=False) == E.REPORT_DECIDED
+    assert rules.decision_problem("ditolak", slot_paid=True) == E.REPORT_DECIDED
