@@ -65,6 +65,9 @@ ERRORS = {
     E.SUPPORT_CLOSED: ("support", _l("Usulan ini sudah diputuskan; dukungan ditutup.")),
     E.OWN_PROPOSAL: ("support", _l("Ini usulan Anda sendiri.")),
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
+    E.NOT_A_MEETING: ("body", _l("Notulen hanya untuk kegiatan musyawarah.")),
+    E.MEETING_CANCELLED: ("body", _l("Musyawarah ini dibatalkan; tidak ada notulen.")),
+    E.MEETING_NOT_STARTED: ("body", _l("Notulen dapat ditulis setelah musyawarah dimulai.")),
 }  # fmt: skip
 
 
@@ -225,3 +228,22 @@ def ballot_choices(poll, form) -> list[int]:
 def ballot_error_field(poll) -> str:
     """Where a refused ballot's message is shown."""
     return "rank_1" if poll.kind == rules.PollKind.PERINGKAT else "choice"
+
+
+class MinutesForm(RukunForm):
+    """The notulen: plain text, and the proposals and polls the meeting settled (their
+    choices are set by the route: what the meeting's wilayah may attach)."""
+
+    body = TextAreaField(
+        _l("Notulen"),
+        validators=[
+            DataRequired(_l("Notulen tidak boleh kosong.")),
+            Length(max=rules.MINUTES_MAX, message=_l("Notulen paling banyak 10.000 karakter.")),
+        ],
+    )
+    proposals = MultiCheckboxField(
+        _l("Usulan yang dibahas atau diputuskan"), coerce=int, choices=[], validators=[Optional()]
+    )
+    polls = MultiCheckboxField(
+        _l("Jajak pendapat yang hasilnya dibahas"), coerce=int, choices=[], validators=[Optional()]
+    )

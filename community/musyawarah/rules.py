@@ -36,6 +36,11 @@ REASON_MAX = 500
 FORWARD_TO = {"rt": "rw", "rw": "kelurahan"}
 # Where a resident may submit a proposal: their RT, its RW or the kelurahan.
 PROPOSAL_LEVELS = ("rt", "rw", "kelurahan")
+# Notulen: the activity kind a musyawarah meeting is (events' Kind.MUSYAWARAH), and how
+# long they may be: a long evening's minutes fit in ten thousand characters, a pasted
+# book does not.
+MEETING_KIND = "musyawarah"
+MINUTES_MAX = 10_000
 
 
 class PollKind(StrEnum):
@@ -91,6 +96,10 @@ class MusyawarahError(StrEnum):
     SUPPORT_CLOSED = "support_closed"
     OWN_PROPOSAL = "own_proposal"
     NOT_RESIDENT = "not_resident"
+    # notulen
+    NOT_A_MEETING = "not_a_meeting"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_NOT_STARTED = "meeting_not_started"
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -307,4 +316,22 @@ def support_problem(
         return MusyawarahError.OWN_PROPOSAL
     if not lives_in_scope:
         return MusyawarahError.NOT_RESIDENT
+    return None
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def minutes_problem(
+    kind: str, *, is_cancelled: bool, starts_at: datetime, now: datetime
+) -> MusyawarahError | None:
+    """Why notulen cannot be written (or changed) for this activity now, or None: only for
+    a musyawarah meeting that was not cancelled, from the moment it starts (minutes are
+    taken during the meeting)."""
+    if kind != MEETING_KIND:
+        return MusyawarahError.NOT_A_MEETING
+    if is_cancelled:
+        return MusyawarahError.MEETING_CANCELLED
+    if now < starts_at:
+        return MusyawarahError.MEETING_NOT_STARTED
     return None

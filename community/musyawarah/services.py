@@ -21,6 +21,10 @@ from community.musyawarah import rules
 from community.musyawarah.models import (
     Ballot,
     BallotChoice,
+    Minutes,
+    MinutesPoll,
+    MinutesProposal,
+    MinutesRevision,
     Poll,
     PollOption,
     PollVoter,
@@ -303,3 +307,48 @@ def results(poll: Poll) -> Results:
     voted, eligible = count_eligible(poll)
     tally = rules.count(poll.kind, list(ballots.values()), list(options))
     return Results(tally, options, voted, eligible)
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def write_minutes(
+    activity,
+    *,
+    by: User,
+    body: str,
+    proposal_ids: Sequence[int],
+    poll_ids: Sequence[int],
+    now: datetime,
+) -> Minutes:
+    """Write or change the notulen of ``activity`` (a musyawarah meeting; the caller
+    checked that ``by`` organises it, and that the ids are among what it may attach). Every
+    save keeps a revision with who and when; the attached proposals and polls become
+    exactly ``proposal_ids`` and ``poll_ids``."""
+    problem = rules.minutes_problem(
+        activity.kind, is_cancelled=activity.is_cancelled, starts_at=activity.starts_at, now=now
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    minutes = db.session.scalar(select(Minutes).where(Minutes.activity_id == activity.id))
+    if minutes is None:
+        try:
+            with db.session.begin_nested():
+                minutes = Minutes(activity_id=activity.id, body=body, written_by_id=by.id,
+                                  written_at=now, updated_at=now)  # fmt: skip
+                db.session.add(minutes)
+        except IntegrityError:
+            # another organiser wrote the first version at the same moment: this is an edit
+            minutes = db.session.scalar(select(Minutes).where(Minutes.activity_id == activity.id))
+    minutes.body = body
+    minutes.updated_at = now
+    db.session.add(MinutesRevision(minutes_id=minutes.id, edited_by_id=by.id, edited_at=now,
+                                   body=body))  # fmt: skip
+    db.session.execute(delete(MinutesProposal).where(MinutesProposal.minutes_id == minutes.id))
+    db.session.execute(delete(MinutesPoll).where(MinutesPoll.minutes_id == minutes.id))
+    db.session.add_all(MinutesProposal(minutes_id=minutes.id, proposal_id=p)
+                       for p in sorted(set(proposal_ids)))  # fmt: skip
+    db.session.add_all(MinutesPoll(minutes_id=minutes.id, poll_id=p) for p in sorted(set(poll_ids)))
+    db.session.flush()
+    db.session.expire(minutes)
+    return minutes

@@ -200,7 +200,8 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
 
 
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
-    """A proposal supported, commented and discussed; a ranking poll with a vote."""
+    """A proposal supported, commented and discussed; a ranking poll with a vote; the
+    notulen of the meeting that took both up."""
     from community.musyawarah import services as musyawarah
 
     proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
@@ -213,6 +214,13 @@ def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
                                   is_secret=True, shows_live=False, opens_at=now,
                                   closes_at=now + timedelta(days=3), now=now)  # fmt: skip
     musyawarah.vote(poll, resident, [o.id for o in poll.options], now=now)
+    from community.events import services as events
+
+    meeting = events.create_activity(rt, by=ketua, now=now, kind="musyawarah",
+                                     title="Musyawarah RT", place="Balai", starts_at=now,
+                                     ends_at=now + timedelta(hours=2))  # fmt: skip
+    musyawarah.write_minutes(meeting, by=ketua, body="Hadir 12 warga.",
+                             proposal_ids=[proposal.id], poll_ids=[poll.id], now=now)  # fmt: skip
 
 
 def _browser_subscription() -> dict:

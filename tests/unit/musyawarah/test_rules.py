@@ -375,3 +375,24 @@ def test_who_may_support_when():
     assert _support(lives=False) == E.NOT_RESIDENT
     assert _support(S.SELESAI, author=True, lives=False) == E.SUPPORT_CLOSED
     assert _support(author=True, lives=False) == E.OWN_PROPOSAL
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def test_the_notulen_constants():
+    assert rules.MEETING_KIND == "musyawarah"
+    assert rules.MINUTES_MAX == 10_000
+
+
+def test_notulen_are_for_a_held_musyawarah():
+    def problem(kind="musyawarah", cancelled=False, starts_at=NOW):
+        return rules.minutes_problem(kind, is_cancelled=cancelled, starts_at=starts_at, now=NOW)
+
+    assert problem() is None  # from the moment it starts
+    assert problem(starts_at=NOW - HOUR) is None
+    assert problem(starts_at=NOW + timedelta(seconds=1)) == E.MEETING_NOT_STARTED
+    assert problem(kind="pengajian") == E.NOT_A_MEETING
+    assert problem(kind="pengajian", cancelled=True) == E.NOT_A_MEETING
+    assert problem(cancelled=True) == E.MEETING_CANCELLED
+    assert problem(cancelled=True, starts_at=NOW + HOUR) == E.MEETING_CANCELLED
