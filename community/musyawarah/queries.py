@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.extensions import db
+from community.musyawarah import rules
 from community.musyawarah.models import (
     Minutes,
     MinutesPoll,
@@ -199,3 +201,25 @@ def list_minutes_about_poll(poll_id: int) -> list[Minutes]:
             .order_by(Minutes.written_at)
         )
     )
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def list_musrenbang(wilayah: Wilayah) -> list[ProposalLine]:
+    """Every proposal lying in ``wilayah``'s subtree or proposed there, with its support
+    count, in :func:`rules.musrenbang_order` (one query, whatever the number)."""
+    below = _subtree(wilayah)
+    rows = db.session.execute(
+        select(Proposal, count_supports_column())
+        .options(joinedload(Proposal.origin_wilayah))
+        .where(or_(Proposal.wilayah_id.in_(below), Proposal.origin_wilayah_id.in_(below)))
+    ).all()
+    lines = [ProposalLine(p, n) for p, n in rows]
+    return sorted(
+        lines,
+        key=lambda line: rules.musrenbang_order(
+            line.proposal.category, line.proposal.origin_wilayah.full_name, line.supports,
+            line.proposal.id,
+        ),
+    )  # fmt: skip

@@ -34,6 +34,7 @@ from community.musyawarah.forms import (
 )
 from community.musyawarah.models import Poll, Proposal
 from community.musyawarah.services import MusyawarahRefused
+from community.web.downloads import csv_response
 from community.web.htmx import render
 from community.web.ratelimits import per_user
 
@@ -57,6 +58,7 @@ def index():
         polls=queries.list_polls(current_user),
         may_propose=current_user.rt is not None,
         may_poll=bool(areas.managed_wilayah(current_user)),
+        exports=areas.managed_wilayah(current_user),
         now=utcnow(),
         **LABELS,
     )
@@ -428,3 +430,55 @@ def write_minutes(activity_id: int):
             return redirect(url_for("musyawarah.minutes", activity_id=activity.id), code=303)
     status = 422 if form.errors else 200
     return render("musyawarah/minutes_form.html", form=form, activity=activity, status=status)
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def _export_scope(wilayah_id: int) -> Wilayah:
+    wilayah = areas.get_wilayah(wilayah_id)
+    require(Action.MANAGE_ACTIVITIES, wilayah)
+    return wilayah
+
+
+@bp.get("/musyawarah/musrenbang/<int:wilayah_id>")
+@login_required
+def musrenbang(wilayah_id: int):
+    """Pengurus RT, ketua RW and admins of the wilayah (MANAGE_ACTIVITIES; residents 403,
+    others 404): the printable page of its proposals for the Musrenbang, grouped by
+    category and the RT they came from, with status, where each lies now and supports;
+    no names. Links to the CSV."""
+    wilayah = _export_scope(wilayah_id)
+    return render(
+        "musyawarah/musrenbang.html",
+        wilayah=wilayah,
+        lines=queries.list_musrenbang(wilayah),
+        printed_at=utcnow(),
+        **LABELS,
+    )
+
+
+@bp.get("/musyawarah/musrenbang/<int:wilayah_id>.csv")
+@login_required
+def musrenbang_csv(wilayah_id: int):
+    """Who may see the Musrenbang page (as :func:`musrenbang`): the same proposals as a CSV
+    file (";" separated, opens in Excel with Indonesian settings), one row each."""
+    wilayah = _export_scope(wilayah_id)
+    header = ["bidang", "asal", "judul", "uraian", "lokasi", "status", "sekarang_di",
+              "dukungan", "diajukan"]  # fmt: skip
+    rows = [
+        [
+            str(CATEGORY_LABELS[p.category]),
+            p.origin_wilayah.full_name,
+            p.title,
+            p.body,
+            p.location,
+            str(STATUS_LABELS[p.status]),
+            p.wilayah.full_name,
+            line.supports,
+            p.created_at.astimezone(WITA).date().isoformat(),
+        ]
+        for line in queries.list_musrenbang(wilayah)
+        for p in [line.proposal]
+    ]
+    return csv_response(f"musrenbang-{wilayah.level}-{wilayah.id}.csv", header, rows)

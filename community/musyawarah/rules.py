@@ -335,3 +335,15 @@ def minutes_problem(
     if now < starts_at:
         return MusyawarahError.MEETING_NOT_STARTED
     return None
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def musrenbang_order(
+    category: str, origin: str, supports: int, proposal_id: int
+) -> tuple[int, str, int, int]:
+    """Where a proposal goes in the Musrenbang export: by category (in the order of
+    :class:`Category`, as the kelurahan's forms group them), then by the RT (or RW) it came
+    from, then the most supported first, then the oldest first."""
+    return (list(Category).index(Category(category)), origin, -supports, proposal_id)

@@ -175,3 +175,16 @@ def test_the_organiser_writes_notulen_and_a_resident_reads_them(
     expect(reader.get_by_role("link", name="Tulis notulen")).to_have_count(0)
     check_page(reader, "notulen")
     screenshot(reader, "notulen")
+
+
+def test_the_musrenbang_export_prints_from_a_phone(open_context, make_account, screenshot):
+    sekretaris = make_account("Sekretaris Musrenbang", rt="RT 01 / RW 01", role=Role.SEKRETARIS)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto("/musyawarah")
+    page.get_by_role("link", name="RT 01 / RW 01").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Usulan untuk Musrenbang")
+    expect(page.get_by_role("link", name="Unduh CSV")).to_be_visible()
+    check_page(page, "musrenbang")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="Unduh CSV")).to_be_hidden()
+    screenshot(page, "musrenbang-cetak")

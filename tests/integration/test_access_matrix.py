@@ -1122,6 +1122,25 @@ ROUTES: list[Route] = [
         act("rt_a", "/notulen/tulis"),
         expect("404", anonymous="login", resident_a="403"),
     ),
+    # the Musrenbang export of RT A: whoever manages it (no names on it)
+    Route(
+        "musyawarah.musrenbang",
+        "GET",
+        lambda w: f"/musyawarah/musrenbang/{w.rt_a.id}",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.musrenbang_csv",
+        "GET",
+        lambda w: f"/musyawarah/musrenbang/{w.rt_a.id}.csv",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.musrenbang",
+        "GET",
+        lambda w: "/musyawarah/musrenbang/999999",
+        expect("404", anonymous="login"),
+    ),
     # --- events: share and calendar ---
     Route("events.activity_ics", "GET", act("rt_a", ".ics"), expect("200", **SEE_ACTIVITY_A)),
     Route(

@@ -396,3 +396,25 @@ def test_notulen_are_for_a_held_musyawarah():
     assert problem(kind="pengajian", cancelled=True) == E.NOT_A_MEETING
     assert problem(cancelled=True) == E.MEETING_CANCELLED
     assert problem(cancelled=True, starts_at=NOW + HOUR) == E.MEETING_CANCELLED
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def test_musrenbang_order_groups_by_category_then_origin_then_supports():
+    rows = [
+        ("lainnya", "RT 01 / RW 01", 9, 1),
+        ("sosial_budaya", "RT 01 / RW 01", 0, 2),
+        ("infrastruktur", "RT 02 / RW 01", 5, 3),
+        ("infrastruktur", "RT 01 / RW 01", 1, 4),
+        ("infrastruktur", "RT 01 / RW 01", 3, 5),
+        ("ekonomi", "RT 01 / RW 01", 0, 6),
+        ("infrastruktur", "RT 01 / RW 01", 3, 7),
+    ]
+    ordered = sorted(rows, key=lambda r: rules.musrenbang_order(*r))
+    assert [r[3] for r in ordered] == [5, 7, 4, 3, 6, 2, 1]
+
+
+def test_musrenbang_order_follows_the_category_enum():
+    keys = [rules.musrenbang_order(c, "RT", 0, 1)[0] for c in rules.Category]
+    assert keys == [0, 1, 2, 3]
