@@ -65,6 +65,10 @@ ERRORS = {
     E.SUPPORT_CLOSED: ("support", _l("Usulan ini sudah diputuskan; dukungan ditutup.")),
     E.OWN_PROPOSAL: ("support", _l("Ini usulan Anda sendiri.")),
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
+    E.PAPER_NOT_FOR_RANKING: ("ballots", _l("Suara kertas hanya untuk pilih satu atau pilih beberapa.")),
+    E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
+    E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
+    E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
     E.NOT_A_MEETING: ("body", _l("Notulen hanya untuk kegiatan musyawarah.")),
     E.MEETING_CANCELLED: ("body", _l("Musyawarah ini dibatalkan; tidak ada notulen.")),
     E.MEETING_NOT_STARTED: ("body", _l("Notulen dapat ditulis setelah musyawarah dimulai.")),
@@ -247,3 +251,39 @@ class MinutesForm(RukunForm):
     polls = MultiCheckboxField(
         _l("Jajak pendapat yang hasilnya dibahas"), coerce=int, choices=[], validators=[Optional()]
     )
+
+
+def paper_form(poll, **kwargs) -> RukunForm:
+    """Counts of a batch of paper ballots: how many ballots (``ballots``) and the marks
+    for each option (``option_<id>``, 0 when left empty)."""
+
+    class PaperForm(RukunForm):
+        ballots = IntegerField(
+            _l("Jumlah surat suara kertas"),
+            validators=[
+                DataRequired(_l("Isi jumlah surat suara.")),
+                NumberRange(min=1, max=rules.PAPER_MAX_BALLOTS,
+                            message=_l("Jumlah surat suara antara 1 dan 5.000.")),
+            ],
+        )  # fmt: skip
+
+    for option in poll.options:
+        setattr(
+            PaperForm,
+            f"option_{option.id}",
+            IntegerField(
+                option.label,
+                default=0,
+                validators=[
+                    Optional(),
+                    NumberRange(min=0, max=rules.PAPER_MAX_BALLOTS,
+                                message=_l("Jumlah suara antara 0 dan 5.000.")),
+                ],
+            ),
+        )  # fmt: skip
+    return PaperForm(**kwargs)
+
+
+def paper_votes(poll, form) -> dict[int, int]:
+    """The marks per option id as entered (an empty box is 0)."""
+    return {o.id: form[f"option_{o.id}"].data or 0 for o in poll.options}

@@ -326,3 +326,41 @@ class MinutesPoll(db.Model):
     poll_id: Mapped[int] = mapped_column(
         ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class PaperTally(db.Model):
+    """A batch of paper ballots a pengurus counted and entered (for residents without a
+    phone): how many ballots, who entered them and when. The marks per option are
+    :class:`PaperTallyCount`; nothing here names a voter."""
+
+    __tablename__ = "paper_tally"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    ballots: Mapped[int] = mapped_column()
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entered_by: Mapped[User | None] = relationship(lazy="joined")  # noqa: F821
+
+    __table_args__ = (
+        CheckConstraint(f"ballots BETWEEN 1 AND {rules.PAPER_MAX_BALLOTS}", name="ballots_range"),
+    )
+
+
+class PaperTallyCount(db.Model):
+    """The paper marks for one option in a batch."""
+
+    __tablename__ = "paper_tally_count"
+
+    tally_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_tally.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_option.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column()
+
+    __table_args__ = (CheckConstraint("votes >= 0", name="votes_not_negative"),)

@@ -166,6 +166,14 @@ def register_exports() -> None:
         "id": key, "minutes_id": key, "edited_by_id": notulen, "edited_at": notulen,
         "body": notulen,
     })  # fmt: skip
+    paper = W("a pengurus' entry of paper ballot counts: the poll's record, naming no voter")
+    privacy.classify("paper_tally", {
+        "id": key, "poll_id": paper, "ballots": paper, "entered_by_id": paper,
+        "entered_at": paper,
+    })  # fmt: skip
+    privacy.classify("paper_tally_count", {
+        "tally_id": key, "option_id": poll, "votes": poll,
+    })  # fmt: skip
     link = N("which proposal or poll a meeting's notulen took up")
     privacy.classify("minutes_proposal", {"minutes_id": link, "proposal_id": link})
     privacy.classify("minutes_poll", {"minutes_id": link, "poll_id": link})

@@ -17,6 +17,7 @@ from community.musyawarah.models import (
     MinutesPoll,
     MinutesProposal,
     MinutesRevision,
+    PaperTally,
     Poll,
     Proposal,
     ProposalComment,
@@ -223,3 +224,14 @@ def list_musrenbang(wilayah: Wilayah) -> list[ProposalLine]:
             line.proposal.id,
         ),
     )  # fmt: skip
+
+
+def list_paper_tallies(poll: Poll) -> list[PaperTally]:
+    """The paper batches entered for ``poll``, oldest first, with who entered them."""
+    return list(
+        db.session.scalars(
+            select(PaperTally)
+            .where(PaperTally.poll_id == poll.id)
+            .order_by(PaperTally.entered_at, PaperTally.id)
+        )
+    )

@@ -31,6 +31,8 @@ from community.musyawarah.forms import (
     ballot_choices,
     ballot_error_field,
     ballot_form,
+    paper_form,
+    paper_votes,
 )
 from community.musyawarah.models import Poll, Proposal
 from community.musyawarah.services import MusyawarahRefused
@@ -310,6 +312,8 @@ def _poll_page(poll: Poll, form=None, status: int = 200):
         results=services.results(poll) if visible else None,
         counts=None if visible else services.count_eligible(poll),
         minutes_about=_visible_minutes(queries.list_minutes_about_poll(poll.id)),
+        manages=can(Action.MANAGE_ACTIVITIES, poll),
+        paper_log=queries.list_paper_tallies(poll),
         **LABELS,
     )
 
@@ -482,3 +486,33 @@ def musrenbang_csv(wilayah_id: int):
         for p in [line.proposal]
     ]
     return csv_response(f"musrenbang-{wilayah.level}-{wilayah.id}.csv", header, rows)
+
+
+# --- paper ballots -----------------------------------------------------------------------
+
+
+@bp.route("/jajak/<int:poll_id>/kertas", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def paper(poll_id: int):
+    """Pengurus of the poll's wilayah or above (MANAGE_ACTIVITIES; residents 403, others
+    404). GET: the form for a batch of paper ballots, one count per option. POST: adds it
+    (logged with who and when), 303 to the poll; 422 with the form on counts that do not
+    add up, a ranking poll, before opening or after the grace days; 400 without a CSRF
+    token."""
+    poll = queries.get_poll(poll_id)
+    require(Action.MANAGE_ACTIVITIES, poll)
+    form = paper_form(poll)
+    if form.validate_on_submit():
+        try:
+            services.enter_paper(poll, by=current_user, ballots=form.ballots.data,
+                                 votes=paper_votes(poll, form), now=utcnow())  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Suara kertas dicatat."), "success")
+            return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/paper.html", poll=poll, form=form, status=status)

@@ -41,6 +41,10 @@ PROPOSAL_LEVELS = ("rt", "rw", "kelurahan")
 # book does not.
 MEETING_KIND = "musyawarah"
 MINUTES_MAX = 10_000
+# Paper ballots: counted at the meeting and typed in within a few days of the closing (the
+# poll's result is final after that); a batch larger than a kelurahan's turnout is a typo.
+PAPER_GRACE_DAYS = 3
+PAPER_MAX_BALLOTS = 5000
 
 
 class PollKind(StrEnum):
@@ -96,6 +100,11 @@ class MusyawarahError(StrEnum):
     SUPPORT_CLOSED = "support_closed"
     OWN_PROPOSAL = "own_proposal"
     NOT_RESIDENT = "not_resident"
+    # paper ballots
+    PAPER_NOT_FOR_RANKING = "paper_not_for_ranking"
+    PAPER_TOO_LATE = "paper_too_late"
+    PAPER_BAD_COUNT = "paper_bad_count"
+    PAPER_TOO_MANY_VOTES = "paper_too_many_votes"
     # notulen
     NOT_A_MEETING = "not_a_meeting"
     MEETING_CANCELLED = "meeting_cancelled"
@@ -347,3 +356,41 @@ def musrenbang_order(
     :class:`Category`, as the kelurahan's forms group them), then by the RT (or RW) it came
     from, then the most supported first, then the oldest first."""
     return (list(Category).index(Category(category)), origin, -supports, proposal_id)
+
+
+# --- paper ballots -----------------------------------------------------------------------
+
+
+def paper_problem(
+    kind: str,
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    ballots: int,
+    votes: Sequence[int],
+    max_choices: int,
+) -> MusyawarahError | None:
+    """Why these counts of paper ballots cannot be entered, or None. ``ballots`` is the
+    number of paper ballots in the batch, ``votes`` the marks per option. A ranking is not
+    counted on paper here (its points need every ballot's order). Each paper ballot holds
+    one mark (a single choice) or up to N (a multiple choice); a blank one holds none."""
+    if kind == PollKind.PERINGKAT:
+        return MusyawarahError.PAPER_NOT_FOR_RANKING
+    if now < opens_at:
+        return MusyawarahError.NOT_OPEN_YET
+    if now >= closes_at + timedelta(days=PAPER_GRACE_DAYS):
+        return MusyawarahError.PAPER_TOO_LATE
+    if not 1 <= ballots <= PAPER_MAX_BALLOTS or any(v < 0 for v in votes):
+        return MusyawarahError.PAPER_BAD_COUNT
+    if any(v > ballots for v in votes):
+        return MusyawarahError.PAPER_TOO_MANY_VOTES
+    if sum(votes) > ballots * max_choices_allowed(kind, max_choices):
+        return MusyawarahError.PAPER_TOO_MANY_VOTES
+    return None
+
+
+def with_paper(tally: Tally, paper: dict[int, int]) -> Tally:
+    """The tally with the paper marks added, option by option (each mark one point: paper
+    is counted only for a single or multiple choice)."""
+    return Tally({o: n + paper.get(o, 0) for o, n in tally.scores.items()})

@@ -188,3 +188,43 @@ def test_the_musrenbang_export_prints_from_a_phone(open_context, make_account, s
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="Unduh CSV")).to_be_hidden()
     screenshot(page, "musrenbang-cetak")
+
+
+def test_the_pengurus_enters_paper_ballots_from_a_phone(
+    open_context, make_account, live_server, screenshot
+):
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    rt = "RT 01 / RW 01"
+    sekretaris = make_account("Sekretaris Kertas", rt=rt, role=Role.SEKRETARIS)
+    rt_id = live_server.wilayah_id(rt, parent="RW 01")
+
+    def open_poll() -> int:
+        now = utcnow()
+        by = db.session.scalar(select(User).where(User.name == "Sekretaris Kertas"))
+        poll = musyawarah.create_poll(
+            db.session.get(Wilayah, rt_id), by=by, question="Hari kerja bakti Januari",
+            description="", kind="tunggal", options=["Sabtu pagi", "Minggu pagi"],
+            max_choices=1, is_secret=False, shows_live=True, opens_at=now,
+            closes_at=now + timedelta(days=2), now=now,
+        )  # fmt: skip
+        db.session.commit()
+        return poll.id
+
+    poll_id = live_server.query(open_poll)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto(f"/jajak/{poll_id}")
+    page.get_by_role("link", name="Catat suara kertas").click()
+    check_page(page, "jajak-kertas")
+    page.get_by_label("Jumlah surat suara kertas").fill("6")
+    page.get_by_label("Sabtu pagi").fill("2")
+    page.get_by_label("Minggu pagi").fill("4")
+    page.get_by_role("button", name="Simpan suara kertas").click()
+    expect(page.locator(".flash")).to_contain_text("Suara kertas dicatat.")
+    expect(page.get_by_text("Termasuk 6 surat suara kertas.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Terbanyak")).to_contain_text("Minggu pagi")
+    expect(page.locator("#paper-heading + ul")).to_contain_text("dicatat oleh Sekretaris Kertas")
+    check_page(page, "jajak-hasil-kertas")
+    screenshot(page, "jajak-hasil-kertas")

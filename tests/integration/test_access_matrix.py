@@ -1122,6 +1122,25 @@ ROUTES: list[Route] = [
         act("rt_a", "/notulen/tulis"),
         expect("404", anonymous="login", resident_a="403"),
     ),
+    # paper ballots of RT A's poll: its pengurus and those above
+    Route(
+        "musyawarah.paper",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w, 'tunggal')}/kertas",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.paper",
+        "POST",
+        lambda w: f"/jajak/{_jajak(w, 'tunggal')}/kertas",
+        expect("422", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.paper",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w)}/kertas",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
     # the Musrenbang export of RT A: whoever manages it (no names on it)
     Route(
         "musyawarah.musrenbang",
