@@ -17,7 +17,7 @@ from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.errors import DomainError
 from community.extensions import db
-from community.musyawarah import rules
+from community.musyawarah import notices, rules
 from community.musyawarah.models import (
     Ballot,
     BallotChoice,
@@ -173,6 +173,7 @@ def change_status(
     db.session.add(step)
     db.session.flush()
     db.session.expire(proposal)
+    notices.note_decision(step.id)  # a push to the wilayah when it was decided
     return step
 
 
@@ -207,6 +208,7 @@ def create_poll(
     poll.options = [PollOption(label=label, position=i) for i, label in enumerate(options, 1)]
     db.session.add(poll)
     db.session.flush()
+    notices.note_poll(poll.id)  # a push to the wilayah's residents when it opens
     return poll
 
 
