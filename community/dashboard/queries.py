@@ -415,8 +415,15 @@ def _with_parent(rt: Node, by_id: dict[int, Node], scope_id: int) -> str:
 def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
                residents: dict[int, int], nodes: list[Node]) -> None:  # fmt: skip
     """Usulan made in the period from the scope, their supports, and polls that closed in
-    it with their voters and the residents who could vote (turnout)."""
-    from community.musyawarah.models import Poll, PollVoter, Proposal, ProposalSupport
+    it with their ballots (on a phone and on paper) and the residents who could vote
+    (turnout)."""
+    from community.musyawarah.models import (
+        PaperTally,
+        Poll,
+        PollVoter,
+        Proposal,
+        ProposalSupport,
+    )
 
     origin = Wilayah.path.like(scope.path + "%")
     supports = (
@@ -432,8 +439,14 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .where(origin, Proposal.created_at >= start, Proposal.created_at < end)
     ).one()
     rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
-    for path, voters in db.session.execute(
-        select(Wilayah.path, func.count(PollVoter.id))
+    paper = (  # ballots of residents without a phone, entered by the pengurus
+        select(func.coalesce(func.sum(PaperTally.ballots), 0))
+        .where(PaperTally.poll_id == Poll.id)
+        .correlate(Poll)
+        .scalar_subquery()
+    )
+    for path, voters, on_paper in db.session.execute(
+        select(Wilayah.path, func.count(PollVoter.id), paper)
         .select_from(Poll)
         .join(Wilayah, Wilayah.id == Poll.wilayah_id)
         .outerjoin(PollVoter, PollVoter.poll_id == Poll.id)
@@ -441,7 +454,7 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .group_by(Poll.id, Wilayah.path)
     ):
         figures.polls_closed += 1
-        figures.votes += voters
+        figures.votes += voters + on_paper
         figures.eligible_voters += sum(n for p, n in rt_paths if p.startswith(path))
 
 
