@@ -351,6 +351,27 @@ def _musyawarah_held(w: World) -> int:
     return activity.id
 
 
+def _waktu(w: World) -> int:
+    """A time poll of RT A with two evenings ahead."""
+    from datetime import timedelta
+
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    poll = musyawarah.create_time_poll(
+        db.session.get(Wilayah, w.rt_a.id), by=db.session.get(User, w["pengurus_a"].id),
+        title="Musyawarah RT 01", place="Rumah ketua",
+        times=[w.now + timedelta(days=3), w.now + timedelta(days=4)], now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return poll.id
+
+
+def waktu(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/waktu-musyawarah/{_waktu(w)}{suffix}"
+
+
 def notulen(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/kegiatan/{_musyawarah_held(w)}/notulen{suffix}"
 
@@ -1154,6 +1175,34 @@ ROUTES: list[Route] = [
         act("rt_a", "/notulen/tulis"),
         expect("404", anonymous="login", resident_a="403"),
     ),
+    # a time poll of RT A: seen like its activities; ticked by its residents (422 for the
+    # rest: not living there); picked by its organisers
+    Route(
+        "musyawarah.create_time_poll",
+        "GET",
+        lambda w: "/waktu-musyawarah/baru",
+        expect("200", **NO_ROLE_403),
+    ),
+    Route(
+        "musyawarah.create_time_poll",
+        "POST",
+        lambda w: "/waktu-musyawarah/baru",
+        expect("422", **NO_ROLE_403),
+    ),
+    Route("musyawarah.time_poll", "GET", waktu(), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.time_poll",
+        "GET",
+        lambda w: "/waktu-musyawarah/999999",
+        expect("404", anonymous="login"),
+    ),
+    Route(
+        "musyawarah.mark_times",
+        "POST",
+        waktu("/tandai"),
+        expect("422", **SEE_ACTIVITY_A, resident_a="303", pengurus_a="303"),
+    ),
+    Route("musyawarah.pick_time", "POST", waktu("/tetapkan"), expect("422", **MANAGE_ACTIVITY_A)),
     # paper ballots of RT A's poll: its pengurus and those above
     Route(
         "musyawarah.paper",
