@@ -42,6 +42,7 @@ class Proposal(db.Model):
     body: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(16))
     location: Mapped[str] = mapped_column(String(rules.LOCATION_MAX), default="")
+    photo_name: Mapped[str | None] = mapped_column(String(64))  # photos.py: a random name
     status: Mapped[str] = mapped_column(String(12), default=rules.Status.DIAJUKAN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

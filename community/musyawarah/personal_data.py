@@ -6,7 +6,8 @@ they said they can attend.
 Deleting the account deletes their supports, comments and the times they ticked on a
 time poll (``CASCADE``); their proposals,
 the history steps they made, the polls they ran and their votes stay for the wilayah,
-nameless (``SET NULL``), so counts and turnout do not change. Notulen they wrote or
+nameless (``SET NULL``), so counts and turnout do not change; a proposal's photo stays
+with it (it shows the place, and the wilayah still decides on it). Notulen they wrote or
 changed stay with the meeting, nameless. A secret ballot names nobody
 in the first place.
 """
@@ -49,6 +50,7 @@ def _export_proposals(user: User) -> list[dict[str, Any]]:
             "body": p.body,
             "category": p.category,
             "location": p.location,
+            "has_photo": p.photo_name is not None,
             "status": p.status,
             "proposed_at": as_utc(p.created_at).isoformat(),
         }
@@ -135,6 +137,8 @@ def register_exports() -> None:
         "body": E("musyawarah_proposals[].body"),
         "category": E("musyawarah_proposals[].category"),
         "location": E("musyawarah_proposals[].location"),
+        "photo_name": N("a random file name the server chose; whether there is a photo is in "
+                        "musyawarah_proposals[].has_photo"),
         "status": E("musyawarah_proposals[].status"),
         "created_at": E("musyawarah_proposals[].proposed_at"),
         "updated_at": N("when the status last changed; the status itself is exported"),

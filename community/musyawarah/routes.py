@@ -16,13 +16,15 @@ from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
 from community.core.forms import EmptyForm
+from community.core.photos import accept_photo_upload
 from community.core.time import WITA, format_wita, utcnow
-from community.extensions import db
-from community.musyawarah import bp, queries, rules, services
+from community.extensions import csrf, db
+from community.musyawarah import bp, photos, queries, rules, services
 from community.musyawarah.forms import (
     CATEGORY_LABELS,
     ERRORS,
     KIND_LABELS,
+    PHOTO_MESSAGES,
     STATUS_LABELS,
     CommentForm,
     MarkForm,
@@ -76,26 +78,35 @@ def index():
 
 @bp.route("/usulan/baru", methods=["GET", "POST"])
 @login_required
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
 @per_user("MUSYAWARAH_LIMIT", "musyawarah")
 def propose():
     """A resident of an RT (signed in without an RT: 403). GET: the proposal form, to their RT, RW or
-    kelurahan. POST: sends it, 303 redirect to the proposal; 422 with the form on bad input
-    (an empty title or description, a wilayah not theirs); 400 without a CSRF token."""
+    kelurahan. POST: sends it (with an optional photo), 303 redirect to the proposal; 422
+    with the form on bad input (an empty title or description, a wilayah not theirs, a
+    photo that is not an image or over 5 MB: nothing kept); 400 without a CSRF token."""
+    accept_photo_upload()
     targets = services.proposal_targets(current_user)
     if not targets:
         abort(403)
     form = ProposalForm()
     form.scope.choices = [SelectChoice(w.id, w.full_name) for w in targets]
     if form.validate_on_submit():
+        photo = None
         try:
+            photo = photos.store(form.photo.data.stream) if form.photo.data else None
             proposal = services.propose(
                 db.session.get(Wilayah, form.scope.data), by=current_user,
                 title=form.title.data.strip(), body=form.body.data.strip(),
                 category=form.category.data, location=(form.location.data or "").strip(),
-                now=utcnow(),
+                now=utcnow(), photo_name=photo,
             )  # fmt: skip
+        except photos.PhotoError as exc:
+            db.session.rollback()
+            form.photo.errors.append(str(PHOTO_MESSAGES[exc.code]))
         except MusyawarahRefused as exc:
             db.session.rollback()
+            photos.remove(photo)
             _error(form, exc, "scope")
         else:
             db.session.commit()
@@ -103,6 +114,15 @@ def propose():
             return redirect(url_for("musyawarah.proposal", proposal_id=proposal.id), code=303)
     status = 422 if form.errors else 200
     return render("musyawarah/proposal_form.html", form=form, status=status)
+
+
+@bp.get("/usulan/<int:proposal_id>/foto")
+@login_required
+def proposal_photo(proposal_id: int):
+    """Whoever may see the proposal (VIEW; others 404): its photo as a JPEG (404 when it has
+    none), for this browser only (``private``)."""
+    proposal = _load_proposal(proposal_id)
+    return photos.response(proposal.photo_name)
 
 
 def _load_proposal(proposal_id: int, action: str = Action.VIEW) -> Proposal:

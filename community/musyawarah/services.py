@@ -75,9 +75,10 @@ def propose(
     category: str,
     location: str,
     now: datetime,
+    photo_name: str | None = None,
 ) -> Proposal:
     """A new proposal to ``wilayah`` (one of :func:`proposal_targets`), status diajukan,
-    with its first history step."""
+    with its first history step (and the stored photo ``photo_name``, if any)."""
     if wilayah.id not in {w.id for w in proposal_targets(by)}:
         raise MusyawarahRefused(E.NOT_RESIDENT)
     proposal = Proposal(
@@ -88,6 +89,7 @@ def propose(
         body=body,
         category=category,
         location=location,
+        photo_name=photo_name,
         status=rules.Status.DIAJUKAN,
         created_at=now,
         updated_at=now,

@@ -16,6 +16,7 @@ from community.core.time import WITA, utcnow
 from community.extensions import db
 from community.musyawarah.models import Poll
 from tests.browser.conftest import PASSWORD, check_page, sign_in
+from tests.browser.test_announcements import _photo
 
 
 def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_result(
@@ -38,8 +39,14 @@ def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_resu
         "Gang Kenanga gelap setelah magrib.\nAnak-anak pulang mengaji."
     )
     page.get_by_label("Lokasi (tidak wajib)").fill("Gang Kenanga, depan musala")
+    page.get_by_label("Foto (tidak wajib)").set_input_files(
+        {"name": "gang.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+    )
     page.get_by_role("button", name="Ajukan usulan").click()
     expect(page.get_by_role("heading", name="Lampu jalan Gang Kenanga")).to_be_visible()
+    photo = page.get_by_role("img", name="Foto usulan: Lampu jalan Gang Kenanga")
+    expect(photo).to_be_visible()  # served to its author, and decoded by the browser
+    assert photo.evaluate("img => img.naturalWidth") > 0
     expect(page.locator("#support-panel")).to_contain_text("0 dukungan")
     proposal_url = page.url
 

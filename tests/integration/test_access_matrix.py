@@ -285,9 +285,10 @@ def _moderate(allowed: str, **others: str) -> dict[str, str]:
 # --- musyawarah: a proposal by Siti to RT A, a poll of RT A, made for the request -------
 
 
-def _usulan(w: World) -> int:
+def _usulan(w: World, photo: bool = False) -> int:
     from community.accounts.models import User
     from community.areas.models import Wilayah
+    from community.musyawarah import photos
     from community.musyawarah import services as musyawarah
 
     siti = db.session.get(User, w["resident_a"].id)
@@ -297,7 +298,7 @@ def _usulan(w: World) -> int:
     proposal = musyawarah.propose(
         db.session.get(Wilayah, w.rt_a.id), by=siti,
         title="Lampu jalan gang 3", body="Gelap setelah magrib", category="infrastruktur",
-        location="", now=w.now,
+        location="", now=w.now, photo_name=photos.store(io.BytesIO(_PHOTO)) if photo else None,
     )  # fmt: skip
     db.session.commit()
     return proposal.id
@@ -376,8 +377,8 @@ def notulen(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/kegiatan/{_musyawarah_held(w)}/notulen{suffix}"
 
 
-def usulan(suffix: str = "") -> Callable[[World], str]:
-    return lambda w: f"/usulan/{_usulan(w)}{suffix}"
+def usulan(suffix: str = "", photo: bool = False) -> Callable[[World], str]:
+    return lambda w: f"/usulan/{_usulan(w, photo)}{suffix}"
 
 
 # People with an RT may propose; those without one (pending, the admins) may not.
@@ -1105,6 +1106,13 @@ ROUTES: list[Route] = [
     Route("musyawarah.propose", "GET", lambda w: "/usulan/baru", expect("200", **PROPOSE)),
     Route("musyawarah.propose", "POST", lambda w: "/usulan/baru", expect("422", **PROPOSE)),
     Route("musyawarah.proposal", "GET", usulan(), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.proposal_photo",
+        "GET",
+        usulan("/foto", photo=True),
+        expect("200", **SEE_ACTIVITY_A),
+    ),
+    Route("musyawarah.proposal_photo", "GET", usulan("/foto"), expect("404", anonymous="login")),
     Route("musyawarah.proposal", "GET", _usulan_supported, expect("200", **SEE_ACTIVITY_A)),
     Route(
         "musyawarah.proposal", "GET", lambda w: "/usulan/999999", expect("404", anonymous="login")
