@@ -16,7 +16,7 @@ import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 # The issue's limits: below Rp10.000 is pocket money, above Rp5.000.000 a typo or a
@@ -36,6 +36,8 @@ SEED_BYTES = 32
 PERIOD_DAYS = {"mingguan": 7, "dua_mingguan": 14}
 # A name typed for a member without an account, as on an RT's paper list.
 MAX_NAME_CHARS = 80
+# The unpaid reminder goes the day before the meeting: time to transfer or get cash ready.
+REMINDER_BEFORE = timedelta(days=1)
 # The reason an undo must give: a sentence, not an essay.
 MIN_REASON_CHARS = 5
 MAX_REASON_CHARS = 300
@@ -382,6 +384,30 @@ def verify(
     return hmac.compare_digest(commitment(seed), committed) and draw(
         seed, round_id, eligible_ids, winners
     ) == list(recorded)
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
+    """When the unpaid reminder of a meeting goes: a day before it, or now for a meeting
+    scheduled later than that; None once the meeting has started."""
+    if now >= starts_at:
+        return None
+    return max(starts_at - REMINDER_BEFORE, now)
+
+
+def members_to_remind(slots: Iterable[tuple[int, int]], paid: Iterable[int]) -> set[int]:
+    """Of ``(slot id, member's user id)`` pairs, the users with a slot not paid this round
+    (a member with dua nama who paid one of two still owes)."""
+    done = set(paid)
+    return {user_id for slot_id, user_id in slots if slot_id not in done}
+
+
+def reversals(entries: Iterable[Entry], slot_ids: Iterable[int]) -> int:
+    """How many koreksi these slots' entries had: each makes the reminder anew."""
+    mine = set(slot_ids)
+    return sum(1 for e in entries if e.kind == EntryKind.KOREKSI and e.slot_id in mine)
 
 
 # --- "sudah transfer" -------------------------------------------------------------------

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
-from community.arisan import rules
+from community.arisan import notices, rules
 from community.arisan.models import (
     ArisanDraw,
     ArisanEntry,
@@ -235,6 +235,7 @@ def schedule_round(
     )  # fmt: skip
     db.session.add(round_)
     db.session.flush()
+    notices.note_round(round_.id)  # the unpaid reminder, the day before
     return round_
 
 
@@ -271,6 +272,7 @@ def record_payment(
     )  # fmt: skip
     db.session.add(entry)
     db.session.flush()
+    notices.note_round(round_.id)  # paid: no reminder
     return entry
 
 
@@ -393,6 +395,8 @@ def reverse_entry(entry: ArisanEntry, *, by: User, now: datetime, note: str = ""
             db.session.add(koreksi)
     except IntegrityError as exc:  # reversed at the same moment by someone else
         raise ArisanRefused(ArisanError.ALREADY_REVERSED) from exc
+    if entry.round_id is not None:
+        notices.note_round(entry.round_id)  # unpaid again: the reminder comes back
     return koreksi
 
 
@@ -471,6 +475,7 @@ def draw_round(
     elif not rules.cycle_over(slot_ids(group), won_in_cycle(group, round_.cycle)):
         schedule_round(group, by=by, now=now, host=host, make_seed=make_seed)
     db.session.flush()
+    notices.note_round(round_.id)  # "Pemenang kocokan" to every member
     log.info("arisan round drawn round=%s attempt=%s", round_.id, round_.attempt)
     return row
 
@@ -511,6 +516,7 @@ def undo_draw(
     round_.seed_hex = seed.hex()
     round_.commitment = rules.commitment(seed)
     db.session.flush()
+    notices.note_round(round_.id)  # a winner push not yet sent is cancelled
     log.info("arisan draw undone round=%s", round_.id)
     return row
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -29,6 +29,7 @@ def test_the_policy_constants():
     assert rules.MAX_NAME_CHARS == 80
     assert rules.MIN_REASON_CHARS == 5
     assert rules.MAX_REASON_CHARS == 300
+    assert timedelta(days=1) == rules.REMINDER_BEFORE
 
 
 # --- money -------------------------------------------------------------------------------
@@ -462,3 +463,43 @@ def test_only_a_waiting_report_of_an_unpaid_slot_is_approved():
     assert rules.decision_problem("menunggu", slot_paid=True) == E.ALREADY_PAID
     assert rules.decision_problem("disetujui", slot_paid=False) == E.REPORT_DECIDED
     assert rules.decision_problem("ditolak", slot_paid=True) == E.REPORT_DECIDED
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+MEETING = datetime(2026, 12, 11, 11, 30, tzinfo=UTC)  # 19.30 WITA
+
+
+def test_the_reminder_goes_the_day_before_the_meeting():
+    early = MEETING - timedelta(days=5)
+    assert rules.reminder_due(MEETING, early) == MEETING - timedelta(days=1)
+
+
+def test_a_meeting_scheduled_late_is_reminded_now_and_a_started_one_never():
+    late = MEETING - timedelta(hours=3)
+    assert rules.reminder_due(MEETING, late) == late
+    assert rules.reminder_due(MEETING, MEETING) is None
+    assert rules.reminder_due(MEETING, MEETING + timedelta(minutes=1)) is None
+    assert rules.reminder_due(MEETING, MEETING - timedelta(seconds=1)) == MEETING - timedelta(
+        seconds=1
+    )
+
+
+def test_members_with_a_slot_not_paid_are_reminded():
+    slots = [(1, 10), (2, 20), (3, 20), (4, 30)]  # user 20 holds dua nama
+    assert rules.members_to_remind(slots, paid=[1, 2, 4]) == {20}
+    assert rules.members_to_remind(slots, paid=[1, 2, 3, 4]) == set()
+    assert rules.members_to_remind(slots, paid=[]) == {10, 20, 30}
+
+
+def test_reversals_count_the_koreksi_of_those_slots_only():
+    entries = [
+        Entry(1, EntryKind.IURAN, 50, slot_id=1),
+        Entry(2, EntryKind.KOREKSI, -50, slot_id=1, reverses=1),
+        Entry(3, EntryKind.IURAN, 50, slot_id=2),
+        Entry(4, EntryKind.KOREKSI, -50, slot_id=2, reverses=3),
+        Entry(5, EntryKind.IURAN, 50, slot_id=1),
+    ]
+    assert rules.reversals(entries, [1]) == 1
+    assert rules.reversals(entries, [1, 2]) == 2
+    assert rules.reversals(entries, [3]) == 0
