@@ -52,6 +52,10 @@ SCENARIOS = {
     "rsvp": "RSVP POST (htmx)",
     "mix": "mix 40/15/30/15",
 }
+# The city dashboard (#17) is measured apart, one request at a time: it is an official's
+# page, not a crowd's; what matters is how long one computed answer takes.
+DASHBOARD_RENDERS = 10
+DASHBOARD_TARGET_MS = 300
 MIX = (("home", 0.40), ("more", 0.15), ("activity", 0.30), ("rsvp", 0.15))
 
 
@@ -200,9 +204,9 @@ class Session:
     more: str
 
 
-def sign_in(port: int, phone: str, activity_id: int) -> Session:
-    """Sign in through the real form (the secure production cookie is carried by hand:
-    the bench talks plain http on loopback)."""
+def _signed_in(port: int, phone: str) -> dict[str, str]:
+    """The cookie jar of ``phone`` signed in through the real form (the secure production
+    cookie is carried by hand: the bench talks plain http on loopback)."""
     status, meta, page = fetch(port, "GET", "/masuk")
     jar = {k: m.value for k, m in meta["cookies"].items()}
     token = CSRF_FIELD.search(page) or CSRF_META.search(page)
@@ -215,6 +219,12 @@ def sign_in(port: int, phone: str, activity_id: int) -> Session:
     jar.update({k: m.value for k, m in meta["cookies"].items()})
     if status != 303:
         raise BenchError(f"sign-in of {phone} answered {status}, not 303")
+    return jar
+
+
+def sign_in(port: int, phone: str, activity_id: int) -> Session:
+    """A resident signed in, with the URLs the scenarios use."""
+    jar = _signed_in(port, phone)
     for _ in range(2):  # the first page puts the CSRF secret in the session cookie
         status, meta, home = fetch(port, "GET", "/", headers={"Cookie": _cookie_header(jar)})
         jar.update({k: m.value for k, m in meta["cookies"].items()})
@@ -441,6 +451,89 @@ def data_counts(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+def city_official(url: str) -> tuple[str, int]:
+    """(phone, wilayah id) of an admin kota: the largest dashboard there is."""
+    from community.accounts.models import User
+    from community.areas.models import Role, RoleAssignment
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                select(User.phone, RoleAssignment.wilayah_id)
+                .join(RoleAssignment, RoleAssignment.user_id == User.id)
+                .where(RoleAssignment.role == Role.ADMIN_KOTA)
+                .limit(1)
+            ).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        raise BenchError("no admin kota in the data: regenerate it")
+    return found.phone, found.wilayah_id
+
+
+def measure_dashboard(port: int, url: str, counted: dict[str, float],
+                      renders: int = DASHBOARD_RENDERS) -> dict:  # fmt: skip
+    """The city's dashboard for an admin kota, one request at a time, as the client sees
+    it: ``renders`` renders of the year summed from the worker's counts (``counted``: the
+    seconds the worker took per preset, just before), ``renders`` computed for the page
+    (each a different one-year period, so no count or cache answers) and as many answered
+    from the page cache."""
+    phone, kota_id = city_official(url)
+    cookie = _cookie_header(_signed_in(port, phone))
+    today = datetime.now(UTC).date()
+
+    def timed(path: str, *, from_worker: bool) -> float:
+        started = time.perf_counter()
+        status, _meta, page = fetch(port, "GET", path, headers={"Cookie": cookie})
+        elapsed = time.perf_counter() - started
+        if status != 200 or "dasbor" not in page.lower():
+            raise BenchError(f"{path} answered {status}")
+        if from_worker != ("Angka dihitung pukul" in page):
+            raise BenchError(f"{path}: the worker's counts {'not ' * from_worker}used")
+        return elapsed
+
+    year = f"/dasbor/{kota_id}?periode=tahun"
+    summed = [timed(year, from_worker=True) for _ in range(renders)]
+    cold = []
+    for n in range(renders):
+        last = today - timedelta(days=n)
+        first = last - timedelta(days=364)
+        path = f"/dasbor/{kota_id}?periode=atur&dari={first}&sampai={last}"
+        cold.append(timed(path, from_worker=False))
+    timed(path, from_worker=False)
+    cached = [timed(path, from_worker=False) for _ in range(renders)]
+
+    def ms(samples: list[float], q: float) -> float:
+        ordered = sorted(samples)
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+    return {
+        "what": "city dashboard (admin kota, one year)",
+        "renders": renders,
+        "worker_count_s": counted,
+        "summed_p50_ms": ms(summed, 0.5), "summed_max_ms": ms(summed, 1.0),
+        "cold_p50_ms": ms(cold, 0.5), "cold_max_ms": ms(cold, 1.0),
+        "cached_p50_ms": ms(cached, 0.5), "cached_max_ms": ms(cached, 1.0),
+        "target_ms": DASHBOARD_TARGET_MS,
+        "met": ms(summed, 1.0) < DASHBOARD_TARGET_MS,
+    }  # fmt: skip
+
+
+def count_dashboard(env: dict, folder: Path, bootstrap: str) -> dict[str, float]:
+    """What the worker does every few minutes (``rukun dashboard-refresh``): seconds per
+    preset period."""
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own command)
+        [sys.executable, "-c", bootstrap, "dashboard-refresh"], env=env, cwd=folder,
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    counted = {}
+    for line in done.stdout.splitlines():
+        preset, _, seconds = line.partition(": ")
+        counted[preset] = float(seconds.removesuffix(" s"))
+    return counted
+
+
 def run(url: str, *, scale: str, duration: float, connections: int,
         log=print) -> dict:  # fmt: skip
     """Serve ``url`` and the bare page, measure every scenario, stop both. Returns the
@@ -481,6 +574,10 @@ def run(url: str, *, scale: str, duration: float, connections: int,
             log(f"  {SCENARIOS[scenario]}: {rows[-1]['rps']} req/s, "
                 f"p95 {rows[-1]['p95_ms']} ms, errors {rows[-1]['errors']}")  # fmt: skip
         load_after = os.getloadavg()
+        dashboard = measure_dashboard(app_port, url, count_dashboard(env, folder, bootstrap))
+        log(f"  {dashboard['what']}: summed p50 {dashboard['summed_p50_ms']} ms, "
+            f"max {dashboard['summed_max_ms']} ms; computed p50 {dashboard['cold_p50_ms']} ms, "
+            f"max {dashboard['cold_max_ms']} ms; cached p50 {dashboard['cached_p50_ms']} ms")  # fmt: skip
         floor = rows[0]
         for row in rows:
             row["ratio_rps_to_bare"] = round(row["rps"] / floor["rps"], 4) if floor["rps"] else None
@@ -502,6 +599,7 @@ def run(url: str, *, scale: str, duration: float, connections: int,
             "sessions": len(sessions),
             "versions": versions(),
             "results": rows,
+            "dashboard": dashboard,
         }
     finally:
         for server in reversed(servers):
@@ -554,6 +652,17 @@ def markdown(report: dict) -> str:
         f"{report['load_average']['after']}; {report['server']}; "
         + ", ".join(f"{k} {val}" for k, val in v.items()),
     ]
+    board = report.get("dashboard")
+    if board:
+        lines.append(
+            f"Dashboard: {board['what']}, {board['renders']} renders each: summed from the "
+            f"worker's counts p50 {board['summed_p50_ms']} ms, max {board['summed_max_ms']} ms "
+            f"(target < {board['target_ms']} ms: {'met' if board['met'] else 'NOT met'}; the "
+            f"worker counted the year in {board['worker_count_s'].get('tahun')} s); two chosen "
+            f"dates, computed p50 {board['cold_p50_ms']} ms, max {board['cold_max_ms']} ms; "
+            f"from the page cache p50 {board['cached_p50_ms']} ms, max "
+            f"{board['cached_max_ms']} ms."
+        )
     push = report.get("push")
     if push and "messages_per_s" in push:
         lines.append(

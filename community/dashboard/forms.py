@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
+from wtforms import DateField, MonthField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -22,6 +22,7 @@ PERIOD_MESSAGES = {
     "order": _l("Tanggal akhir harus sesudah tanggal mulai."),
     "too_long": _l("Periode paling panjang 5 tahun."),
     "preset": _l("Pilih periode dari daftar."),
+    "future": _l("Bulan itu belum dimulai. Pilih bulan ini atau bulan sebelumnya."),
 }
 
 
@@ -45,4 +46,17 @@ class FilterForm(RukunForm):
         ],
         default="",
         validate_choice=True,
+    )
+
+
+class ReportForm(RukunForm):
+    """The month of the printable report (a GET form, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    bulan = MonthField(
+        _l("Bulan"),
+        validators=[Optional()],
+        description=_l("Kosongkan untuk bulan lalu."),
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, case, distinct, func, or_, select, union_all
+from sqlalchemy import String, and_, case, distinct, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -79,6 +79,33 @@ class MonthFigures:
 
 
 @dataclass
+class UnitReport:
+    """One unit (a child of the scope) as its page of the monthly report shows it: the
+    ranking's figures with inclusion, activities and check-ins by kind, and its quiet RTs.
+    Kinds have no count of people per unit (that would be a statement per unit)."""
+
+    wilayah_id: int
+    name: str
+    residents: int = 0
+    residents_with_needs: int = 0
+    active: int = 0
+    active_with_needs: int = 0
+    activities: int = 0
+    check_ins: int = 0
+    by_kind: dict[str, KindFigures] = field(default_factory=dict)
+    rt_count: int = 0
+    quiet_rts: list[str] = field(default_factory=list)
+
+    @property
+    def active_share(self) -> int | None:
+        return rules.share(self.active, self.residents)
+
+    @property
+    def active_with_needs_share(self) -> int | None:
+        return rules.share(self.active_with_needs, self.residents_with_needs)
+
+
+@dataclass
 class Figures:
     scope: Node
     period: Period
@@ -92,6 +119,7 @@ class Figures:
     by_kind: dict[str, KindFigures] = field(default_factory=dict)
     by_month: list[MonthFigures] = field(default_factory=list)
     units: list[UnitFigures] = field(default_factory=list)
+    unit_reports: list[UnitReport] = field(default_factory=list)  # by name
     quiet_rts: list[str] = field(default_factory=list)  # "RT 03 · RW 01"
     rt_count: int = 0
     proposals: int = 0
@@ -101,6 +129,7 @@ class Figures:
     eligible_voters: int = 0
     arisan_groups: int = 0
     arisan_members: int = 0
+    as_of: datetime | None = None  # counted by the worker then; None: counted for this page
 
     @property
     def active_share(self) -> int | None:
@@ -161,72 +190,80 @@ def cached(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -
     return figures
 
 
+@dataclass
+class Grain:
+    """The counts a dashboard is summed from, per wilayah: what was held there (by the
+    wilayah that organised it) and who took part (by the RT they live in). People are
+    counted once per RT, kind or month, and each lives in one RT, so summing RTs gives the
+    distinct people of any subtree. Plain counts only: a snapshot keeps it as JSON."""
+
+    residents: dict[int, list[int]] = field(default_factory=dict)  # rt -> [all, with needs]
+    held: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # [acts, check-ins]
+    held_month: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    people: dict[int, list[int]] = field(default_factory=dict)  # rt -> [active, with needs]
+    people_kind: dict[int, dict[str, int]] = field(default_factory=dict)
+    people_month: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {name: {str(k): v for k, v in getattr(self, name).items()} for name in _GRAIN}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Grain:
+        return cls(**{name: {int(k): v for k, v in data[name].items()} for name in _GRAIN})
+
+
+_GRAIN = ("residents", "held", "held_month", "people", "people_kind", "people_month")
+
+
 def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -> Figures:
     """Every figure of the dashboard of ``scope`` (the caller checked the viewer may see it)."""
-    nodes = subtree(scope)
-    by_id = {n.id: n for n in nodes}
-    depth = len(_ids(scope.path))
-    unit_of = {}  # wilayah id -> the scope's child it lies under (None: the scope itself)
-    for n in nodes:
-        ids = _ids(n.path)
-        unit_of[n.id] = ids[depth] if len(ids) > depth else None
-    figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
-                      period, kind)  # fmt: skip
-    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
     start, end = window(period, now)
+    return assemble(scope, period, kind, gather(scope.path, start, end, kind), start, end)
+
+
+def from_snapshot(scope: Wilayah, period: Period, grain: Grain, computed_at: datetime) -> Figures:
+    """The figures of ``scope`` summed from the worker's grain of the whole city, counted
+    until ``computed_at`` (musyawarah and arisan, a few rows, are counted until then too)."""
+    start, end = window(period, computed_at)
+    figures = assemble(scope, period, None, grain, start, end)
+    figures.as_of = computed_at
+    return figures
+
+
+def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain:
+    """The grain of the subtree at ``path`` ("" for every wilayah), for activities held
+    from ``start`` to ``end``: six grouped statements."""
+    grain = Grain()
+    in_scope = select(Wilayah.id).where(Wilayah.path.like(path + "%")).scalar_subquery()
     held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
             Activity.starts_at < end]  # fmt: skip
     if kind:
         held.append(Activity.kind == kind)
 
     # residents (and those who told their pengurus of a need) per RT
-    residents = defaultdict(int)
     for rt_id, count, needs in db.session.execute(
         select(User.rt_id, func.count(User.id), func.count(case((_needs(), User.id))))
         .where(User.rt_id.in_(in_scope))
         .group_by(User.rt_id)
     ):
-        residents[rt_id] = count
-        figures.residents += count
-        figures.residents_with_needs += needs
+        grain.residents[rt_id] = [count, needs]
 
-    # activities held, and people checked in, by wilayah and kind, then by month
-    activities, check_ins = defaultdict(int), defaultdict(int)
-    kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
-    for wilayah_id, activity_kind, count in db.session.execute(
-        select(Activity.wilayah_id, Activity.kind, func.count(Activity.id))
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(Activity.wilayah_id, Activity.kind)
-    ):
-        activities[wilayah_id] += count
-        kinds[activity_kind].activities += count
-        figures.activities += count
-    for wilayah_id, activity_kind, count in db.session.execute(
-        select(Activity.wilayah_id, Activity.kind, func.count(Attendance.id))
-        .join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(Activity.wilayah_id, Activity.kind)
-    ):
-        check_ins[wilayah_id] += count
-        kinds[activity_kind].check_ins += count
-        figures.check_ins += count
-    months = {m: MonthFigures(m) for m in rules.months(period)}
+    # activities held, and people checked in, by wilayah and kind, and by wilayah and month
     month = wita_month(Activity.starts_at)
-    for key, count in db.session.execute(
-        select(month, func.count(Activity.id))
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(month)
-    ):
-        if key in months:
-            months[key].activities = count
-    for key, count in db.session.execute(
-        select(month, func.count(Attendance.id))
-        .join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(month)
-    ):
-        if key in months:
-            months[key].check_ins = count
+    for into, key in ((grain.held, Activity.kind), (grain.held_month, month)):
+        for wilayah_id, value, count in db.session.execute(
+            select(Activity.wilayah_id, key, func.count(Activity.id))
+            .where(Activity.wilayah_id.in_(in_scope), *held)
+            .group_by(Activity.wilayah_id, key)
+        ):
+            into.setdefault(wilayah_id, {})[value] = [count, 0]
+        for wilayah_id, value, count in db.session.execute(
+            select(Activity.wilayah_id, key, func.count(Attendance.id))
+            .join(Attendance, Attendance.activity_id == Activity.id)
+            .where(Activity.wilayah_id.in_(in_scope), *held)
+            .group_by(Activity.wilayah_id, key)
+        ):
+            into.setdefault(wilayah_id, {}).setdefault(value, [0, 0])[1] = count
 
     # people of the scope who took part, wherever the activity was organised
     took_part = union_all(
@@ -240,30 +277,77 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
                Rsvp.waitlisted_at.is_(None), *held),
     ).subquery()  # fmt: skip
     people = and_(User.id == took_part.c.user_id, User.rt_id.in_(in_scope))
-    active = defaultdict(int)
-    for rt_id, count, needs in db.session.execute(
-        select(User.rt_id, func.count(distinct(User.id)),
-               func.count(distinct(case((_needs(), User.id)))))
+    # Read once (MATERIALIZED), counted three ways in one statement: by RT (with those who
+    # declared a need), by RT and kind, and by RT and month. Three statements read it thrice.
+    taking = (
+        select(User.id.label("uid"), User.rt_id.label("rt_id"),
+               case((_needs(), User.id)).label("needs_uid"), took_part.c.kind.label("kind"),
+               wita_month(took_part.c.starts_at).label("month"))
         .join(took_part, people)
-        .group_by(User.rt_id)
-    ):  # fmt: skip
-        active[rt_id] = count
-        figures.active += count
-        figures.active_with_needs += needs
-    for activity_kind, count in db.session.execute(
-        select(took_part.c.kind, func.count(distinct(User.id)))
-        .join(took_part, people)
-        .group_by(took_part.c.kind)
-    ):
-        kinds[activity_kind].people = count
-    people_month = wita_month(took_part.c.starts_at)
-    for key, count in db.session.execute(
-        select(people_month, func.count(distinct(User.id)))
-        .join(took_part, people)
-        .group_by(people_month)
-    ):
-        if key in months:
-            months[key].people = count
+        .cte("taking")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    counted = union_all(
+        select(literal("rt").label("axis"), taking.c.rt_id, literal("").label("key"),
+               func.count(distinct(taking.c.uid)).label("people"),
+               func.count(distinct(taking.c.needs_uid)).label("needs"))
+        .group_by(taking.c.rt_id),
+        select(literal("kind"), taking.c.rt_id, taking.c.kind, func.count(distinct(taking.c.uid)),
+               literal(0))
+        .group_by(taking.c.rt_id, taking.c.kind),
+        select(literal("month"), taking.c.rt_id, taking.c.month,
+               func.count(distinct(taking.c.uid)), literal(0))
+        .group_by(taking.c.rt_id, taking.c.month),
+    )  # fmt: skip
+    for axis, rt_id, key, count, needs in db.session.execute(counted):
+        if axis == "rt":
+            grain.people[rt_id] = [count, needs]
+        elif axis == "kind":
+            grain.people_kind.setdefault(rt_id, {})[key] = count
+        else:
+            grain.people_month.setdefault(rt_id, {})[key] = count
+    return grain
+
+
+def assemble(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
+             start: datetime, end: datetime) -> Figures:  # fmt: skip
+    """The figures of ``scope`` summed from a grain that covers at least its subtree (its
+    own, or the whole city's), with the musyawarah and arisan counts of the scope."""
+    nodes = subtree(scope)
+    by_id = {n.id: n for n in nodes}
+    depth = len(_ids(scope.path))
+    unit_of = {}  # wilayah id -> the scope's child it lies under (None: the scope itself)
+    for n in nodes:
+        ids = _ids(n.path)
+        unit_of[n.id] = ids[depth] if len(ids) > depth else None
+    figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
+                      period, kind)  # fmt: skip
+    residents = {n.id: grain.residents.get(n.id, [0, 0]) for n in nodes}
+    active = {n.id: grain.people.get(n.id, [0, 0]) for n in nodes}
+    activities, check_ins = defaultdict(int), defaultdict(int)
+    kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
+    months = {m: MonthFigures(m) for m in rules.months(period)}
+    for n in nodes:
+        figures.residents += residents[n.id][0]
+        figures.residents_with_needs += residents[n.id][1]
+        figures.active += active[n.id][0]
+        figures.active_with_needs += active[n.id][1]
+        for activity_kind, (count, came) in grain.held.get(n.id, {}).items():
+            activities[n.id] += count
+            check_ins[n.id] += came
+            kinds[activity_kind].activities += count
+            kinds[activity_kind].check_ins += came
+        for activity_kind, count in grain.people_kind.get(n.id, {}).items():
+            kinds[activity_kind].people += count
+        for key, (count, came) in grain.held_month.get(n.id, {}).items():
+            if key in months:
+                months[key].activities += count
+                months[key].check_ins += came
+        for key, count in grain.people_month.get(n.id, {}).items():
+            if key in months:
+                months[key].people += count
+    figures.activities = sum(activities.values())
+    figures.check_ins = sum(check_ins.values())
     figures.by_kind = dict(kinds)
     figures.by_month = list(months.values())
 
@@ -274,8 +358,8 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         if unit is None:
             continue
         row = units[unit]
-        row[0] += residents.get(n.id, 0)
-        row[1] += active.get(n.id, 0)
+        row[0] += residents[n.id][0]
+        row[1] += active[n.id][0]
         row[2] += activities.get(n.id, 0)
         row[3] += check_ins.get(n.id, 0)
     figures.units = [
@@ -284,12 +368,38 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
     ]
     rts = [n for n in nodes if n.level == Level.RT]
     figures.rt_count = len(rts)
-    figures.quiet_rts = [
-        _with_parent(n, by_id, scope.id)
-        for n in rts
-        if not activities.get(n.id) and not active.get(n.id)
-    ]
-    _decisions(figures, scope, start, end, residents, nodes)
+    quiet = [n for n in rts if not activities.get(n.id) and not active[n.id][0]]
+    figures.quiet_rts = [_with_parent(n, by_id, scope.id) for n in quiet]
+
+    # the same, unit by unit, for the monthly report (no statement more)
+    reports = {u.wilayah_id: UnitReport(u.wilayah_id, u.name) for u in figures.units}
+    for n in nodes:
+        report = reports.get(unit_of[n.id])
+        if report is None:
+            continue
+        report.residents += residents[n.id][0]
+        report.residents_with_needs += residents[n.id][1]
+        report.active += active[n.id][0]
+        report.active_with_needs += active[n.id][1]
+        report.activities += activities.get(n.id, 0)
+        report.check_ins += check_ins.get(n.id, 0)
+        for activity_kind, (count, came) in grain.held.get(n.id, {}).items():
+            into = report.by_kind.setdefault(activity_kind, KindFigures())
+            into.activities += count
+            into.check_ins += came
+        if n.level == Level.RT:
+            report.rt_count += 1
+    for n in quiet:
+        report = reports.get(unit_of[n.id])
+        if report is not None:
+            report.quiet_rts.append(_with_parent(n, by_id, report.wilayah_id))
+    figures.unit_reports = sorted(reports.values(), key=lambda r: r.name)
+    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
+    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
+            Activity.starts_at < end]  # fmt: skip
+    if kind:
+        held.append(Activity.kind == kind)
+    _decisions(figures, scope, start, end, {k: v[0] for k, v in residents.items()}, nodes)
     _arisan(figures, in_scope, held)
     return figures
 

@@ -15,8 +15,8 @@ from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, grants_of, require
 from community.core.time import WITA, utcnow
-from community.dashboard import bp, charts, queries, rules
-from community.dashboard.forms import PERIOD_MESSAGES, FilterForm
+from community.dashboard import bp, charts, queries, rules, snapshots
+from community.dashboard.forms import PERIOD_MESSAGES, FilterForm, ReportForm
 from community.dashboard.rules import PeriodError, SortKey
 from community.events.forms import KIND_LABELS
 from community.extensions import db
@@ -50,7 +50,12 @@ def _filters(form: FilterForm) -> tuple[rules.Period, str | None] | None:
 
 
 def _figures(scope: Wilayah, period: rules.Period, kind: str | None) -> queries.Figures:
-    return queries.cached(scope, period, kind, now=utcnow())
+    """From the worker's snapshot of the city when it answers this period, else counted."""
+    now = utcnow()
+    found = snapshots.current(period, kind, now)
+    if found is None:
+        return queries.cached(scope, period, kind, now=now)
+    return queries.from_snapshot(scope, period, *found)
 
 
 def _breadcrumbs(scope: Wilayah) -> list[Wilayah]:
@@ -130,6 +135,7 @@ def scope(wilayah_id: int):
         args=_query_args(),
         count=_hide,  # a count of people as shown: "<5" under five
         period_text=_period_text(period),
+        snapshot_minutes=rules.SNAPSHOT_EVERY_MINUTES,
     )
 
 
@@ -174,6 +180,37 @@ def chart(wilayah_id: int, name: str):
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = csp
     return response
+
+
+@bp.get("/dasbor/<int:wilayah_id>/laporan")
+@login_required
+def report(wilayah_id: int):
+    """Whoever may see the dashboard page (VIEW_OVERVIEW; residents 403, others 404): the
+    printable monthly report of the wilayah for a kelurahan meeting, for the month
+    ``bulan`` (YYYY-MM; by default the last whole month): a page with the wilayah's figures,
+    then one page per unit below it. Counts of fewer than 5 people show as "<5". A month not
+    yet begun or not a month: 422 with the form and the reason."""
+    node = _scope(wilayah_id)
+    form = ReportForm(request.args)
+    context = dict(scope=node, form=form, unit_name=unit_name, kind_labels=labels(KIND_LABELS),
+                   count=_hide)  # fmt: skip
+    if not form.validate():
+        return render("dashboard/report.html", status=422, figures=None, **context)
+    today = utcnow().astimezone(WITA).date()
+    try:
+        period = rules.report_month(form.bulan.data, today)
+    except PeriodError as exc:
+        form.bulan.errors = [*form.bulan.errors, str(PERIOD_MESSAGES[exc.code])]
+        return render("dashboard/report.html", status=422, figures=None, **context)
+    figures = _figures(node, period, None)
+    return render(
+        "dashboard/report.html",
+        figures=figures,
+        month_text=format_date(period.first, "MMMM yyyy"),
+        period_text=_period_text(period),
+        printed=format_date(today, "d MMMM yyyy"),
+        **context,
+    )
 
 
 TABLES = ("unit", "jenis", "bulan", "ringkasan")

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 # A cell that describes fewer people than this is shown as "<5": with the unit's name beside
@@ -20,6 +20,10 @@ MIN_CELL = 5
 MAX_PERIOD_DAYS = 5 * 365 + 1
 # A month-by-month trend over five years is 61 points: still one readable line.
 DEFAULT_PRESET = "kuartal"
+# The worker counts the city's preset periods this often (minutes); a page sums its counts
+# while they are younger than SNAPSHOT_MAX_AGE, so two missed runs still answer from them.
+SNAPSHOT_EVERY_MINUTES = 10
+SNAPSHOT_MAX_AGE = timedelta(minutes=30)
 
 
 class Preset(StrEnum):
@@ -53,7 +57,8 @@ PILLAR_OF_KIND = {
 
 class PeriodError(ValueError):
     """``code``: ``missing`` (a custom period without both dates), ``order`` (the end before
-    the start), ``too_long`` (over MAX_PERIOD_DAYS), ``preset`` (not a known period)."""
+    the start), ``too_long`` (over MAX_PERIOD_DAYS), ``preset`` (not a known period),
+    ``future`` (a report's month that has not begun)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -97,12 +102,36 @@ def resolve_period(preset: str | None, first: date | None, last: date | None,
     return Period(start, today, str(preset))
 
 
+def report_month(month: date | None, today: date) -> Period:
+    """The calendar month of a monthly report: the one asked for (any day of it), by
+    default the last whole month before ``today``; a month that has not begun is refused
+    (``future``). The month being lived ends today."""
+    first = first_of_month(today, 1) if month is None else first_of_month(month)
+    if first > today:
+        raise PeriodError("future")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return Period(first, min(following - timedelta(days=1), today), "laporan")
+
+
+def snapshot_answers(period: Period, kind: str | None, snapshot: Period | None,
+                     computed_at: datetime | None, now: datetime) -> bool:  # fmt: skip
+    """True when the worker's counts of a preset period may answer a page: the page asks
+    for all kinds and a preset (a kind or two chosen dates are counted live), the counts
+    cover the same days (a new day in WITA begins a new period), and they are younger than
+    SNAPSHOT_MAX_AGE (a worker that stopped is not hidden behind old figures)."""
+    if kind is not None or period.preset not in PRESET_MONTHS or snapshot is None:
+        return False
+    if (snapshot.first, snapshot.last) != (period.first, period.last):
+        return False
+    return computed_at is not None and now - computed_at <= SNAPSHOT_MAX_AGE
+
+
 def months(period: Period) -> list[str]:
     """``YYYY-MM`` of every month the period touches, in order."""
     found, day = [], first_of_month(period.first)
     while day <= period.last:
         found.append(f"{day.year:04d}-{day.month:02d}")
-        day = first_of_month(day + timedelta(days=31))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return found
 
 
@@ -156,10 +185,11 @@ class UnitFigures:
 
 
 def rank(units: list[UnitFigures], key: str) -> list[UnitFigures]:
-    """Units by ``key``: names A–Z, the others highest first (a hidden share counts as
-    lowest, so "<5" never sorts into a position that reveals it); ties by name."""
+    """Units by ``key``: names A–Z, the others highest first (a hidden share comes after
+    every shown one, 0 % included, so "<5" never sorts into a position that reveals it);
+    ties by name."""
     if key == SortKey.AKTIF:
-        return sorted(units, key=lambda u: (-(u.active_share or -1), u.name))
+        return sorted(units, key=lambda u: (u.active_share is None, -(u.active_share or 0), u.name))
     if key == SortKey.KEGIATAN:
         return sorted(units, key=lambda u: (-u.activities, u.name))
     if key == SortKey.KEHADIRAN:

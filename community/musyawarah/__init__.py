@@ -9,6 +9,7 @@
                       vote, results
     queries.py        what a person sees on /musyawarah, a proposal's page, a poll's counts
     routes.py         the pages; personal_data.py: export and the inventory (UU PDP)
+    notices.py        a new poll and a decision on a proposal as a push (wants_musyawarah)
 
 A secret ballot holds no voter: who voted is a separate row (poll, user), so a secret vote
 cannot be changed. Who may run a poll or move a proposal is the rule that decides who
@@ -23,12 +24,18 @@ bp = Blueprint("musyawarah", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from community.musyawarah import models, personal_data, routes  # noqa: F401 (routes register)
+    from community.musyawarah import (  # noqa: F401 (routes register)
+        models,
+        notifications,
+        personal_data,
+        routes,
+    )
 
     # Residents propose and comment a few times a day; a burst beyond this is a script.
     app.config.setdefault("MUSYAWARAH_LIMIT", "20 per minute;200 per day")
     app.register_blueprint(bp)
     personal_data.register_exports()
+    notifications.register()
     from flask_babel import lazy_gettext as _l
 
     from community.web import badges

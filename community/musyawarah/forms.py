@@ -65,6 +65,13 @@ ERRORS = {
     E.SUPPORT_CLOSED: ("support", _l("Usulan ini sudah diputuskan; dukungan ditutup.")),
     E.OWN_PROPOSAL: ("support", _l("Ini usulan Anda sendiri.")),
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
+    E.PAPER_NOT_FOR_RANKING: ("ballots", _l("Suara kertas hanya untuk pilih satu atau pilih beberapa.")),
+    E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
+    E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
+    E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
+    E.NOT_A_MEETING: ("body", _l("Notulen hanya untuk kegiatan musyawarah.")),
+    E.MEETING_CANCELLED: ("body", _l("Musyawarah ini dibatalkan; tidak ada notulen.")),
+    E.MEETING_NOT_STARTED: ("body", _l("Notulen dapat ditulis setelah musyawarah dimulai.")),
 }  # fmt: skip
 
 
@@ -225,3 +232,58 @@ def ballot_choices(poll, form) -> list[int]:
 def ballot_error_field(poll) -> str:
     """Where a refused ballot's message is shown."""
     return "rank_1" if poll.kind == rules.PollKind.PERINGKAT else "choice"
+
+
+class MinutesForm(RukunForm):
+    """The notulen: plain text, and the proposals and polls the meeting settled (their
+    choices are set by the route: what the meeting's wilayah may attach)."""
+
+    body = TextAreaField(
+        _l("Notulen"),
+        validators=[
+            DataRequired(_l("Notulen tidak boleh kosong.")),
+            Length(max=rules.MINUTES_MAX, message=_l("Notulen paling banyak 10.000 karakter.")),
+        ],
+    )
+    proposals = MultiCheckboxField(
+        _l("Usulan yang dibahas atau diputuskan"), coerce=int, choices=[], validators=[Optional()]
+    )
+    polls = MultiCheckboxField(
+        _l("Jajak pendapat yang hasilnya dibahas"), coerce=int, choices=[], validators=[Optional()]
+    )
+
+
+def paper_form(poll, **kwargs) -> RukunForm:
+    """Counts of a batch of paper ballots: how many ballots (``ballots``) and the marks
+    for each option (``option_<id>``, 0 when left empty)."""
+
+    class PaperForm(RukunForm):
+        ballots = IntegerField(
+            _l("Jumlah surat suara kertas"),
+            validators=[
+                DataRequired(_l("Isi jumlah surat suara.")),
+                NumberRange(min=1, max=rules.PAPER_MAX_BALLOTS,
+                            message=_l("Jumlah surat suara antara 1 dan 5.000.")),
+            ],
+        )  # fmt: skip
+
+    for option in poll.options:
+        setattr(
+            PaperForm,
+            f"option_{option.id}",
+            IntegerField(
+                option.label,
+                default=0,
+                validators=[
+                    Optional(),
+                    NumberRange(min=0, max=rules.PAPER_MAX_BALLOTS,
+                                message=_l("Jumlah suara antara 0 dan 5.000.")),
+                ],
+            ),
+        )  # fmt: skip
+    return PaperForm(**kwargs)
+
+
+def paper_votes(poll, form) -> dict[int, int]:
+    """The marks per option id as entered (an empty box is 0)."""
+    return {o.id: form[f"option_{o.id}"].data or 0 for o in poll.options}

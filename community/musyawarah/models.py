@@ -246,3 +246,121 @@ class PollVoter(db.Model):
     )
 
     __table_args__ = (UniqueConstraint("poll_id", "user_id"),)
+
+
+class Minutes(db.Model):
+    """The notulen of a musyawarah meeting (an activity of kind musyawarah), one per
+    meeting: plain text as typed (links made clickable when shown, never HTML), with the
+    proposals and polls the meeting settled. Every save is a :class:`MinutesRevision`, so
+    who wrote and who changed it, and when, stay."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), unique=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    written_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship(lazy="joined")  # noqa: F821
+    written_by: Mapped[User | None] = relationship()  # noqa: F821
+    proposals: Mapped[list[Proposal]] = relationship(
+        secondary="minutes_proposal", order_by="Proposal.id"
+    )
+    polls: Mapped[list[Poll]] = relationship(secondary="minutes_poll", order_by="Poll.id")
+
+    __table_args__ = (
+        CheckConstraint(f"length(body) BETWEEN 1 AND {rules.MINUTES_MAX}", name="body_length"),
+    )
+
+    @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: notulen belong to their meeting's wilayah."""
+        return self.activity.authz_scope
+
+
+class MinutesRevision(db.Model):
+    """One save of the notulen: who, when, and the text as it was then."""
+
+    __tablename__ = "minutes_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
+    edited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
+
+    edited_by: Mapped[User | None] = relationship(lazy="joined")  # noqa: F821
+
+
+class MinutesProposal(db.Model):
+    """A proposal the meeting discussed or decided."""
+
+    __tablename__ = "minutes_proposal"
+
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MinutesPoll(db.Model):
+    """A poll whose result the meeting took up."""
+
+    __tablename__ = "minutes_poll"
+
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), primary_key=True
+    )
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PaperTally(db.Model):
+    """A batch of paper ballots a pengurus counted and entered (for residents without a
+    phone): how many ballots, who entered them and when. The marks per option are
+    :class:`PaperTallyCount`; nothing here names a voter."""
+
+    __tablename__ = "paper_tally"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    ballots: Mapped[int] = mapped_column()
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entered_by: Mapped[User | None] = relationship(lazy="joined")  # noqa: F821
+
+    __table_args__ = (
+        CheckConstraint(f"ballots BETWEEN 1 AND {rules.PAPER_MAX_BALLOTS}", name="ballots_range"),
+    )
+
+
+class PaperTallyCount(db.Model):
+    """The paper marks for one option in a batch."""
+
+    __tablename__ = "paper_tally_count"
+
+    tally_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_tally.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_option.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column()
+
+    __table_args__ = (CheckConstraint("votes >= 0", name="votes_not_negative"),)

@@ -4,7 +4,8 @@ comments, the polls they voted in and, for an open ballot, their choices.
 
 Deleting the account deletes their supports and comments (``CASCADE``); their proposals,
 the history steps they made, the polls they ran and their votes stay for the wilayah,
-nameless (``SET NULL``), so counts and turnout do not change. A secret ballot names nobody
+nameless (``SET NULL``), so counts and turnout do not change. Notulen they wrote or
+changed stay with the meeting, nameless. A secret ballot names nobody
 in the first place.
 """
 
@@ -154,3 +155,25 @@ def register_exports() -> None:
     secret = N("a secret ballot names nobody; an open one is in musyawarah_votes[].choices")
     privacy.classify("ballot", {"id": key, "poll_id": secret, "voter_id": key})
     privacy.classify("ballot_choice", {"ballot_id": key, "option_id": secret, "rank": secret})
+    notulen = W("the notulen of a meeting are the wilayah's record, written by its "
+                "organisers like an activity's description; who wrote and changed them is "
+                "part of that record")  # fmt: skip
+    privacy.classify("minutes", {
+        "id": key, "activity_id": notulen, "body": notulen, "written_by_id": notulen,
+        "written_at": notulen, "updated_at": notulen,
+    })  # fmt: skip
+    privacy.classify("minutes_revision", {
+        "id": key, "minutes_id": key, "edited_by_id": notulen, "edited_at": notulen,
+        "body": notulen,
+    })  # fmt: skip
+    paper = W("a pengurus' entry of paper ballot counts: the poll's record, naming no voter")
+    privacy.classify("paper_tally", {
+        "id": key, "poll_id": paper, "ballots": paper, "entered_by_id": paper,
+        "entered_at": paper,
+    })  # fmt: skip
+    privacy.classify("paper_tally_count", {
+        "tally_id": key, "option_id": poll, "votes": poll,
+    })  # fmt: skip
+    link = N("which proposal or poll a meeting's notulen took up")
+    privacy.classify("minutes_proposal", {"minutes_id": link, "proposal_id": link})
+    privacy.classify("minutes_poll", {"minutes_id": link, "poll_id": link})

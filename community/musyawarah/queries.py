@@ -6,11 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.extensions import db
+from community.musyawarah import rules
 from community.musyawarah.models import (
+    Minutes,
+    MinutesPoll,
+    MinutesProposal,
+    MinutesRevision,
+    PaperTally,
     Poll,
     Proposal,
     ProposalComment,
@@ -20,6 +27,9 @@ from community.musyawarah.models import (
 
 # The page lists the newest; a kelurahan admin's whole subtree would not fit on a phone.
 LIST_LIMIT = 50
+# What notulen may attach: the newest proposals and polls of the meeting's wilayah; a
+# meeting settles a handful, and a longer list of boxes does not fit a phone.
+ATTACHABLE_LIMIT = 30
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
@@ -118,5 +128,110 @@ def list_history(proposal: Proposal) -> list[ProposalStatusChange]:
             select(ProposalStatusChange)
             .where(ProposalStatusChange.proposal_id == proposal.id)
             .order_by(ProposalStatusChange.changed_at, ProposalStatusChange.id)
+        )
+    )
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def get_minutes(activity_id: int) -> Minutes | None:
+    return db.session.scalar(select(Minutes).where(Minutes.activity_id == activity_id))
+
+
+def list_revisions(minutes: Minutes) -> list[MinutesRevision]:
+    """Every save, the first (who wrote it) first."""
+    return list(
+        db.session.scalars(
+            select(MinutesRevision)
+            .where(MinutesRevision.minutes_id == minutes.id)
+            .order_by(MinutesRevision.edited_at, MinutesRevision.id)
+        )
+    )
+
+
+def _subtree(wilayah: Wilayah):
+    return select(Wilayah.id).where(Wilayah.path.startswith(wilayah.path))
+
+
+def list_attachable_proposals(wilayah: Wilayah) -> list[Proposal]:
+    """What a meeting of ``wilayah`` may have settled: the newest proposals lying in its
+    subtree or proposed there (a forwarded one is still its RT's)."""
+    below = _subtree(wilayah)
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(or_(Proposal.wilayah_id.in_(below), Proposal.origin_wilayah_id.in_(below)))
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+            .limit(ATTACHABLE_LIMIT)
+        )
+    )
+
+
+def list_attachable_polls(wilayah: Wilayah) -> list[Poll]:
+    """The newest polls of ``wilayah``'s subtree."""
+    return list(
+        db.session.scalars(
+            select(Poll)
+            .where(Poll.wilayah_id.in_(_subtree(wilayah)))
+            .order_by(Poll.closes_at.desc(), Poll.id.desc())
+            .limit(ATTACHABLE_LIMIT)
+        )
+    )
+
+
+def list_minutes_about_proposal(proposal_id: int) -> list[Minutes]:
+    """The notulen of the meetings that took up this proposal."""
+    return list(
+        db.session.scalars(
+            select(Minutes)
+            .join(MinutesProposal, MinutesProposal.minutes_id == Minutes.id)
+            .where(MinutesProposal.proposal_id == proposal_id)
+            .order_by(Minutes.written_at)
+        )
+    )
+
+
+def list_minutes_about_poll(poll_id: int) -> list[Minutes]:
+    """The notulen of the meetings that took up this poll's result."""
+    return list(
+        db.session.scalars(
+            select(Minutes)
+            .join(MinutesPoll, MinutesPoll.minutes_id == Minutes.id)
+            .where(MinutesPoll.poll_id == poll_id)
+            .order_by(Minutes.written_at)
+        )
+    )
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def list_musrenbang(wilayah: Wilayah) -> list[ProposalLine]:
+    """Every proposal lying in ``wilayah``'s subtree or proposed there, with its support
+    count, in :func:`rules.musrenbang_order` (one query, whatever the number)."""
+    below = _subtree(wilayah)
+    rows = db.session.execute(
+        select(Proposal, count_supports_column())
+        .options(joinedload(Proposal.origin_wilayah))
+        .where(or_(Proposal.wilayah_id.in_(below), Proposal.origin_wilayah_id.in_(below)))
+    ).all()
+    lines = [ProposalLine(p, n) for p, n in rows]
+    return sorted(
+        lines,
+        key=lambda line: rules.musrenbang_order(
+            line.proposal.category, line.proposal.origin_wilayah.full_name, line.supports,
+            line.proposal.id,
+        ),
+    )  # fmt: skip
+
+
+def list_paper_tallies(poll: Poll) -> list[PaperTally]:
+    """The paper batches entered for ``poll``, oldest first, with who entered them."""
+    return list(
+        db.session.scalars(
+            select(PaperTally)
+            .where(PaperTally.poll_id == poll.id)
+            .order_by(PaperTally.entered_at, PaperTally.id)
         )
     )

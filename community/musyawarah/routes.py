@@ -24,15 +24,19 @@ from community.musyawarah.forms import (
     KIND_LABELS,
     STATUS_LABELS,
     CommentForm,
+    MinutesForm,
     PollForm,
     ProposalForm,
     StatusForm,
     ballot_choices,
     ballot_error_field,
     ballot_form,
+    paper_form,
+    paper_votes,
 )
 from community.musyawarah.models import Poll, Proposal
 from community.musyawarah.services import MusyawarahRefused
+from community.web.downloads import csv_response
 from community.web.htmx import render
 from community.web.ratelimits import per_user
 
@@ -56,6 +60,7 @@ def index():
         polls=queries.list_polls(current_user),
         may_propose=current_user.rt is not None,
         may_poll=bool(areas.managed_wilayah(current_user)),
+        exports=areas.managed_wilayah(current_user),
         now=utcnow(),
         **LABELS,
     )
@@ -120,6 +125,7 @@ def _proposal_page(proposal: Proposal, *, comment_form=None, status_form=None,
         support_error=support_error,
         comments=queries.list_comments(proposal),
         history=queries.list_history(proposal),
+        minutes_about=_visible_minutes(queries.list_minutes_about_proposal(proposal.id)),
         comment_form=comment_form or CommentForm(formdata=None),
         status_form=status_form if manages and status_form.status.choices else None,
         action_form=EmptyForm(formdata=None),
@@ -305,6 +311,9 @@ def _poll_page(poll: Poll, form=None, status: int = 200):
         form=form,
         results=services.results(poll) if visible else None,
         counts=None if visible else services.count_eligible(poll),
+        minutes_about=_visible_minutes(queries.list_minutes_about_poll(poll.id)),
+        manages=can(Action.MANAGE_ACTIVITIES, poll),
+        paper_log=queries.list_paper_tallies(poll),
         **LABELS,
     )
 
@@ -340,3 +349,170 @@ def vote(poll_id: int):
             flash(_("Suara Anda sudah tercatat."), "success")
             return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
     return _poll_page(poll, form=form, status=422)
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def _load_meeting(activity_id: int, action: str = Action.VIEW):
+    from community.events import queries as events
+
+    activity = events.get_activity(activity_id)
+    require(action, activity)
+    if activity.kind != rules.MEETING_KIND:
+        abort(404)
+    return activity
+
+
+def _visible_minutes(found: list) -> list:
+    return [m for m in found if can(Action.VIEW, m.activity)]
+
+
+@bp.get("/kegiatan/<int:activity_id>/notulen")
+@login_required
+def minutes(activity_id: int):
+    """Anyone who may see the musyawarah activity (VIEW; others, and activities of another
+    kind, 404): its notulen with links made clickable, the proposals and polls it settled,
+    who wrote it and every change with who and when; "Belum ada notulen" before any. Its
+    organisers get the link to write them."""
+    activity = _load_meeting(activity_id)
+    found = queries.get_minutes(activity.id)
+    return render(
+        "musyawarah/minutes.html",
+        activity=activity,
+        minutes=found,
+        revisions=queries.list_revisions(found) if found else [],
+        manages=can(Action.MANAGE_ACTIVITIES, activity),
+        **LABELS,
+    )
+
+
+def _minutes_form(activity, found, **kwargs) -> MinutesForm:
+    if found is not None and "formdata" in kwargs:
+        kwargs.setdefault("body", found.body)
+        kwargs.setdefault("proposals", [p.id for p in found.proposals])
+        kwargs.setdefault("polls", [p.id for p in found.polls])
+    form = MinutesForm(**kwargs)
+    form.proposals.choices = [
+        SelectChoice(p.id, f"{p.title} ({STATUS_LABELS[p.status]})")
+        for p in queries.list_attachable_proposals(activity.wilayah)
+    ]
+    form.polls.choices = [
+        SelectChoice(p.id, p.question) for p in queries.list_attachable_polls(activity.wilayah)
+    ]
+    return form
+
+
+@bp.route("/kegiatan/<int:activity_id>/notulen/tulis", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def write_minutes(activity_id: int):
+    """Whoever organises the musyawarah activity (MANAGE_ACTIVITIES; residents 403, others and
+    other kinds 404). GET: the notulen form, filled with the current text and attachments.
+    POST: saves them (a new revision with who and when), 303 to the notulen; 422 with the
+    form on empty or too long text, before the meeting starts or when it was cancelled;
+    400 without a CSRF token."""
+    activity = _load_meeting(activity_id, Action.MANAGE_ACTIVITIES)
+    found = queries.get_minutes(activity.id)
+    if request.method == "GET":
+        form = _minutes_form(activity, found, formdata=None)
+    else:
+        form = _minutes_form(activity, found)
+    if form.validate_on_submit():
+        try:
+            services.write_minutes(
+                activity, by=current_user, body=form.body.data.strip(),
+                proposal_ids=form.proposals.data or [], poll_ids=form.polls.data or [],
+                now=utcnow(),
+            )  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Notulen disimpan."), "success")
+            return redirect(url_for("musyawarah.minutes", activity_id=activity.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/minutes_form.html", form=form, activity=activity, status=status)
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def _export_scope(wilayah_id: int) -> Wilayah:
+    wilayah = areas.get_wilayah(wilayah_id)
+    require(Action.MANAGE_ACTIVITIES, wilayah)
+    return wilayah
+
+
+@bp.get("/musyawarah/musrenbang/<int:wilayah_id>")
+@login_required
+def musrenbang(wilayah_id: int):
+    """Pengurus RT, ketua RW and admins of the wilayah (MANAGE_ACTIVITIES; residents 403,
+    others 404): the printable page of its proposals for the Musrenbang, grouped by
+    category and the RT they came from, with status, where each lies now and supports;
+    no names. Links to the CSV."""
+    wilayah = _export_scope(wilayah_id)
+    return render(
+        "musyawarah/musrenbang.html",
+        wilayah=wilayah,
+        lines=queries.list_musrenbang(wilayah),
+        printed_at=utcnow(),
+        **LABELS,
+    )
+
+
+@bp.get("/musyawarah/musrenbang/<int:wilayah_id>.csv")
+@login_required
+def musrenbang_csv(wilayah_id: int):
+    """Who may see the Musrenbang page (as :func:`musrenbang`): the same proposals as a CSV
+    file (";" separated, opens in Excel with Indonesian settings), one row each."""
+    wilayah = _export_scope(wilayah_id)
+    header = ["bidang", "asal", "judul", "uraian", "lokasi", "status", "sekarang_di",
+              "dukungan", "diajukan"]  # fmt: skip
+    rows = [
+        [
+            str(CATEGORY_LABELS[p.category]),
+            p.origin_wilayah.full_name,
+            p.title,
+            p.body,
+            p.location,
+            str(STATUS_LABELS[p.status]),
+            p.wilayah.full_name,
+            line.supports,
+            p.created_at.astimezone(WITA).date().isoformat(),
+        ]
+        for line in queries.list_musrenbang(wilayah)
+        for p in [line.proposal]
+    ]
+    return csv_response(f"musrenbang-{wilayah.level}-{wilayah.id}.csv", header, rows)
+
+
+# --- paper ballots -----------------------------------------------------------------------
+
+
+@bp.route("/jajak/<int:poll_id>/kertas", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def paper(poll_id: int):
+    """Pengurus of the poll's wilayah or above (MANAGE_ACTIVITIES; residents 403, others
+    404). GET: the form for a batch of paper ballots, one count per option. POST: adds it
+    (logged with who and when), 303 to the poll; 422 with the form on counts that do not
+    add up, a ranking poll, before opening or after the grace days; 400 without a CSRF
+    token."""
+    poll = queries.get_poll(poll_id)
+    require(Action.MANAGE_ACTIVITIES, poll)
+    form = paper_form(poll)
+    if form.validate_on_submit():
+        try:
+            services.enter_paper(poll, by=current_user, ballots=form.ballots.data,
+                                 votes=paper_votes(poll, form), now=utcnow())  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Suara kertas dicatat."), "success")
+            return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/paper.html", poll=poll, form=form, status=status)

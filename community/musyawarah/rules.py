@@ -36,6 +36,15 @@ REASON_MAX = 500
 FORWARD_TO = {"rt": "rw", "rw": "kelurahan"}
 # Where a resident may submit a proposal: their RT, its RW or the kelurahan.
 PROPOSAL_LEVELS = ("rt", "rw", "kelurahan")
+# Notulen: the activity kind a musyawarah meeting is (events' Kind.MUSYAWARAH), and how
+# long they may be: a long evening's minutes fit in ten thousand characters, a pasted
+# book does not.
+MEETING_KIND = "musyawarah"
+MINUTES_MAX = 10_000
+# Paper ballots: counted at the meeting and typed in within a few days of the closing (the
+# poll's result is final after that); a batch larger than a kelurahan's turnout is a typo.
+PAPER_GRACE_DAYS = 3
+PAPER_MAX_BALLOTS = 5000
 
 
 class PollKind(StrEnum):
@@ -91,6 +100,15 @@ class MusyawarahError(StrEnum):
     SUPPORT_CLOSED = "support_closed"
     OWN_PROPOSAL = "own_proposal"
     NOT_RESIDENT = "not_resident"
+    # paper ballots
+    PAPER_NOT_FOR_RANKING = "paper_not_for_ranking"
+    PAPER_TOO_LATE = "paper_too_late"
+    PAPER_BAD_COUNT = "paper_bad_count"
+    PAPER_TOO_MANY_VOTES = "paper_too_many_votes"
+    # notulen
+    NOT_A_MEETING = "not_a_meeting"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_NOT_STARTED = "meeting_not_started"
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -308,3 +326,71 @@ def support_problem(
     if not lives_in_scope:
         return MusyawarahError.NOT_RESIDENT
     return None
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def minutes_problem(
+    kind: str, *, is_cancelled: bool, starts_at: datetime, now: datetime
+) -> MusyawarahError | None:
+    """Why notulen cannot be written (or changed) for this activity now, or None: only for
+    a musyawarah meeting that was not cancelled, from the moment it starts (minutes are
+    taken during the meeting)."""
+    if kind != MEETING_KIND:
+        return MusyawarahError.NOT_A_MEETING
+    if is_cancelled:
+        return MusyawarahError.MEETING_CANCELLED
+    if now < starts_at:
+        return MusyawarahError.MEETING_NOT_STARTED
+    return None
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def musrenbang_order(
+    category: str, origin: str, supports: int, proposal_id: int
+) -> tuple[int, str, int, int]:
+    """Where a proposal goes in the Musrenbang export: by category (in the order of
+    :class:`Category`, as the kelurahan's forms group them), then by the RT (or RW) it came
+    from, then the most supported first, then the oldest first."""
+    return (list(Category).index(Category(category)), origin, -supports, proposal_id)
+
+
+# --- paper ballots -----------------------------------------------------------------------
+
+
+def paper_problem(
+    kind: str,
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    ballots: int,
+    votes: Sequence[int],
+    max_choices: int,
+) -> MusyawarahError | None:
+    """Why these counts of paper ballots cannot be entered, or None. ``ballots`` is the
+    number of paper ballots in the batch, ``votes`` the marks per option. A ranking is not
+    counted on paper here (its points need every ballot's order). Each paper ballot holds
+    one mark (a single choice) or up to N (a multiple choice); a blank one holds none."""
+    if kind == PollKind.PERINGKAT:
+        return MusyawarahError.PAPER_NOT_FOR_RANKING
+    if now < opens_at:
+        return MusyawarahError.NOT_OPEN_YET
+    if now >= closes_at + timedelta(days=PAPER_GRACE_DAYS):
+        return MusyawarahError.PAPER_TOO_LATE
+    if not 1 <= ballots <= PAPER_MAX_BALLOTS or any(v < 0 for v in votes):
+        return MusyawarahError.PAPER_BAD_COUNT
+    if any(v > ballots for v in votes):
+        return MusyawarahError.PAPER_TOO_MANY_VOTES
+    if sum(votes) > ballots * max_choices_allowed(kind, max_choices):
+        return MusyawarahError.PAPER_TOO_MANY_VOTES
+    return None
+
+
+def with_paper(tally: Tally, paper: dict[int, int]) -> Tally:
+    """The tally with the paper marks added, option by option (each mark one point: paper
+    is counted only for a single or multiple choice)."""
+    return Tally({o: n + paper.get(o, 0) for o, n in tally.scores.items()})

@@ -17,10 +17,16 @@ from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.core.errors import DomainError
 from community.extensions import db
-from community.musyawarah import rules
+from community.musyawarah import notices, rules
 from community.musyawarah.models import (
     Ballot,
     BallotChoice,
+    Minutes,
+    MinutesPoll,
+    MinutesProposal,
+    MinutesRevision,
+    PaperTally,
+    PaperTallyCount,
     Poll,
     PollOption,
     PollVoter,
@@ -167,6 +173,7 @@ def change_status(
     db.session.add(step)
     db.session.flush()
     db.session.expire(proposal)
+    notices.note_decision(step.id)  # a push to the wilayah when it was decided
     return step
 
 
@@ -201,6 +208,7 @@ def create_poll(
     poll.options = [PollOption(label=label, position=i) for i, label in enumerate(options, 1)]
     db.session.add(poll)
     db.session.flush()
+    notices.note_poll(poll.id)  # a push to the wilayah's residents when it opens
     return poll
 
 
@@ -261,10 +269,16 @@ def vote(poll: Poll, user: User, choices: Sequence[int], *, now: datetime) -> No
 
 @dataclass(frozen=True)
 class Results:
+    """``tally`` counts every ballot, on a phone and on paper; ``paper`` is the paper
+    marks per option, shown apart. ``ballots`` and ``eligible`` include the paper ballots
+    (their voters have no account, so they are not among the residents counted)."""
+
     tally: rules.Tally
     options: dict[int, str]  # id -> label, in the poll's order
     ballots: int
     eligible: int
+    paper: dict[int, int]
+    paper_ballots: int
 
     @property
     def turnout(self) -> int:
@@ -274,7 +288,8 @@ class Results:
 def count_eligible(poll: Poll) -> tuple[int, int]:
     """``(voted, eligible)``: eligible are the residents of the subtree now, plus those who
     voted and have since moved away or deleted their account (they were eligible when
-    they voted). Two counts in one query."""
+    they voted), plus the paper ballots (from residents without an account); voted are
+    the phone ballots and the paper ones. Four counts in one query."""
     subtree = select(Wilayah.id).where(Wilayah.path.startswith(poll.wilayah.path))
     residents = select(func.count(User.id)).where(User.rt_id.in_(subtree)).scalar_subquery()
     voted = select(func.count(PollVoter.id)).where(PollVoter.poll_id == poll.id).scalar_subquery()
@@ -284,12 +299,35 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
         .where(PollVoter.poll_id == poll.id, User.rt_id.in_(subtree))
         .scalar_subquery()
     )
-    n_residents, n_voted, n_here = db.session.execute(select(residents, voted, here)).one()
-    return n_voted, n_residents + n_voted - n_here
+    paper = (
+        select(func.coalesce(func.sum(PaperTally.ballots), 0))
+        .where(PaperTally.poll_id == poll.id)
+        .scalar_subquery()
+    )
+    n_residents, n_voted, n_here, n_paper = db.session.execute(
+        select(residents, voted, here, paper)
+    ).one()
+    return n_voted + n_paper, n_residents + n_voted - n_here + n_paper
+
+
+def paper_counts(poll: Poll) -> tuple[int, dict[int, int]]:
+    """``(paper ballots, marks per option)`` of every batch entered."""
+    marks = dict(
+        db.session.execute(
+            select(PaperTallyCount.option_id, func.sum(PaperTallyCount.votes))
+            .join(PaperTally, PaperTally.id == PaperTallyCount.tally_id)
+            .where(PaperTally.poll_id == poll.id)
+            .group_by(PaperTallyCount.option_id)
+        ).all()
+    )
+    ballots = db.session.scalar(
+        select(func.coalesce(func.sum(PaperTally.ballots), 0)).where(PaperTally.poll_id == poll.id)
+    )
+    return ballots, {o: int(n) for o, n in marks.items()}
 
 
 def results(poll: Poll) -> Results:
-    """The tally of every ballot cast, with turnout."""
+    """The tally of every ballot cast, on a phone and on paper, with turnout."""
     rows = db.session.execute(
         select(BallotChoice.ballot_id, BallotChoice.option_id)
         .join(Ballot, Ballot.id == BallotChoice.ballot_id)
@@ -301,5 +339,77 @@ def results(poll: Poll) -> Results:
         ballots.setdefault(ballot_id, []).append(option_id)
     options = {o.id: o.label for o in poll.options}
     voted, eligible = count_eligible(poll)
-    tally = rules.count(poll.kind, list(ballots.values()), list(options))
-    return Results(tally, options, voted, eligible)
+    paper_ballots, paper = paper_counts(poll)
+    tally = rules.with_paper(rules.count(poll.kind, list(ballots.values()), list(options)), paper)
+    return Results(tally, options, voted, eligible, paper, paper_ballots)
+
+
+def enter_paper(
+    poll: Poll, *, by: User, ballots: int, votes: dict[int, int], now: datetime
+) -> PaperTally:
+    """Add a batch of ``ballots`` paper ballots with ``votes`` marks per option id (the
+    caller checked that ``by`` manages the poll's wilayah). Logged with who and when;
+    refused for a ranking, before opening, after the grace days, or with counts that do
+    not add up."""
+    option_ids = [o.id for o in poll.options]
+    counts = [votes.get(o, 0) for o in option_ids]
+    problem = rules.paper_problem(
+        poll.kind, opens_at=poll.opens_at, closes_at=poll.closes_at, now=now, ballots=ballots,
+        votes=counts, max_choices=poll.max_choices,
+    )  # fmt: skip
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    batch = PaperTally(poll_id=poll.id, ballots=ballots, entered_by_id=by.id, entered_at=now)
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add_all(
+        PaperTallyCount(tally_id=batch.id, option_id=o, votes=n)
+        for o, n in zip(option_ids, counts, strict=True)
+    )
+    db.session.flush()
+    return batch
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def write_minutes(
+    activity,
+    *,
+    by: User,
+    body: str,
+    proposal_ids: Sequence[int],
+    poll_ids: Sequence[int],
+    now: datetime,
+) -> Minutes:
+    """Write or change the notulen of ``activity`` (a musyawarah meeting; the caller
+    checked that ``by`` organises it, and that the ids are among what it may attach). Every
+    save keeps a revision with who and when; the attached proposals and polls become
+    exactly ``proposal_ids`` and ``poll_ids``."""
+    problem = rules.minutes_problem(
+        activity.kind, is_cancelled=activity.is_cancelled, starts_at=activity.starts_at, now=now
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    minutes = db.session.scalar(select(Minutes).where(Minutes.activity_id == activity.id))
+    if minutes is None:
+        try:
+            with db.session.begin_nested():
+                minutes = Minutes(activity_id=activity.id, body=body, written_by_id=by.id,
+                                  written_at=now, updated_at=now)  # fmt: skip
+                db.session.add(minutes)
+        except IntegrityError:
+            # another organiser wrote the first version at the same moment: this is an edit
+            minutes = db.session.scalar(select(Minutes).where(Minutes.activity_id == activity.id))
+    minutes.body = body
+    minutes.updated_at = now
+    db.session.add(MinutesRevision(minutes_id=minutes.id, edited_by_id=by.id, edited_at=now,
+                                   body=body))  # fmt: skip
+    db.session.execute(delete(MinutesProposal).where(MinutesProposal.minutes_id == minutes.id))
+    db.session.execute(delete(MinutesPoll).where(MinutesPoll.minutes_id == minutes.id))
+    db.session.add_all(MinutesProposal(minutes_id=minutes.id, proposal_id=p)
+                       for p in sorted(set(proposal_ids)))  # fmt: skip
+    db.session.add_all(MinutesPoll(minutes_id=minutes.id, poll_id=p) for p in sorted(set(poll_ids)))
+    db.session.flush()
+    db.session.expire(minutes)
+    return minutes

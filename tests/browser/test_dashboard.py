@@ -101,3 +101,40 @@ def test_a_chart_opened_on_its_own_is_styled_under_its_strict_policy(open_contex
     fill = first_series.evaluate("el => getComputedStyle(el).fill")
     assert fill == "rgb(27, 127, 75)"  # #1b7f4b, the app's green: the style element applied
     assert refused == []
+
+
+def test_an_admin_kelurahan_prints_the_monthly_report_on_a_phone(
+    open_context, sign_in_as, screenshot
+):
+    """From the dashboard to the printable report: a month chosen in the form, the summary
+    and one page per RW, and on paper each RW starts a new page without the navigation."""
+    phone = sign_in_as.admin_kelurahan(open_context("phone").new_page())
+    phone.goto("/dasbor")
+    phone.get_by_role("link", name="Laporan bulanan untuk dicetak").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(
+        "Laporan bulanan: Kelurahan Komet"
+    )
+
+    phone.get_by_label("Bulan").fill("2999-01")
+    phone.get_by_role("button", name="Tampilkan").click()
+    expect(phone.get_by_text("Bulan itu belum dimulai.")).to_be_visible()
+    expect(phone.locator("section.report-page")).to_have_count(0)
+
+    month = phone.evaluate(
+        "() => { const d = new Date(); d.setDate(1); d.setMonth(d.getMonth() - 1);"
+        " return d.toISOString().slice(0, 7); }"
+    )
+    phone.get_by_label("Bulan").fill(month)
+    phone.get_by_role("button", name="Tampilkan").click()
+    pages = phone.locator("section.report-page")
+    expect(pages.first).to_contain_text("Ringkasan Kelurahan Komet")
+    expect(pages).to_have_count(3)  # the summary, RW 01 and RW 02 of the demo
+    expect(pages.nth(1).get_by_role("heading", level=2)).to_contain_text("RW 01")
+    check_page(phone, "dashboard-report")
+    screenshot(phone, "report")
+
+    phone.emulate_media(media="print")
+    breaks = pages.evaluate_all("els => els.map(e => getComputedStyle(e).breakBefore)")
+    assert breaks == ["auto", "page", "page"]
+    expect(phone.locator(".site-header")).to_be_hidden()
+    expect(phone.locator("form.filter-form")).to_be_hidden()

@@ -122,3 +122,109 @@ def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_resu
     expect(pengurus.locator(".card", has_text="Hasil")).to_contain_text("3 dari")
     check_page(pengurus, "jajak-hasil")
     screenshot(pengurus, "jajak-hasil")
+
+
+def test_the_organiser_writes_notulen_and_a_resident_reads_them(
+    open_context, make_account, live_server, screenshot
+):
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.events import services as events
+    from community.musyawarah import services as musyawarah
+
+    rt = "RT 01 / RW 01"
+    warga = make_account("Warga Pembaca Notulen", rt=rt)
+    sekretaris = make_account("Sekretaris Notulen", rt=rt, role=Role.SEKRETARIS)
+    rt_id = live_server.wilayah_id(rt, parent="RW 01")
+
+    def held_meeting() -> tuple[int, int]:
+        now = utcnow()
+        by = db.session.scalar(select(User).where(User.name == "Sekretaris Notulen"))
+        author = db.session.scalar(select(User).where(User.name == "Warga Pembaca Notulen"))
+        node = db.session.get(Wilayah, rt_id)
+        meeting = events.create_activity(
+            node, by=by, now=now, kind="musyawarah", title="Musyawarah warga Desember",
+            place="Balai RT", starts_at=now - timedelta(hours=2), ends_at=now - timedelta(hours=1),
+        )  # fmt: skip
+        proposal = musyawarah.propose(
+            node, by=author, title="Tempat sampah Gang Melati", body="Sampah menumpuk.",
+            category="sosial_budaya", location="", now=now,
+        )  # fmt: skip
+        db.session.commit()
+        return meeting.id, proposal.id
+
+    meeting_id, proposal_id = live_server.query(held_meeting)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto(f"/kegiatan/{meeting_id}")
+    page.get_by_role("link", name="Notulen musyawarah").click()
+    page.get_by_role("link", name="Tulis notulen").click()
+    check_page(page, "notulen-tulis")
+    page.get_by_label("Notulen", exact=True).fill(
+        "Hadir 18 warga.\nTempat sampah dibeli dari kas RT. Foto: https://example.org/kas"
+    )
+    page.get_by_label("Tempat sampah Gang Melati (Diajukan)").check()
+    page.get_by_role("button", name="Simpan notulen").click()
+    expect(page.locator(".flash")).to_contain_text("Notulen disimpan.")
+
+    reader = sign_in(open_context("phone").new_page(), warga.phone, PASSWORD)
+    reader.goto(f"/usulan/{proposal_id}")
+    reader.get_by_role("link", name="Notulen: Musyawarah warga Desember").click()
+    expect(reader.get_by_text("Hadir 18 warga.")).to_be_visible()
+    expect(reader.get_by_role("link", name="https://example.org/kas")).to_be_visible()
+    expect(reader.locator(".proposal-history")).to_contain_text("Sekretaris Notulen")
+    expect(reader.get_by_role("link", name="Tulis notulen")).to_have_count(0)
+    check_page(reader, "notulen")
+    screenshot(reader, "notulen")
+
+
+def test_the_musrenbang_export_prints_from_a_phone(open_context, make_account, screenshot):
+    sekretaris = make_account("Sekretaris Musrenbang", rt="RT 01 / RW 01", role=Role.SEKRETARIS)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto("/musyawarah")
+    page.get_by_role("link", name="RT 01 / RW 01").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Usulan untuk Musrenbang")
+    expect(page.get_by_role("link", name="Unduh CSV")).to_be_visible()
+    check_page(page, "musrenbang")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="Unduh CSV")).to_be_hidden()
+    screenshot(page, "musrenbang-cetak")
+
+
+def test_the_pengurus_enters_paper_ballots_from_a_phone(
+    open_context, make_account, live_server, screenshot
+):
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    rt = "RT 01 / RW 01"
+    sekretaris = make_account("Sekretaris Kertas", rt=rt, role=Role.SEKRETARIS)
+    rt_id = live_server.wilayah_id(rt, parent="RW 01")
+
+    def open_poll() -> int:
+        now = utcnow()
+        by = db.session.scalar(select(User).where(User.name == "Sekretaris Kertas"))
+        poll = musyawarah.create_poll(
+            db.session.get(Wilayah, rt_id), by=by, question="Hari kerja bakti Januari",
+            description="", kind="tunggal", options=["Sabtu pagi", "Minggu pagi"],
+            max_choices=1, is_secret=False, shows_live=True, opens_at=now,
+            closes_at=now + timedelta(days=2), now=now,
+        )  # fmt: skip
+        db.session.commit()
+        return poll.id
+
+    poll_id = live_server.query(open_poll)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto(f"/jajak/{poll_id}")
+    page.get_by_role("link", name="Catat suara kertas").click()
+    check_page(page, "jajak-kertas")
+    page.get_by_label("Jumlah surat suara kertas").fill("6")
+    page.get_by_label("Sabtu pagi").fill("2")
+    page.get_by_label("Minggu pagi").fill("4")
+    page.get_by_role("button", name="Simpan suara kertas").click()
+    expect(page.locator(".flash")).to_contain_text("Suara kertas dicatat.")
+    expect(page.get_by_text("Termasuk 6 surat suara kertas.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Terbanyak")).to_contain_text("Minggu pagi")
+    expect(page.locator("#paper-heading + ul")).to_contain_text("dicatat oleh Sekretaris Kertas")
+    check_page(page, "jajak-hasil-kertas")
+    screenshot(page, "jajak-hasil-kertas")

@@ -333,6 +333,28 @@ def _usulan_supported(w: World) -> str:
     return f"/usulan/{proposal_id}"
 
 
+def _musyawarah_held(w: World) -> int:
+    """A musyawarah of RT A that started an hour ago (its notulen may be written)."""
+    from datetime import timedelta
+
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.events import services as events
+
+    start = w.now - timedelta(hours=1)
+    activity = events.create_activity(
+        db.session.get(Wilayah, w.rt_a.id), by=db.session.get(User, w["pengurus_a"].id),
+        now=w.now, kind="musyawarah", title="Musyawarah RT 01", place="Rumah ketua",
+        starts_at=start, ends_at=start + timedelta(hours=2),
+    )  # fmt: skip
+    db.session.commit()
+    return activity.id
+
+
+def notulen(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/kegiatan/{_musyawarah_held(w)}/notulen{suffix}"
+
+
 def usulan(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/usulan/{_usulan(w)}{suffix}"
 
@@ -1112,6 +1134,64 @@ ROUTES: list[Route] = [
         lambda w: f"/jajak/{_jajak(w)}/pilih",
         expect("422", **SEE_ACTIVITY_A),
     ),
+    # notulen of RT A's musyawarah: read by whoever sees it, written by its organisers
+    Route("musyawarah.minutes", "GET", notulen(), expect("200", **SEE_ACTIVITY_A)),
+    Route("musyawarah.minutes", "GET", act("rt_a", "/notulen"), expect("404", anonymous="login")),
+    Route("musyawarah.write_minutes", "GET", notulen("/tulis"), expect("200", **MANAGE_ACTIVITY_A)),
+    Route(
+        "musyawarah.write_minutes", "POST", notulen("/tulis"), expect("422", **MANAGE_ACTIVITY_A)
+    ),
+    Route(
+        "musyawarah.write_minutes",
+        "POST",
+        notulen("/tulis"),
+        expect("303", **MANAGE_ACTIVITY_A),
+        {"body": "Hadir 12 warga. Drainase Gang 3 disepakati."},
+    ),
+    Route(
+        "musyawarah.write_minutes",
+        "GET",
+        act("rt_a", "/notulen/tulis"),
+        expect("404", anonymous="login", resident_a="403"),
+    ),
+    # paper ballots of RT A's poll: its pengurus and those above
+    Route(
+        "musyawarah.paper",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w, 'tunggal')}/kertas",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.paper",
+        "POST",
+        lambda w: f"/jajak/{_jajak(w, 'tunggal')}/kertas",
+        expect("422", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.paper",
+        "GET",
+        lambda w: f"/jajak/{_jajak(w)}/kertas",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    # the Musrenbang export of RT A: whoever manages it (no names on it)
+    Route(
+        "musyawarah.musrenbang",
+        "GET",
+        lambda w: f"/musyawarah/musrenbang/{w.rt_a.id}",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.musrenbang_csv",
+        "GET",
+        lambda w: f"/musyawarah/musrenbang/{w.rt_a.id}.csv",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.musrenbang",
+        "GET",
+        lambda w: "/musyawarah/musrenbang/999999",
+        expect("404", anonymous="login"),
+    ),
     # --- events: share and calendar ---
     Route("events.activity_ics", "GET", act("rt_a", ".ics"), expect("200", **SEE_ACTIVITY_A)),
     Route(
@@ -1188,6 +1268,18 @@ ROUTES: list[Route] = [
         "GET",
         lambda w: f"/dasbor/{w.rt_a.id}/unduh/unit.csv",
         expect("200", **OVERVIEW_RT_A),
+    ),
+    Route(
+        "dashboard.report",
+        "GET",
+        lambda w: f"/dasbor/{w.rt_a.id}/laporan",
+        expect("200", **OVERVIEW_RT_A),
+    ),
+    Route(
+        "dashboard.report",
+        "GET",
+        lambda w: f"/dasbor/{w.kelurahan.id}/laporan",
+        expect("403", anonymous="login", pending="404", admin_kelurahan="200", admin_kota="200"),
     ),
 ]
 

@@ -168,6 +168,9 @@ def _seed(*, now) -> None:
     _seed_arisan(rt, ketua, resident, now=now)
     _seed_musyawarah(rt, ketua, resident, now=now)
     db.session.commit()
+    from community.dashboard import snapshots
+
+    snapshots.refresh(now)  # the worker's counts of the city (they commit)
 
 
 def _seed_arisan(rt, ketua, resident, *, now) -> None:
@@ -213,7 +216,8 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
 
 
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
-    """A proposal supported, commented and discussed; a ranking poll with a vote."""
+    """A proposal supported, commented and discussed; a ranking poll with a vote; the
+    notulen of the meeting that took both up; a single-choice poll with paper ballots."""
     from community.musyawarah import services as musyawarah
 
     proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
@@ -226,6 +230,19 @@ def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
                                   is_secret=True, shows_live=False, opens_at=now,
                                   closes_at=now + timedelta(days=3), now=now)  # fmt: skip
     musyawarah.vote(poll, resident, [o.id for o in poll.options], now=now)
+    from community.events import services as events
+
+    meeting = events.create_activity(rt, by=ketua, now=now, kind="musyawarah",
+                                     title="Musyawarah RT", place="Balai", starts_at=now,
+                                     ends_at=now + timedelta(hours=2))  # fmt: skip
+    musyawarah.write_minutes(meeting, by=ketua, body="Hadir 12 warga.",
+                             proposal_ids=[proposal.id], poll_ids=[poll.id], now=now)  # fmt: skip
+    single = musyawarah.create_poll(rt, by=ketua, question="Hari", description="",
+                                    kind="tunggal", options=["Sabtu", "Minggu"], max_choices=1,
+                                    is_secret=False, shows_live=False, opens_at=now,
+                                    closes_at=now + timedelta(days=3), now=now)  # fmt: skip
+    musyawarah.enter_paper(single, by=ketua, ballots=3,
+                           votes={single.options[0].id: 2, single.options[1].id: 1}, now=now)  # fmt: skip
 
 
 def _browser_subscription() -> dict:

@@ -303,5 +303,95 @@ def test_the_dashboard_pages_are_valid_html(app, world, as_user, neighbourhood, 
         ("kota", kota.get(f"/dasbor/{world.kota.id}", query_string={"periode": "tahun"})),
         ("bad-period", admin.get(f"/dasbor/{world.kelurahan.id}",
                                  query_string={"periode": "atur", "dari": "2026-02-01"})),
+        ("report", admin.get(f"/dasbor/{world.kelurahan.id}/laporan")),
+        ("report-rt", as_user(world["pengurus_a"]).get(f"/dasbor/{world.rt_a.id}/laporan")),
+        ("report-future", admin.get(f"/dasbor/{world.kelurahan.id}/laporan",
+                                    query_string={"bulan": "2999-01"})),
     ]  # fmt: skip
     assert_pages_are_valid_html(pages, tmp_path)
+
+
+@pytest.fixture
+def last_month(app, world):
+    """In the last whole month (the report's default), on its 15th: a gotong royong in RT A
+    with Siti and 5 neighbours checked in, and an olahraga in RT B with Budi. RT C (RW 02)
+    holds nothing: a quiet RT."""
+    from community.dashboard import rules
+
+    today = utcnow().astimezone(WITA).date()
+    month = rules.report_month(None, today)
+    days_ago = (today - month.first.replace(day=15)).days
+    gotong = _held(app, world, "rt_a", "gotong_royong", days_ago=days_ago)
+    _came(app, gotong, [world["resident_a"].id, world["pengurus_a"].id])
+    voli = _held(app, world, "rt_b", "olahraga", days_ago=days_ago)
+    _came(app, voli, [world["resident_b"].id])
+    return month
+
+
+def _report_pages(response) -> dict[str, dict[str, str]]:
+    """Each page of the report (its heading's first words) with its figures."""
+    doc = lxml.html.document_fromstring(response.get_data(as_text=True))
+    pages = {}
+    for section in doc.cssselect("section.report-page"):
+        heading = " ".join(section.cssselect("h2")[0].text_content().split())
+        figures = {
+            d.cssselect("dt")[0].text_content().strip(): " ".join(
+                d.cssselect("dd")[0].text_content().split()
+            )
+            for d in section.cssselect("dl.figures > div")
+        }
+        kinds = {
+            " ".join(tr.cssselect("th")[0].text_content().split()): [
+                td.text_content().strip() for td in tr.cssselect("td")
+            ]
+            for tr in section.cssselect("table tbody tr")
+        }
+        pages[heading.split(" ·")[0]] = {**figures, "kinds": kinds,
+                                          "text": " ".join(section.text_content().split())}  # fmt: skip
+    return pages
+
+
+def test_the_monthly_report_has_a_page_per_unit_for_the_month_asked(
+    app, world, as_user, last_month
+):
+    admin = as_user(world["admin_kelurahan"])
+    dashboard = admin.get(f"/dasbor/{world.kelurahan.id}")
+    doc = lxml.html.document_fromstring(dashboard.get_data(as_text=True))
+    link = next(
+        a for a in doc.cssselect("a") if a.text_content() == "Laporan bulanan untuk dicetak"
+    )
+    month = f"{last_month.first:%Y-%m}"
+
+    report = submit_form(admin, link.get("href"), "form.filter-form", {"bulan": month})
+
+    assert report.status_code == 200
+    pages = _report_pages(report)
+    assert list(pages) == ["Ringkasan Kelurahan Komet", "RW 01", "RW 02"]
+    summary, rw1, rw2 = pages.values()
+    assert summary["Kegiatan terlaksana"] == "2"
+    assert summary["Kehadiran"] == "<5"  # three people checked in
+    assert rw1["Kegiatan terlaksana"] == "2" and rw1["Kehadiran"] == "<5"
+    assert rw1["kinds"]["Gotong royong"][1:3] == ["1", "<5"]  # pillar, activities, check-ins
+    assert rw1["kinds"]["Pelatihan"][1:3] == ["0", "0"]
+    assert rw2["Kegiatan terlaksana"] == "0"
+    assert "RT sepi: 1 dari 1 RT." in rw2["text"] and "RT 01" in rw2["text"]
+    assert "Tidak ada RT sepi" in rw1["text"]
+    body = report.get_data(as_text=True)
+    assert "Siti" not in body and "Budi" not in body  # nobody is named in a report
+
+
+def test_the_report_refuses_a_month_to_come_and_what_is_not_a_month(app, world, as_user):
+    admin = as_user(world["admin_kelurahan"])
+    url = f"/dasbor/{world.kelurahan.id}/laporan"
+    today = utcnow().astimezone(WITA).date()
+    coming = f"{today.year + 1}-01"
+
+    future = submit_form(admin, url, "form.filter-form", {"bulan": coming})
+    garbage = admin.get(url, query_string={"bulan": "2026-13"})
+    default = admin.get(url)
+
+    assert future.status_code == 422
+    assert "Bulan itu belum dimulai." in text_of(future)
+    assert "Warga terdaftar" not in text_of(future)
+    assert garbage.status_code == 422 and "Warga terdaftar" not in text_of(garbage)
+    assert default.status_code == 200 and "Ringkasan Kelurahan Komet" in text_of(default)

@@ -81,7 +81,7 @@ def test_a_switch_registered_by_a_new_domain_is_on_the_page_and_stops_its_kind(
 
     box = checkbox(client, "wants_poll_closing")
     assert box.get("type") == "checkbox" and box.checked  # its default: on
-    assert client.get(PAGE).get_data(as_text=True).count("checked") == 7
+    assert client.get(PAGE).get_data(as_text=True).count("checked") == 8
 
     response = submit_form(client, PAGE, FORM, {"wants_poll_closing": None})  # untick, Simpan
     assert response.status_code == 303

@@ -25,7 +25,7 @@ def test_defaults_everything_on_and_quiet_from_21_to_05(world, as_user):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'value="21:00"' in html and 'value="05:00"' in html
-    assert html.count("checked") == 6
+    assert html.count("checked") == 7
 
 
 def test_saving_preferences(app, world, as_user):
@@ -57,7 +57,8 @@ def test_preferences_are_in_the_data_export(world, as_user):
     assert data["notification_preferences"]["quiet_start_minute"] == 21 * 60
     switches = {k: v for k, v in data["notification_preferences"].items() if k.startswith("wants_")}
     assert switches == dict.fromkeys(("wants_reminders", "wants_changes", "wants_waitlist",
-                                      "wants_announcements", "wants_messages", "wants_arisan"), True)  # fmt: skip
+                                      "wants_announcements", "wants_messages", "wants_arisan",
+                                      "wants_musyawarah"), True)  # fmt: skip
 
 
 def test_vapid_key_is_generated_once_private_and_printed_public(app, tmp_path, monkeypatch):

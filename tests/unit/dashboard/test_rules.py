@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -79,7 +79,7 @@ def test_two_dates_are_taken_as_they_are_both_inclusive():
     ],
 )
 def test_a_period_that_cannot_be_is_refused_with_its_reason(preset, first, last, code):
-    with pytest.raises(PeriodError) as refused:
+    with pytest.raises(PeriodError, match=f"^{code}$") as refused:
         rules.resolve_period(preset, first, last, TODAY)
     assert refused.value.code == code
 
@@ -160,8 +160,71 @@ def test_units_rank_by_the_column_asked_ties_by_name():
     assert names("anything else") == names("nama")
 
 
+def test_a_hidden_share_ranks_after_every_shown_one_even_none_at_all():
+    units = [
+        UnitFigures(1, "RT 01", residents=40, active=3, activities=1, check_ins=3),  # "<5"
+        UnitFigures(2, "RT 02", residents=40, active=0, activities=0, check_ins=0),  # 0 %
+        UnitFigures(3, "RT 03", residents=40, active=40, activities=2, check_ins=40),  # 100 %
+        UnitFigures(4, "RT 04", residents=40, active=10, activities=2, check_ins=10),  # 25 %
+        UnitFigures(5, "RT 05", residents=1000, active=5, activities=1, check_ins=5),  # 0.5 %
+    ]
+    ranked = [u.name for u in rules.rank(units, "aktif")]
+    assert ranked == ["RT 03", "RT 04", "RT 05", "RT 02", "RT 01"]
+
+
 def test_a_unit_is_named_with_its_level():
     assert rules.unit_label("rt", "03") == "RT 03"
     assert rules.unit_label("kelurahan", "Komet") == "Kelurahan Komet"
     assert rules.unit_label("kota", "Banjarbaru") == "Banjarbaru"
     assert UNITS[0].active_share == 50 and UNITS[2].active_share is None
+
+
+def test_a_monthly_report_covers_one_calendar_month_by_default_the_last_whole_one():
+    today = date(2026, 12, 3)
+    assert rules.report_month(None, today) == Period(
+        date(2026, 11, 1), date(2026, 11, 30), "laporan"
+    )
+    # any day of the month asked for; a month of 31 days, and February
+    assert rules.report_month(date(2026, 10, 17), today).last == date(2026, 10, 31)
+    assert rules.report_month(date(2024, 2, 29), today) == Period(
+        date(2024, 2, 1), date(2024, 2, 29), "laporan"
+    )
+    # January's report after a new year; December's across it
+    assert rules.report_month(None, date(2027, 1, 5)).first == date(2026, 12, 1)
+    assert rules.report_month(date(2026, 12, 1), date(2027, 1, 5)).last == date(2026, 12, 31)
+    # the month being lived ends today; a month to come is refused
+    assert rules.report_month(date(2026, 12, 1), today) == Period(
+        date(2026, 12, 1), today, "laporan"
+    )
+    with pytest.raises(PeriodError, match=r"^future$"):
+        rules.report_month(date(2027, 1, 1), today)
+    # on the first of a month, that month has begun: a report of its one day
+    first_day = date(2027, 1, 1)
+    assert rules.report_month(first_day, first_day) == Period(first_day, first_day, "laporan")
+
+
+def test_the_worker_s_counts_answer_a_preset_of_all_kinds_while_current():
+    now = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
+    today = date(2026, 12, 4)
+    year = rules.resolve_period("tahun", None, None, today)
+    counted = now - rules.SNAPSHOT_MAX_AGE
+
+    assert rules.SNAPSHOT_EVERY_MINUTES == 10
+    assert timedelta(minutes=30) == rules.SNAPSHOT_MAX_AGE
+    assert rules.snapshot_answers(year, None, year, counted, now)  # exactly the limit
+    # older than the limit: a stopped worker must not hide behind old figures
+    assert not rules.snapshot_answers(year, None, year, counted - timedelta(seconds=1), now)
+    assert not rules.snapshot_answers(year, None, year, None, now)
+    assert not rules.snapshot_answers(year, None, None, now, now)
+    # a kind, or two chosen dates, are counted for the page
+    assert not rules.snapshot_answers(year, "olahraga", year, now, now)
+    chosen = rules.resolve_period("atur", year.first, year.last, today)
+    assert not rules.snapshot_answers(chosen, None, year, now, now)
+    # counted yesterday (WITA): the period has moved by a day, whichever end differs
+    yesterday = rules.resolve_period("tahun", None, None, today - timedelta(days=1))
+    assert not rules.snapshot_answers(year, None, yesterday, now, now)
+    month = rules.resolve_period("bulan", None, None, today)
+    assert rules.snapshot_answers(month, None, Period(month.first, today, "bulan"), now, now)
+    assert not rules.snapshot_answers(
+        month, None, Period(date(2026, 11, 30), today, "bulan"), now, now
+    )

@@ -375,3 +375,96 @@ def test_who_may_support_when():
     assert _support(lives=False) == E.NOT_RESIDENT
     assert _support(S.SELESAI, author=True, lives=False) == E.SUPPORT_CLOSED
     assert _support(author=True, lives=False) == E.OWN_PROPOSAL
+
+
+# --- notulen -----------------------------------------------------------------------------
+
+
+def test_the_notulen_constants():
+    assert rules.MEETING_KIND == "musyawarah"
+    assert rules.MINUTES_MAX == 10_000
+
+
+def test_notulen_are_for_a_held_musyawarah():
+    def problem(kind="musyawarah", cancelled=False, starts_at=NOW):
+        return rules.minutes_problem(kind, is_cancelled=cancelled, starts_at=starts_at, now=NOW)
+
+    assert problem() is None  # from the moment it starts
+    assert problem(starts_at=NOW - HOUR) is None
+    assert problem(starts_at=NOW + timedelta(seconds=1)) == E.MEETING_NOT_STARTED
+    assert problem(kind="pengajian") == E.NOT_A_MEETING
+    assert problem(kind="pengajian", cancelled=True) == E.NOT_A_MEETING
+    assert problem(cancelled=True) == E.MEETING_CANCELLED
+    assert problem(cancelled=True, starts_at=NOW + HOUR) == E.MEETING_CANCELLED
+
+
+# --- the Musrenbang export ---------------------------------------------------------------
+
+
+def test_musrenbang_order_groups_by_category_then_origin_then_supports():
+    rows = [
+        ("lainnya", "RT 01 / RW 01", 9, 1),
+        ("sosial_budaya", "RT 01 / RW 01", 0, 2),
+        ("infrastruktur", "RT 02 / RW 01", 5, 3),
+        ("infrastruktur", "RT 01 / RW 01", 1, 4),
+        ("infrastruktur", "RT 01 / RW 01", 3, 5),
+        ("ekonomi", "RT 01 / RW 01", 0, 6),
+        ("infrastruktur", "RT 01 / RW 01", 3, 7),
+    ]
+    ordered = sorted(rows, key=lambda r: rules.musrenbang_order(*r))
+    assert [r[3] for r in ordered] == [5, 7, 4, 3, 6, 2, 1]
+
+
+def test_musrenbang_order_follows_the_category_enum():
+    keys = [rules.musrenbang_order(c, "RT", 0, 1)[0] for c in rules.Category]
+    assert keys == [0, 1, 2, 3]
+
+
+# --- paper ballots -----------------------------------------------------------------------
+
+
+def test_the_paper_constants():
+    assert rules.PAPER_GRACE_DAYS == 3
+    assert rules.PAPER_MAX_BALLOTS == 5000
+
+
+def _paper(kind=K.TUNGGAL, *, now=NOW, ballots=10, votes=(6, 4), max_choices=1,
+           opens_at=NOW - HOUR, closes_at=NOW + HOUR):  # fmt: skip
+    return rules.paper_problem(kind, opens_at=opens_at, closes_at=closes_at, now=now,
+                               ballots=ballots, votes=list(votes), max_choices=max_choices)  # fmt: skip
+
+
+def test_paper_counts_that_add_up():
+    assert _paper() is None
+    assert _paper(votes=(5, 4)) is None  # a blank ballot
+    assert _paper(votes=(6, 5)) == E.PAPER_TOO_MANY_VOTES
+    assert _paper(votes=(6, 5), max_choices=2) == E.PAPER_TOO_MANY_VOTES  # one mark each
+    assert _paper(K.GANDA, votes=(10, 10), max_choices=2) is None
+    assert _paper(K.GANDA, votes=(10, 10, 1), max_choices=2) == E.PAPER_TOO_MANY_VOTES
+    assert _paper(K.GANDA, votes=(11, 0), max_choices=2) == E.PAPER_TOO_MANY_VOTES
+    assert _paper(ballots=1, votes=(1, 0)) is None
+    assert _paper(ballots=0, votes=(0, 0)) == E.PAPER_BAD_COUNT
+    assert _paper(ballots=5000, votes=(0, 0)) is None
+    assert _paper(ballots=5001, votes=(0, 0)) == E.PAPER_BAD_COUNT
+    assert _paper(votes=(-1, 0)) == E.PAPER_BAD_COUNT
+    assert _paper(votes=(0, 0)) is None
+
+
+def test_paper_is_not_for_a_ranking():
+    assert _paper(K.PERINGKAT, votes=(1, 1), max_choices=2) == E.PAPER_NOT_FOR_RANKING
+
+
+def test_paper_from_opening_to_three_days_after_closing():
+    assert _paper(now=NOW - HOUR) is None
+    assert _paper(now=NOW - HOUR - timedelta(seconds=1)) == E.NOT_OPEN_YET
+    late = NOW + HOUR + timedelta(days=3)
+    assert _paper(now=late - timedelta(seconds=1)) is None
+    assert _paper(now=late) == E.PAPER_TOO_LATE
+
+
+def test_with_paper_adds_marks_per_option():
+    tally = rules.count_single([[11], [11], [12]], OPTIONS)
+    combined = rules.with_paper(tally, {12: 3, 13: 1})
+    assert combined.scores == {11: 2, 12: 4, 13: 1, 14: 0}
+    assert combined.winners == (12,)
+    assert rules.with_paper(tally, {}).scores == tally.scores
