@@ -48,6 +48,8 @@ MESSAGES = {
     E.ALREADY_REPORTED: _l("Laporan transfer untuk nama ini masih menunggu dicek bendahara."),
     E.REPORT_DECIDED: _l("Laporan ini sudah diputuskan bendahara."),
     E.NOT_YOUR_SLOT: _l("Anda hanya bisa melapor untuk nama Anda sendiri."),
+    E.FINE_TOO_LOW: _l("Denda paling sedikit Rp1.000."),
+    E.MEETING_HELD: _l("Putaran ini sudah dikocok: tuan rumahnya tidak diubah lagi."),
     PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
     PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
     PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
@@ -153,6 +155,31 @@ class RejectForm(RukunForm):
 class PayoutForm(RukunForm):
     slot = HiddenField()
     method = SelectField(_l("Cara serah"), choices=METHODS, default=rules.Method.TUNAI.value)
+
+
+class FineForm(RukunForm):
+    """The bendahara's denda for a slot that paid late: an amount typed as people write it
+    (``rules.parse_rupiah``) and an optional note."""
+
+    slot = HiddenField()
+    amount = StringField(_l("Denda keterlambatan (Rp)"),
+                         validators=[DataRequired(_l("Isi jumlah dendanya."))])  # fmt: skip
+    note = StringField(
+        _l("Keterangan (tidak wajib)"),
+        validators=[
+            Optional(),
+            Length(
+                max=rules.MAX_REASON_CHARS, message=_l("Keterangan paling banyak 300 karakter.")
+            ),
+        ],
+    )
+
+
+class HostForm(RukunForm):
+    """The pengelola's choice of host for the meeting: a member of the group ("" for not
+    decided); the choices are the group's members, set by the route."""
+
+    host = SelectField(_l("Tuan rumah"), choices=[], validate_choice=True)
 
 
 class UndoForm(RukunForm):

@@ -71,6 +71,7 @@ class SlotLine:
     is_mine: bool = False  # the viewer's own slot: they may report a transfer for it
     receipt_id: int | None = None  # the receipt of the iuran in force
     report: ArisanReport | None = None  # the latest "sudah transfer" of this round
+    fines: list[tuple[int, int]] = field(default_factory=list)  # (entry id, amount) in force
 
 
 @dataclass
@@ -111,7 +112,9 @@ def round_view(group: ArisanGroup, round_: ArisanRound, with_log: bool = False) 
         for e in rules.effective(entries)
         if e.kind == rules.EntryKind.IURAN and e.round_no == round_.id
     }
+    fines = rules.fines(entries, round_.id)
     for line in lines:
+        line.fines = [(e.id, e.amount) for e in fines.get(line.id, [])]
         line.is_paid = line.id in paid
         line.is_winner = line.id in winners
         line.is_paid_out = line.id in paid_out

@@ -20,7 +20,9 @@ from community.arisan import bp, policies, queries, rules, services
 from community.arisan.forms import (
     MESSAGES,
     REJECT_REASON_TOO_SHORT,
+    FineForm,
     GroupForm,
+    HostForm,
     PaymentForm,
     PayoutForm,
     RejectForm,
@@ -213,7 +215,7 @@ def _group_page(group: ArisanGroup, status: int = 200, error: str | None = None,
         fresh=False,
         error=error,
         status=status,
-        **{**_action_forms(), **forms},
+        **{**_action_forms(group), **forms},
     )
 
 
@@ -226,7 +228,7 @@ def _round_page(group: ArisanGroup, round_: ArisanRound, status: int = 200,
         fresh=request.args.get("kocok") == "1",
         error=error,
         status=status,
-        **{**_action_forms(), **forms},
+        **{**_action_forms(group), **forms},
     )
 
 
@@ -240,7 +242,15 @@ def round_page(group_id: int, number: int):
     return _round_page(group, round_)
 
 
-def _action_forms() -> dict:
+def _host_choices(group: ArisanGroup) -> list[SelectChoice]:
+    return [SelectChoice("", _("Belum ditentukan"))] + [
+        SelectChoice(str(m.id), m.display_name or _("Warga terhapus")) for m in group.members
+    ]
+
+
+def _action_forms(group: ArisanGroup) -> dict:
+    host = HostForm(formdata=None)
+    host.host.choices = _host_choices(group)
     payment = PaymentForm(formdata=None)
     payment.paid_on.data = _today()
     report = ReportForm(formdata=None)
@@ -251,6 +261,8 @@ def _action_forms() -> dict:
         reject_form=RejectForm(formdata=None),
         payout_form=PayoutForm(formdata=None),
         undo_form=UndoForm(formdata=None),
+        fine_form=FineForm(formdata=None),
+        host_form=host,
         action_form=EmptyForm(formdata=None),
     )
 
@@ -436,6 +448,58 @@ def payout(group_id: int, number: int):
         return _refused(group, exc.message(MESSAGES))
     db.session.commit()
     flash(_("Uang arisan tercatat sudah diserahkan."), "success")
+    return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/denda")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def fine(group_id: int, number: int):
+    """The group's bendahara (another member 403, others 404). POST: a late-payment fine
+    (denda) of one slot for the round, a ledger line of the group, 303 to the round; an
+    amount with decimals, negative, below Rp1.000 or above the limit is refused with a
+    message; a slot of another group 404."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_record_payment(group))
+    form = FineForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Isi jumlah dendanya."), number)
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    amount = rules.parse_rupiah(form.amount.data)
+    try:
+        if isinstance(amount, ArisanError):
+            raise services.ArisanRefused(amount)
+        services.record_fine(round_, slot, by=current_user, amount=amount, now=utcnow(),
+                             note=form.note.data or "")  # fmt: skip
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
+    db.session.commit()
+    flash(_("Denda tercatat di buku kas."), "success")
+    return _to_round(group, round_)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/tuan-rumah")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def host(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: the host of the round's
+    meeting (a member of the group, or not decided), 303 to the group; a member of another
+    group is refused with a message, as is a round already drawn."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = HostForm()
+    form.host.choices = _host_choices(group)
+    if not form.validate_on_submit():
+        return _refused(group, _("Pilih tuan rumah dari anggota arisan ini."))
+    member = next((m for m in group.members if str(m.id) == form.host.data), None)
+    try:
+        services.set_host(round_, member)
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
+    db.session.commit()
+    flash(_("Tuan rumah tercatat."), "success")
     return _to_group(group)
 
 

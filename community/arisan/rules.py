@@ -38,6 +38,9 @@ PERIOD_DAYS = {"mingguan": 7, "dua_mingguan": 14}
 MAX_NAME_CHARS = 80
 # The unpaid reminder goes the day before the meeting: time to transfer or get cash ready.
 REMINDER_BEFORE = timedelta(days=1)
+# A late-payment fine (denda): at least Rp1.000 (less is not worth a ledger line), at most
+# the contribution's limit.
+MIN_FINE_IDR = 1_000
 # The reason an undo must give: a sentence, not an essay.
 MIN_REASON_CHARS = 5
 MAX_REASON_CHARS = 300
@@ -105,6 +108,8 @@ class ArisanError(StrEnum):
     ALREADY_REPORTED = "already_reported"
     REPORT_DECIDED = "report_decided"
     NOT_YOUR_SLOT = "not_your_slot"
+    FINE_TOO_LOW = "fine_too_low"
+    MEETING_HELD = "meeting_held"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -148,6 +153,17 @@ def kas_problem(amount: int) -> ArisanError | None:
     """The optional kas fee per period: nothing, or at most the contribution's limit."""
     if amount < 0:
         return ArisanError.AMOUNT_NEGATIVE
+    if amount > MAX_CONTRIBUTION_IDR:
+        return ArisanError.AMOUNT_TOO_HIGH
+    return None
+
+
+def fine_problem(amount: int) -> ArisanError | None:
+    """Why ``amount`` cannot be a late-payment fine, or None."""
+    if amount < 0:
+        return ArisanError.AMOUNT_NEGATIVE
+    if amount < MIN_FINE_IDR:
+        return ArisanError.FINE_TOO_LOW
     if amount > MAX_CONTRIBUTION_IDR:
         return ArisanError.AMOUNT_TOO_HIGH
     return None
@@ -246,6 +262,15 @@ def paid_slots(entries: Iterable[Entry], round_no: int, contribution: int) -> se
         if e.kind == EntryKind.IURAN and e.round_no == round_no and e.slot_id is not None:
             paid[e.slot_id] = paid.get(e.slot_id, 0) + e.amount
     return {slot for slot, amount in paid.items() if amount >= contribution}
+
+
+def fines(entries: Iterable[Entry], round_no: int) -> dict[int, list[Entry]]:
+    """The fines in force of ``round_no``, per slot, in the order recorded."""
+    found: dict[int, list[Entry]] = {}
+    for e in effective(entries):
+        if e.kind == EntryKind.DENDA and e.round_no == round_no and e.slot_id is not None:
+            found.setdefault(e.slot_id, []).append(e)
+    return found
 
 
 def paid_out_slots(entries: Iterable[Entry], round_no: int) -> set[int]:

@@ -276,6 +276,36 @@ def record_payment(
     return entry
 
 
+def record_fine(
+    round_: ArisanRound, slot: ArisanSlot, *, by: User, amount: int, now: datetime, note: str = ""
+) -> ArisanEntry:
+    """A late-payment fine (denda) of the slot for the round: a ledger line of the group's
+    own (not a slot's balance), reversed by a koreksi like any line."""
+    problem = rules.fine_problem(amount)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    entry = ArisanEntry(
+        group_id=round_.group_id, round_id=round_.id, slot_id=slot.id, kind=EntryKind.DENDA,
+        amount_idr=amount, paid_on=now.astimezone(WITA).date(), recorded_by_id=by.id,
+        recorded_at=now, note=note.strip()[: rules.MAX_REASON_CHARS],
+    )  # fmt: skip
+    db.session.add(entry)
+    db.session.flush()
+    log.info("arisan fine recorded round=%s slot=%s", round_.id, slot.id)
+    return entry
+
+
+def set_host(round_: ArisanRound, member: ArisanMember | None) -> None:
+    """The host of the round's meeting, chosen by the pengelola (by default the winner of
+    the round before); None: not decided yet. Refused once the round is drawn (the meeting
+    was held)."""
+    _lock(round_)
+    if current_draw(round_) is not None:
+        raise ArisanRefused(ArisanError.MEETING_HELD)
+    round_.host_member_id = member.id if member is not None else None
+    db.session.flush()
+
+
 def _receipt(
     group: ArisanGroup, slot: ArisanSlot, photo_name: str, *, by: User, now: datetime
 ) -> ArisanReceipt:

@@ -807,6 +807,21 @@ ROUTES: list[Route] = [
         expect("422", **ARISAN_BENDAHARA),
         {"slot": "", "method": "cek"},
     ),
+    # A denda with no amount (the empty form: 422).
+    Route(
+        "arisan.fine",
+        "POST",
+        arisan("/putaran/1/denda"),
+        expect("422", **ARISAN_BENDAHARA),
+        {"slot": "", "amount": ""},
+    ),
+    Route(
+        "arisan.host",
+        "POST",
+        arisan("/putaran/1/tuan-rumah"),
+        expect("303", **ARISAN_PENGELOLA),
+        {"host": ""},
+    ),
     Route("arisan.draw", "POST", arisan("/putaran/1/kocok"), expect("422", **ARISAN_PENGELOLA)),
     Route(
         "arisan.undo",

@@ -30,6 +30,7 @@ def test_the_policy_constants():
     assert rules.MIN_REASON_CHARS == 5
     assert rules.MAX_REASON_CHARS == 300
     assert timedelta(days=1) == rules.REMINDER_BEFORE
+    assert rules.MIN_FINE_IDR == 1_000
 
 
 # --- money -------------------------------------------------------------------------------
@@ -503,3 +504,32 @@ def test_reversals_count_the_koreksi_of_those_slots_only():
     assert rules.reversals(entries, [1]) == 1
     assert rules.reversals(entries, [1, 2]) == 2
     assert rules.reversals(entries, [3]) == 0
+
+
+# --- denda ---------------------------------------------------------------------------------
+
+
+def test_a_fine_is_between_rp1000_and_the_limit():
+
+    assert rules.fine_problem(-1) == E.AMOUNT_NEGATIVE
+    assert rules.fine_problem(0) == E.FINE_TOO_LOW
+    assert rules.fine_problem(999) == E.FINE_TOO_LOW
+    assert rules.fine_problem(1_000) is None
+    assert rules.fine_problem(5_000_000) is None
+    assert rules.fine_problem(5_000_001) == E.AMOUNT_TOO_HIGH
+
+
+def test_fines_in_force_of_a_round_per_slot():
+    fine = EntryKind.DENDA
+    entries = [
+        Entry(1, fine, 5_000, slot_id=10, round_no=1),
+        Entry(2, fine, 2_000, slot_id=10, round_no=1),
+        Entry(3, fine, 5_000, slot_id=11, round_no=1),
+        Entry(4, EntryKind.KOREKSI, -5_000, slot_id=11, round_no=1, reverses=3),
+        Entry(5, fine, 5_000, slot_id=12, round_no=2),
+        Entry(6, fine, 5_000, slot_id=None, round_no=1),
+        iuran(7, 13, 1),
+    ]
+    found = rules.fines(entries, 1)
+    assert {slot: [e.id for e in es] for slot, es in found.items()} == {10: [1, 2]}
+    assert rules.fines(entries, 2) == {12: [entries[4]]}
