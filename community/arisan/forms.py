@@ -50,6 +50,7 @@ MESSAGES = {
     E.NOT_YOUR_SLOT: _l("Anda hanya bisa melapor untuk nama Anda sendiri."),
     E.FINE_TOO_LOW: _l("Denda paling sedikit Rp1.000."),
     E.MEETING_HELD: _l("Putaran ini sudah dikocok: tuan rumahnya tidak diubah lagi."),
+    E.DISSOLVED: _l("Arisan ini sudah dibubarkan: tidak ada lagi yang dicatat selain koreksi."),
     PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
     PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
     PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
@@ -180,6 +181,15 @@ class HostForm(RukunForm):
     decided); the choices are the group's members, set by the route."""
 
     host = SelectField(_l("Tuan rumah"), choices=[], validate_choice=True)
+
+
+class DissolveForm(RukunForm):
+    """Bubarkan, confirmed by a tick: it cannot be taken back."""
+
+    confirm = BooleanField(
+        _l("Saya mengerti: arisan berhenti, pembayaran dan kocokan tidak bisa dicatat lagi."),
+        validators=[DataRequired(_l("Centang dulu bahwa Anda mengerti."))],
+    )
 
 
 class UndoForm(RukunForm):

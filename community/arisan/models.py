@@ -50,6 +50,12 @@ class ArisanGroup(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bubarkan: dissolved before the cycle ended; the ledger stays, nothing more is recorded
+    # but a koreksi, and the members see the balik modal (rules.balik_modal).
+    dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dissolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     wilayah: Mapped[Wilayah] = relationship(lazy="joined")
     members: Mapped[list[ArisanMember]] = relationship(

@@ -21,7 +21,7 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from community.accounts.models import User
 from community.arisan import rules
@@ -47,7 +47,10 @@ def register() -> None:
 
 def replan_for_users(user_ids: Iterable[Hashable], *, now: datetime) -> None:
     """A member added a phone or changed their preferences: plan the current round of each
-    of their groups again (what is still to come for them)."""
+    of their groups again (what is still to come for them). Nothing on a database whose
+    schema predates the arisan (``rukun db downgrade``, the migration tests)."""
+    if not inspect(db.session.connection()).has_table(ArisanRound.__tablename__):
+        return
     latest = (
         select(ArisanRound.group_id, func.max(ArisanRound.number).label("number"))
         .join(ArisanMember, ArisanMember.group_id == ArisanRound.group_id)
@@ -131,7 +134,8 @@ def _plan_one(round_: ArisanRound, now: datetime) -> None:
     starts_at = services.meeting_start(group, round_.number)
     if round_.activity is not None:
         starts_at = round_.activity.starts_at
-    due = rules.reminder_due(starts_at, now)
+    # A dissolved group holds no more meetings: nobody is reminded.
+    due = None if group.dissolved_at is not None else rules.reminder_due(starts_at, now)
     ref = ref_of(round_.id)
 
     def remind(person, round_=round_, due=due, starts_at=starts_at):

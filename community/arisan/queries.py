@@ -198,3 +198,33 @@ def slot_of(group: ArisanGroup, slot_id: Any) -> ArisanSlot | None:
     return db.session.scalar(
         select(ArisanSlot).where(ArisanSlot.id == wanted, ArisanSlot.group_id == group.id)
     )
+
+
+@dataclass
+class BalikModalLine:
+    name: str | None  # None: the member deleted their account
+    position: int
+    paid: int
+    received: int
+    balance: int  # positive: the group gives it back; negative: the slot still owes
+
+
+@dataclass
+class BalikModal:
+    lines: list[BalikModalLine]
+    held: int
+    to_return: int
+    to_collect: int
+
+
+def balik_modal(group: ArisanGroup) -> BalikModal:
+    """Who gets back what and who owes what if the group is (or was) dissolved now, from
+    the whole ledger, in a constant number of queries."""
+    lines = {line.id: line for line in slot_lines(group)}
+    found = rules.dissolution(services.entries_of(group), lines)
+    named = [
+        BalikModalLine(lines[b.slot_id].name, lines[b.slot_id].position, b.paid, b.received,
+                       b.balance)
+        for b in found.slots
+    ]  # fmt: skip
+    return BalikModal(named, found.held, found.to_return, found.to_collect)

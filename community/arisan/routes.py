@@ -20,6 +20,7 @@ from community.arisan import bp, policies, queries, rules, services
 from community.arisan.forms import (
     MESSAGES,
     REJECT_REASON_TOO_SHORT,
+    DissolveForm,
     FineForm,
     GroupForm,
     HostForm,
@@ -212,6 +213,7 @@ def _group_page(group: ArisanGroup, status: int = 200, error: str | None = None,
         group=group,
         view=queries.round_view(group, queries.latest_round(group)),
         rounds=queries.list_rounds(group),
+        balik_modal=queries.balik_modal(group),
         fresh=False,
         error=error,
         status=status,
@@ -263,6 +265,7 @@ def _action_forms(group: ArisanGroup) -> dict:
         undo_form=UndoForm(formdata=None),
         fine_form=FineForm(formdata=None),
         host_form=host,
+        dissolve_form=DissolveForm(formdata=None),
         action_form=EmptyForm(formdata=None),
     )
 
@@ -566,3 +569,25 @@ def new_cycle(group_id: int):
     db.session.commit()
     flash(_("Siklus baru dimulai."), "success")
     return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/bubarkan")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def dissolve(group_id: int):
+    """The group's pengelola (another member 403, others 404). POST: "Bubarkan arisan",
+    confirmed by a tick: the group stops, nothing more is recorded but a koreksi, and every
+    member sees the balik modal from the ledger; 303 to the group. Without the tick, or a
+    group dissolved already: refused with a message."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = DissolveForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Centang dulu bahwa Anda mengerti."), dissolve_form=form)
+    try:
+        services.dissolve(group, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Arisan dibubarkan. Balik modal dihitung dari buku kas."), "success")
+    return redirect(url_for("arisan.group", group_id=group.id) + "#balik-modal", code=303)

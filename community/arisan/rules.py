@@ -110,6 +110,7 @@ class ArisanError(StrEnum):
     NOT_YOUR_SLOT = "not_your_slot"
     FINE_TOO_LOW = "fine_too_low"
     MEETING_HELD = "meeting_held"
+    DISSOLVED = "dissolved"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -314,6 +315,35 @@ def balik_modal(entries: Iterable[Entry], slot_ids: Iterable[int]) -> dict[int, 
     (negative). A slot that has not won gets its iuran back; a winner owes what it received
     beyond what it paid. The values add up to the iuran held minus the pots handed over."""
     return {b.slot_id: b.balance for b in balances(entries, slot_ids)}
+
+
+@dataclass(frozen=True)
+class Dissolution:
+    """Bubarkan: per slot its balance (balik modal), and what the group holds."""
+
+    slots: list[SlotBalance]
+
+    @property
+    def held(self) -> int:
+        """The iuran in the group's hands: paid in, less the pots handed over."""
+        return sum(s.paid - s.received for s in self.slots)
+
+    @property
+    def to_return(self) -> int:
+        """What the group gives back to the slots it owes."""
+        return sum(s.balance for s in self.slots if s.balance > 0)
+
+    @property
+    def to_collect(self) -> int:
+        """What winners who received more than they paid still owe the group."""
+        return sum(-s.balance for s in self.slots if s.balance < 0)
+
+
+def dissolution(entries: Iterable[Entry], slot_ids: Iterable[int]) -> Dissolution:
+    """The balik modal of a group dissolved now: what it holds is handed back to the
+    slots it owes, once the winners who got more than they paid have paid the rest in
+    (``to_return == held + to_collect``)."""
+    return Dissolution(balances(entries, slot_ids))
 
 
 @dataclass(frozen=True)

@@ -118,10 +118,17 @@ def won_in_cycle(group: ArisanGroup, cycle: int) -> list[int]:
 
 
 def _lock(round_: ArisanRound) -> ArisanRound:
-    """The round's row, locked until the commit (a no-op on SQLite, which locks the file)."""
+    """The round's row, locked until the commit (a no-op on SQLite, which locks the file).
+    Every change of a round goes through here: a dissolved group's rounds change no more."""
     db.session.execute(select(ArisanRound.id).where(ArisanRound.id == round_.id).with_for_update())
     db.session.refresh(round_)
+    _still_running(round_.group)
     return round_
+
+
+def _still_running(group: ArisanGroup) -> None:
+    if group.dissolved_at is not None:
+        raise ArisanRefused(ArisanError.DISSOLVED)
 
 
 # --- the group ---------------------------------------------------------------------------
@@ -281,6 +288,7 @@ def record_fine(
 ) -> ArisanEntry:
     """A late-payment fine (denda) of the slot for the round: a ledger line of the group's
     own (not a slot's balance), reversed by a koreksi like any line."""
+    _lock(round_)
     problem = rules.fine_problem(amount)
     if problem is not None:
         raise ArisanRefused(problem)
@@ -556,8 +564,35 @@ def start_new_cycle(
 ) -> ArisanRound:
     """Every slot has won: the next cycle starts with the same members, at the next date
     of the schedule."""
+    _still_running(group)
     if not rules.cycle_over(slot_ids(group), won_in_cycle(group, group.cycle)):
         raise ArisanRefused(ArisanError.CYCLE_NOT_OVER)
     group.cycle += 1
     db.session.flush()
     return schedule_round(group, by=by, now=now, make_seed=make_seed)
+
+
+# --- bubarkan ----------------------------------------------------------------------------
+
+
+def dissolve(group: ArisanGroup, *, by: User, now: datetime) -> rules.Dissolution:
+    """Bubarkan: the group stops before its cycle ends. Nothing more is recorded but a
+    koreksi; the balik modal (who gets back what, who owes what) is computed from the
+    ledger as it stands, shown to the members. The reminder of the open round is
+    cancelled."""
+    db.session.execute(select(ArisanGroup.id).where(ArisanGroup.id == group.id).with_for_update())
+    db.session.refresh(group)
+    _still_running(group)
+    group.dissolved_at = now
+    group.dissolved_by_id = by.id
+    db.session.flush()
+    latest = db.session.scalar(
+        select(ArisanRound.id)
+        .where(ArisanRound.group_id == group.id)
+        .order_by(ArisanRound.number.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        notices.note_round(latest)  # no reminder for a meeting that will not be held
+    log.info("arisan group dissolved id=%s by=%s", group.id, by.id)
+    return rules.dissolution(entries_of(group), slot_ids(group))

@@ -147,3 +147,39 @@ def test_the_bendahara_records_a_fine_and_the_pengelola_chooses_the_host(
     expect(slot.locator(".arisan-fine")).to_contain_text("Rp5.000")
     check_page(page, "arisan-denda-tercatat")
     screenshot(page, "denda-tercatat")
+
+
+def test_the_pengelola_dissolves_and_sees_the_balik_modal(open_context, make_account,
+                                                          screenshot):  # fmt: skip
+    """Ani marks both contributions, then dissolves the arisan before any draw: each name
+    gets its Rp50.000 back."""
+    ani = make_account("Ani Bubar", rt="RT 01 / RW 01")
+    make_account("Dewi Bubar", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Bubar Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    page.get_by_label("Dewi Bubar", exact=True).check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Bubar Uji")).to_be_visible()
+    for name in ("Ani Bubar", "Dewi Bubar"):
+        page.get_by_role("button", name=f"Tandai lunas ({name})").click()
+        expect(page.locator(".arisan-slot", has_text=name).locator(".badge-lunas")).to_be_visible()
+
+    page.get_by_text("Bubarkan arisan", exact=True).first.click()
+    expect(page.locator(".arisan-dissolve")).to_contain_text("dikembalikan Rp50.000")
+    page.get_by_label("Saya mengerti").check()
+    check_page(page, "arisan-bubarkan")
+    page.get_by_role("button", name="Bubarkan arisan").click()
+    expect(page.get_by_role("status").filter(has_text="Arisan dibubarkan")).to_be_visible()
+    expect(page.get_by_text("Arisan ini sudah dibubarkan")).to_be_visible()
+    table = page.locator("#balik-modal table")
+    expect(table).to_contain_text("Dewi Bubar")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
+    check_page(page, "arisan-dibubarkan")
+    screenshot(page, "balik-modal")

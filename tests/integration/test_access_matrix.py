@@ -831,6 +831,8 @@ ROUTES: list[Route] = [
         {"reason": "Gulungan jatuh"},
     ),
     Route("arisan.new_cycle", "POST", arisan("/siklus-baru"), expect("422", **ARISAN_PENGELOLA)),
+    # Bubarkan without the tick: 422, nothing changed.
+    Route("arisan.dissolve", "POST", arisan("/bubarkan"), expect("422", **ARISAN_PENGELOLA)),
     # "Sudah transfer": any member, for their own slot (the empty form: 422).
     Route(
         "arisan.report",

@@ -222,3 +222,15 @@ def test_the_phone_shows_the_reminder_the_day_before_and_the_winner_after_the_dr
     assert told["title"] == f"Pemenang kocokan: {winner}"
     assert told["body"] == "Arisan Ibu-ibu RT 01, putaran 1"
     assert shown(warga_phone)[-1] == told
+
+
+def test_dissolving_the_group_cancels_the_reminder(app, world, as_user, make_group):
+    group_id = make_group()
+    ids = with_phones(app, "Warga Arisan 2")
+    replan(app, ids.values())
+    assert ids["Warga Arisan 2"] in pending(app, "arisan_iuran")
+    ketua = as_user(world["pengurus_a"])
+    gone = submit_form(ketua, f"/arisan/{group_id}", "form[action$='/bubarkan']",
+                       data={"confirm": "y"})  # fmt: skip
+    assert gone.status_code == 303
+    assert pending(app, "arisan_iuran") == {}

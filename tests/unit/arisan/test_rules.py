@@ -533,3 +533,41 @@ def test_fines_in_force_of_a_round_per_slot():
     found = rules.fines(entries, 1)
     assert {slot: [e.id for e in es] for slot, es in found.items()} == {10: [1, 2]}
     assert rules.fines(entries, 2) == {12: [entries[4]]}
+
+
+# --- bubarkan ------------------------------------------------------------------------------
+
+
+def test_dissolving_gives_back_to_those_not_yet_paid_out_and_collects_from_winners():
+    pot = Entry(4, EntryKind.PEMBAYARAN_POT, 150_000, slot_id=10, round_no=1)
+    entries = [iuran(1, 10, 1), iuran(2, 11, 1), iuran(3, 12, 1), pot, iuran(5, 10, 2),
+               iuran(6, 11, 2)]  # fmt: skip
+    found = rules.dissolution(entries, [10, 11, 12])
+    assert [s.balance for s in found.slots] == [-50_000, 100_000, 50_000]
+    assert found.held == 100_000
+    assert found.to_return == 150_000
+    assert found.to_collect == 50_000
+    nothing = rules.dissolution([], [10, 11])
+    assert (nothing.held, nothing.to_return, nothing.to_collect) == (0, 0, 0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cycles(), st.data())
+def test_dissolution_totals_match_the_ledger(cycle, data):
+    """Dissolved after any prefix of any cycle, with koreksi along the way: what the group
+    gives back is what it holds plus what winners still owe, and what it holds is the iuran
+    in force less the pots in force."""
+    slots = cycle[1]
+    entries, _, _ = run_cycle(*cycle)
+    kept = entries[: data.draw(st.integers(min_value=0, max_value=len(entries)))]
+    for entry in data.draw(st.lists(st.sampled_from(kept), unique=True)) if kept else []:
+        kept.append(koreksi(10**6 + entry.id, entry))
+    found = rules.dissolution(kept, slots)
+    in_force = rules.effective(kept)
+    held = sum(e.amount for e in in_force if e.kind == EntryKind.IURAN) - sum(
+        e.amount for e in in_force if e.kind == EntryKind.PEMBAYARAN_POT
+    )
+    assert found.held == held
+    assert found.to_return == found.held + found.to_collect
+    assert found.to_return >= 0 and found.to_collect >= 0
+    assert sum(rules.balik_modal(kept, slots).values()) == found.held
