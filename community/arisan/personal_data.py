@@ -186,7 +186,7 @@ def register_exports() -> None:
         "place": group, "winners_per_draw": group, "include_unpaid": group, "cycle": group,
         "created_by_id": W("who made the group: its pengelola, exported as arisan[].is_pengelola"),
         "created_at": group,
-        "dissolved_at": group,
+        "dissolved_at": group, "fixed_order": group,
         "dissolved_by_id": W("who dissolved the group: its pengelola, exported as "
                              "arisan[].is_pengelola"),
     })  # fmt: skip

@@ -28,6 +28,7 @@ from community.arisan.forms import (
     PayoutForm,
     RejectForm,
     ReportForm,
+    TurnForm,
     UndoForm,
 )
 from community.arisan.models import ArisanGroup, ArisanRound
@@ -184,6 +185,7 @@ def create():
                     meeting_time=form.meeting_time.data, place=form.place.data.strip(),
                     members=_new_members(form, {p.id: p for p in people}),
                     winners_per_draw=form.winners.data, include_unpaid=form.include_unpaid.data,
+                    fixed_order=form.fixed_order.data,
                 )  # fmt: skip
             except services.ArisanRefused as exc:
                 db.session.rollback()
@@ -250,6 +252,21 @@ def _host_choices(group: ArisanGroup) -> list[SelectChoice]:
     ]
 
 
+def _turn_form(group: ArisanGroup, **kwargs) -> TurnForm:
+    """Urutan tetap: the names that have not had their turn in the current cycle."""
+    form = TurnForm(**kwargs)
+    if group.fixed_order:
+        waiting = set(rules.still_to_win(services.slot_ids(group),
+                                         services.won_in_cycle(group, group.cycle)))  # fmt: skip
+        form.slot.choices = [
+            SelectChoice(str(line.id), (line.name or _("Warga terhapus"))
+                         + (" " + _("(nama kedua)") if line.position == 2 else ""))
+            for line in queries.slot_lines(group)
+            if line.id in waiting
+        ]  # fmt: skip
+    return form
+
+
 def _action_forms(group: ArisanGroup) -> dict:
     host = HostForm(formdata=None)
     host.host.choices = _host_choices(group)
@@ -266,6 +283,7 @@ def _action_forms(group: ArisanGroup) -> dict:
         fine_form=FineForm(formdata=None),
         host_form=host,
         dissolve_form=DissolveForm(formdata=None),
+        turn_form=_turn_form(group, formdata=None),
         action_form=EmptyForm(formdata=None),
     )
 
@@ -521,6 +539,33 @@ def draw(group_id: int, number: int):
         services.draw_round(round_, by=current_user, now=utcnow())
     except services.ArisanRefused as exc:
         return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    return redirect(
+        url_for("arisan.round_page", group_id=group.id, number=round_.number, kocok=1) + "#kocokan",
+        code=303,
+    )
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/giliran")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def turn(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: urutan tetap, whose turn
+    the meeting is (a name that has not had its turn this cycle), kept in the draw log, 303
+    to the round; a name that had its turn or of another group, a second turn, or a group
+    that draws: refused with a message."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = _turn_form(group)
+    if not form.validate_on_submit():
+        return _refused(group, str(MESSAGES[ArisanError.ALREADY_WON]), number)
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    try:
+        services.give_turn(round_, slot, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
     db.session.commit()
     return redirect(
         url_for("arisan.round_page", group_id=group.id, number=round_.number, kocok=1) + "#kocokan",

@@ -111,6 +111,10 @@ class ArisanError(StrEnum):
     FINE_TOO_LOW = "fine_too_low"
     MEETING_HELD = "meeting_held"
     DISSOLVED = "dissolved"
+    NOT_FIXED_ORDER = "not_fixed_order"
+    USES_FIXED_ORDER = "uses_fixed_order"
+    ALREADY_WON = "already_won"
+    FIXED_ORDER_ONE_WINNER = "fixed_order_one_winner"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -398,6 +402,22 @@ def eligible(
         return remaining
     paying = set(paid)
     return [s for s in remaining if s in paying]
+
+
+def turn_problem(slot_id: int, slot_ids: Iterable[int], won: Iterable[int]) -> ArisanError | None:
+    """Urutan tetap: why ``slot_id`` cannot have this meeting's turn, or None. Any slot of
+    the group that has not had its turn in this cycle may (paid or not: the order was agreed
+    beforehand)."""
+    if slot_id not in still_to_win(slot_ids, won):
+        return ArisanError.ALREADY_WON
+    return None
+
+
+def fixed_order_problem(fixed_order: bool, winners: int) -> ArisanError | None:
+    """A fixed order gives one turn per meeting."""
+    if fixed_order and winners != 1:
+        return ArisanError.FIXED_ORDER_ONE_WINNER
+    return None
 
 
 def commitment(seed: bytes) -> str:

@@ -91,13 +91,18 @@ def as_entry(e: ArisanEntry) -> rules.Entry:
     return rules.Entry(e.id, e.kind, e.amount_idr, e.slot_id, e.round_id, e.reverses_id)
 
 
+# Log rows that give a round its winners: a draw, or a turn of the fixed order.
+GIVEN = ("kocok", "urut")
+
+
 def current_draw(round_: ArisanRound) -> ArisanDraw | None:
-    """The kocok of the round's current attempt, or None while it is not drawn."""
+    """The kocok (or the fixed order's turn) of the round's current attempt, or None while
+    it is not drawn."""
     return db.session.scalar(
         select(ArisanDraw).where(
             ArisanDraw.round_id == round_.id,
             ArisanDraw.attempt == round_.attempt,
-            ArisanDraw.kind == "kocok",
+            ArisanDraw.kind.in_(GIVEN),
         )
     )
 
@@ -110,7 +115,7 @@ def won_in_cycle(group: ArisanGroup, cycle: int) -> list[int]:
         .where(
             ArisanRound.group_id == group.id,
             ArisanRound.cycle == cycle,
-            ArisanDraw.kind == "kocok",
+            ArisanDraw.kind.in_(GIVEN),
             ArisanDraw.attempt == ArisanRound.attempt,
         )
     )
@@ -160,6 +165,7 @@ def create_group(
     members: Sequence[NewMember],
     winners_per_draw: int = 1,
     include_unpaid: bool = False,
+    fixed_order: bool = False,
     kas_idr: int = 0,
     make_seed: SeedMaker = new_seed,
 ) -> ArisanGroup:
@@ -170,6 +176,7 @@ def create_group(
         rules.contribution_problem(contribution_idr)
         or rules.kas_problem(kas_idr)
         or rules.slots_problem([m.slots for m in members], winners_per_draw)
+        or rules.fixed_order_problem(fixed_order, winners_per_draw)
     )
     if problem is not None:
         raise ArisanRefused(problem)
@@ -180,7 +187,7 @@ def create_group(
         wilayah_id=wilayah.id, name=name, contribution_idr=contribution_idr, kas_idr=kas_idr,
         period=period, first_meeting_on=first_meeting_on, meeting_time=meeting_time,
         place=place, winners_per_draw=winners_per_draw, include_unpaid=include_unpaid,
-        created_by_id=by.id, created_at=now,
+        fixed_order=fixed_order, created_by_id=by.id, created_at=now,
     )  # fmt: skip
     db.session.add(group)
     db.session.flush()
@@ -482,6 +489,8 @@ def draw_round(
     with the first winner as its host, unless the cycle is over."""
     _lock(round_)
     group = round_.group
+    if group.fixed_order:
+        raise ArisanRefused(ArisanError.USES_FIXED_ORDER)
     if current_draw(round_) is not None:
         raise ArisanRefused(ArisanError.ALREADY_DRAWN)
     if rules.cycle_over(slot_ids(group), won_in_cycle(group, round_.cycle)):
@@ -502,6 +511,49 @@ def draw_round(
             db.session.add(row)
     except IntegrityError as exc:
         raise ArisanRefused(ArisanError.ALREADY_DRAWN) from exc
+    _after_winners(round_, winners, by=by, now=now, make_seed=make_seed)
+    log.info("arisan round drawn round=%s attempt=%s", round_.id, round_.attempt)
+    return row
+
+
+def give_turn(
+    round_: ArisanRound, slot: ArisanSlot, *, by: User, now: datetime,
+    make_seed: SeedMaker = new_seed,
+) -> ArisanDraw:  # fmt: skip
+    """Urutan tetap: the pengelola records whose turn the meeting is (an ``urut`` row of
+    the draw log, with the names still waiting); then as after a draw. Undone like a draw."""
+    _lock(round_)
+    group = round_.group
+    if not group.fixed_order:
+        raise ArisanRefused(ArisanError.NOT_FIXED_ORDER)
+    if current_draw(round_) is not None:
+        raise ArisanRefused(ArisanError.ALREADY_DRAWN)
+    won = won_in_cycle(group, round_.cycle)
+    problem = rules.turn_problem(slot.id, slot_ids(group), won)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    row = ArisanDraw(
+        round_id=round_.id, attempt=round_.attempt, kind="urut", seed_hex="",
+        commitment=round_.commitment,
+        eligible=",".join(map(str, rules.still_to_win(slot_ids(group), won))),
+        winners=str(slot.id), winners_per_draw=1, by_id=by.id, at=now,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError as exc:
+        raise ArisanRefused(ArisanError.ALREADY_DRAWN) from exc
+    _after_winners(round_, [slot.id], by=by, now=now, make_seed=make_seed)
+    log.info("arisan turn given round=%s attempt=%s", round_.id, round_.attempt)
+    return row
+
+
+def _after_winners(
+    round_: ArisanRound, winners: list[int], *, by: User, now: datetime, make_seed: SeedMaker
+) -> None:
+    """The round has its winners: the first hosts the next meeting, scheduled now unless
+    the cycle is over; every member is told."""
+    group = round_.group
     host = db.session.get(ArisanSlot, winners[0]).member
     following = db.session.scalar(
         select(ArisanRound).where(
@@ -514,8 +566,6 @@ def draw_round(
         schedule_round(group, by=by, now=now, host=host, make_seed=make_seed)
     db.session.flush()
     notices.note_round(round_.id)  # "Pemenang kocokan" to every member
-    log.info("arisan round drawn round=%s attempt=%s", round_.id, round_.attempt)
-    return row
 
 
 def undo_draw(

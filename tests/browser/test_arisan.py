@@ -183,3 +183,32 @@ def test_the_pengelola_dissolves_and_sees_the_balik_modal(open_context, make_acc
     expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
     check_page(page, "arisan-dibubarkan")
     screenshot(page, "balik-modal")
+
+
+def test_a_fixed_order_group_records_whose_turn_it_is(open_context, make_account, screenshot):
+    """Ani makes an arisan with a fixed order: no draw; at the meeting she records that it
+    is Dewi's turn, and the round shows Dewi as its recipient."""
+    ani = make_account("Ani Urut", rt="RT 01 / RW 01")
+    make_account("Dewi Urut", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Urut Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    page.get_by_label("Dewi Urut", exact=True).check()
+    page.get_by_label("Urutan tetap, tanpa kocokan").check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Urut Uji")).to_be_visible()
+    expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
+    check_page(page, "arisan-urutan-tetap")
+
+    page.get_by_label("Giliran putaran ini").select_option(label="Dewi Urut")
+    page.get_by_role("button", name="Catat giliran").click()
+    status = page.get_by_role("status").filter(has_text="Pemenang")
+    expect(status).to_contain_text("Dewi Urut")
+    expect(page.locator(".arisan-log")).to_contain_text("Giliran menurut urutan tetap")
+    check_page(page, "arisan-giliran")
+    screenshot(page, "giliran")

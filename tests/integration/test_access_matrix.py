@@ -781,6 +781,7 @@ ROUTES: list[Route] = [
     Route("arisan.create", "POST", lambda w: "/arisan/baru", expect("422", **ARISAN_CREATE)),
     Route("arisan.group", "GET", arisan(), expect("200", **ARISAN_MEMBERS)),
     Route("arisan.group", "GET", arisan("", "over"), expect("200", **ARISAN_MEMBERS)),
+    Route("arisan.group", "GET", arisan("", "fixed"), expect("200", **ARISAN_MEMBERS)),
     Route("arisan.group", "GET", lambda w: "/arisan/999999", expect("404", anonymous="login")),
     Route("arisan.round_page", "GET", arisan("/putaran/1"), expect("200", **ARISAN_MEMBERS)),
     Route(
@@ -823,6 +824,14 @@ ROUTES: list[Route] = [
         {"host": ""},
     ),
     Route("arisan.draw", "POST", arisan("/putaran/1/kocok"), expect("422", **ARISAN_PENGELOLA)),
+    # Urutan tetap in a group that draws: no name to choose, 422.
+    Route(
+        "arisan.turn",
+        "POST",
+        arisan("/putaran/1/giliran"),
+        expect("422", **ARISAN_PENGELOLA),
+        {"slot": "1"},
+    ),
     Route(
         "arisan.undo",
         "POST",

@@ -571,3 +571,19 @@ def test_dissolution_totals_match_the_ledger(cycle, data):
     assert found.to_return == found.held + found.to_collect
     assert found.to_return >= 0 and found.to_collect >= 0
     assert sum(rules.balik_modal(kept, slots).values()) == found.held
+
+
+# --- urutan tetap --------------------------------------------------------------------------
+
+
+def test_a_turn_goes_to_a_name_of_the_group_that_has_not_had_one():
+    assert rules.turn_problem(2, [1, 2, 3], won=[1]) is None
+    assert rules.turn_problem(1, [1, 2, 3], won=[1]) == E.ALREADY_WON
+    assert rules.turn_problem(9, [1, 2, 3], won=[]) == E.ALREADY_WON  # not the group's
+
+
+def test_a_fixed_order_gives_one_turn_per_meeting():
+    assert rules.fixed_order_problem(True, 1) is None
+    assert rules.fixed_order_problem(True, 2) == E.FIXED_ORDER_ONE_WINNER
+    assert rules.fixed_order_problem(False, 2) is None
+    assert rules.fixed_order_problem(False, 1) is None
