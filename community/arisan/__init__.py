@@ -8,6 +8,7 @@
                       "sudah transfer" reports and their decision, reversals, the draw
                       and its undo, payouts, a new cycle
     receipts.py       transfer receipt photos (community.core.photos), private
+    notices.py        pushes: the unpaid reminder the day before, the winner after a draw
     queries.py        my groups, a group's page, a round with its log
     routes.py         the pages
 
@@ -27,6 +28,7 @@ bp = Blueprint("arisan", __name__)
 def init_app(app: Flask) -> None:
     from community.arisan import (  # noqa: F401 (routes register)
         models,
+        notices,
         personal_data,
         policies,
         routes,
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(policies.may_run_draw)
     app.add_template_global(policies.may_see_receipt)
     personal_data.register_exports()
+    notices.register()
     from flask_babel import lazy_gettext as _l
 
     from community.web import badges

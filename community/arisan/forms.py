@@ -48,6 +48,13 @@ MESSAGES = {
     E.ALREADY_REPORTED: _l("Laporan transfer untuk nama ini masih menunggu dicek bendahara."),
     E.REPORT_DECIDED: _l("Laporan ini sudah diputuskan bendahara."),
     E.NOT_YOUR_SLOT: _l("Anda hanya bisa melapor untuk nama Anda sendiri."),
+    E.FINE_TOO_LOW: _l("Denda paling sedikit Rp1.000."),
+    E.MEETING_HELD: _l("Putaran ini sudah dikocok: tuan rumahnya tidak diubah lagi."),
+    E.NOT_FIXED_ORDER: _l("Arisan ini memakai kocokan, bukan urutan tetap."),
+    E.USES_FIXED_ORDER: _l("Arisan ini memakai urutan tetap: catat giliran, bukan kocokan."),
+    E.ALREADY_WON: _l("Nama ini sudah mendapat giliran di siklus ini."),
+    E.FIXED_ORDER_ONE_WINNER: _l("Urutan tetap hanya untuk satu penerima per pertemuan."),
+    E.DISSOLVED: _l("Arisan ini sudah dibubarkan: tidak ada lagi yang dicatat selain koreksi."),
     PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
     PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
     PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
@@ -113,6 +120,7 @@ class GroupForm(RukunForm):
         default=1,
     )
     include_unpaid = BooleanField(_l("Yang belum bayar tetap ikut kocokan"))
+    fixed_order = BooleanField(_l("Urutan tetap, tanpa kocokan"))
     members = ResidentsField(_l("Anggota"), coerce=int, choices=[])
     dua_nama = ResidentsField(_l("Dua nama"), coerce=int, choices=[])
     bendahara = SelectField(_l("Bendahara"), coerce=int, choices=[])
@@ -153,6 +161,47 @@ class RejectForm(RukunForm):
 class PayoutForm(RukunForm):
     slot = HiddenField()
     method = SelectField(_l("Cara serah"), choices=METHODS, default=rules.Method.TUNAI.value)
+
+
+class FineForm(RukunForm):
+    """The bendahara's denda for a slot that paid late: an amount typed as people write it
+    (``rules.parse_rupiah``) and an optional note."""
+
+    slot = HiddenField()
+    amount = StringField(_l("Denda keterlambatan (Rp)"),
+                         validators=[DataRequired(_l("Isi jumlah dendanya."))])  # fmt: skip
+    note = StringField(
+        _l("Keterangan (tidak wajib)"),
+        validators=[
+            Optional(),
+            Length(
+                max=rules.MAX_REASON_CHARS, message=_l("Keterangan paling banyak 300 karakter.")
+            ),
+        ],
+    )
+
+
+class HostForm(RukunForm):
+    """The pengelola's choice of host for the meeting: a member of the group ("" for not
+    decided); the choices are the group's members, set by the route."""
+
+    host = SelectField(_l("Tuan rumah"), choices=[], validate_choice=True)
+
+
+class TurnForm(RukunForm):
+    """Urutan tetap: whose turn this meeting is, among the names that have not had theirs
+    (the choices are set by the route)."""
+
+    slot = SelectField(_l("Giliran putaran ini"), choices=[], validate_choice=True)
+
+
+class DissolveForm(RukunForm):
+    """Bubarkan, confirmed by a tick: it cannot be taken back."""
+
+    confirm = BooleanField(
+        _l("Saya mengerti: arisan berhenti, pembayaran dan kocokan tidak bisa dicatat lagi."),
+        validators=[DataRequired(_l("Centang dulu bahwa Anda mengerti."))],
+    )
 
 
 class UndoForm(RukunForm):

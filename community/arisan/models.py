@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,11 +46,20 @@ class ArisanGroup(db.Model):
     winners_per_draw: Mapped[int] = mapped_column(default=1)
     # The common rule excludes slots that have not paid this round from its draw.
     include_unpaid: Mapped[bool] = mapped_column(default=False)
+    # Urutan tetap: the order was agreed in advance; the pengelola records whose turn each
+    # meeting is (an ``urut`` row of the draw log) instead of drawing.
+    fixed_order: Mapped[bool] = mapped_column(default=False, server_default=false())
     cycle: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bubarkan: dissolved before the cycle ended; the ledger stays, nothing more is recorded
+    # but a koreksi, and the members see the balik modal (rules.balik_modal).
+    dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dissolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     wilayah: Mapped[Wilayah] = relationship(lazy="joined")
     members: Mapped[list[ArisanMember]] = relationship(
@@ -229,7 +239,7 @@ class ArisanDraw(db.Model):
     __table_args__ = (
         # A second draw of the same attempt fails here, whatever raced to it.
         UniqueConstraint("round_id", "attempt", "kind"),
-        CheckConstraint("kind IN ('kocok', 'batal')", name="kind_known"),
+        CheckConstraint("kind IN ('kocok', 'batal', 'urut')", name="kind_known"),
     )
 
     @property

@@ -7,7 +7,9 @@ When the account goes, the member row stays nameless (``user_id`` SET NULL: "war
 terhapus") and the group's ledger and draw log stay whole: they are the group's money
 record, which the other members still need to balance the cycle. The receipt photos of
 their slots and those they sent are deleted (:func:`erase_person`): a bank screenshot shows
-their name and account number.
+their name and account number. The winner pushes to the others name "warga terhapus"
+instead: those not yet sent are planned again at the commit, the name is taken out of
+those that went (:mod:`community.arisan.notices`).
 """
 
 from __future__ import annotations
@@ -131,6 +133,15 @@ def erase_person(user: Any) -> list[str]:
     for r in receipts:
         r.photo_name = None
     db.session.flush()
+    from community.arisan import notices
+
+    their_groups = select(ArisanMember.group_id).where(ArisanMember.user_id == user.id)
+    rounds = db.session.scalars(
+        select(ArisanRound.id).where(ArisanRound.group_id.in_(their_groups))
+    ).all()
+    notices.forget_name(user.name, rounds)  # in the winner pushes that went
+    for round_id in rounds:
+        notices.note_round(round_id)  # "Pemenang kocokan: warga terhapus" if not yet sent
     return names
 
 
@@ -175,6 +186,9 @@ def register_exports() -> None:
         "place": group, "winners_per_draw": group, "include_unpaid": group, "cycle": group,
         "created_by_id": W("who made the group: its pengelola, exported as arisan[].is_pengelola"),
         "created_at": group,
+        "dissolved_at": group, "fixed_order": group,
+        "dissolved_by_id": W("who dissolved the group: its pengelola, exported as "
+                             "arisan[].is_pengelola"),
     })  # fmt: skip
     privacy.classify("arisan_member", {
         "id": key, "user_id": key,

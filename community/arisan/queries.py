@@ -71,6 +71,7 @@ class SlotLine:
     is_mine: bool = False  # the viewer's own slot: they may report a transfer for it
     receipt_id: int | None = None  # the receipt of the iuran in force
     report: ArisanReport | None = None  # the latest "sudah transfer" of this round
+    fines: list[tuple[int, int]] = field(default_factory=list)  # (entry id, amount) in force
 
 
 @dataclass
@@ -111,7 +112,9 @@ def round_view(group: ArisanGroup, round_: ArisanRound, with_log: bool = False) 
         for e in rules.effective(entries)
         if e.kind == rules.EntryKind.IURAN and e.round_no == round_.id
     }
+    fines = rules.fines(entries, round_.id)
     for line in lines:
+        line.fines = [(e.id, e.amount) for e in fines.get(line.id, [])]
         line.is_paid = line.id in paid
         line.is_winner = line.id in winners
         line.is_paid_out = line.id in paid_out
@@ -195,3 +198,33 @@ def slot_of(group: ArisanGroup, slot_id: Any) -> ArisanSlot | None:
     return db.session.scalar(
         select(ArisanSlot).where(ArisanSlot.id == wanted, ArisanSlot.group_id == group.id)
     )
+
+
+@dataclass
+class BalikModalLine:
+    name: str | None  # None: the member deleted their account
+    position: int
+    paid: int
+    received: int
+    balance: int  # positive: the group gives it back; negative: the slot still owes
+
+
+@dataclass
+class BalikModal:
+    lines: list[BalikModalLine]
+    held: int
+    to_return: int
+    to_collect: int
+
+
+def balik_modal(group: ArisanGroup) -> BalikModal:
+    """Who gets back what and who owes what if the group is (or was) dissolved now, from
+    the whole ledger, in a constant number of queries."""
+    lines = {line.id: line for line in slot_lines(group)}
+    found = rules.dissolution(services.entries_of(group), lines)
+    named = [
+        BalikModalLine(lines[b.slot_id].name, lines[b.slot_id].position, b.paid, b.received,
+                       b.balance)
+        for b in found.slots
+    ]  # fmt: skip
+    return BalikModal(named, found.held, found.to_return, found.to_collect)

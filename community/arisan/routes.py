@@ -20,11 +20,15 @@ from community.arisan import bp, policies, queries, rules, services
 from community.arisan.forms import (
     MESSAGES,
     REJECT_REASON_TOO_SHORT,
+    DissolveForm,
+    FineForm,
     GroupForm,
+    HostForm,
     PaymentForm,
     PayoutForm,
     RejectForm,
     ReportForm,
+    TurnForm,
     UndoForm,
 )
 from community.arisan.models import ArisanGroup, ArisanRound
@@ -181,6 +185,7 @@ def create():
                     meeting_time=form.meeting_time.data, place=form.place.data.strip(),
                     members=_new_members(form, {p.id: p for p in people}),
                     winners_per_draw=form.winners.data, include_unpaid=form.include_unpaid.data,
+                    fixed_order=form.fixed_order.data,
                 )  # fmt: skip
             except services.ArisanRefused as exc:
                 db.session.rollback()
@@ -210,10 +215,11 @@ def _group_page(group: ArisanGroup, status: int = 200, error: str | None = None,
         group=group,
         view=queries.round_view(group, queries.latest_round(group)),
         rounds=queries.list_rounds(group),
+        balik_modal=queries.balik_modal(group),
         fresh=False,
         error=error,
         status=status,
-        **{**_action_forms(), **forms},
+        **{**_action_forms(group), **forms},
     )
 
 
@@ -226,7 +232,7 @@ def _round_page(group: ArisanGroup, round_: ArisanRound, status: int = 200,
         fresh=request.args.get("kocok") == "1",
         error=error,
         status=status,
-        **{**_action_forms(), **forms},
+        **{**_action_forms(group), **forms},
     )
 
 
@@ -240,7 +246,30 @@ def round_page(group_id: int, number: int):
     return _round_page(group, round_)
 
 
-def _action_forms() -> dict:
+def _host_choices(group: ArisanGroup) -> list[SelectChoice]:
+    return [SelectChoice("", _("Belum ditentukan"))] + [
+        SelectChoice(str(m.id), m.display_name or _("Warga terhapus")) for m in group.members
+    ]
+
+
+def _turn_form(group: ArisanGroup, **kwargs) -> TurnForm:
+    """Urutan tetap: the names that have not had their turn in the current cycle."""
+    form = TurnForm(**kwargs)
+    if group.fixed_order:
+        waiting = set(rules.still_to_win(services.slot_ids(group),
+                                         services.won_in_cycle(group, group.cycle)))  # fmt: skip
+        form.slot.choices = [
+            SelectChoice(str(line.id), (line.name or _("Warga terhapus"))
+                         + (" " + _("(nama kedua)") if line.position == 2 else ""))
+            for line in queries.slot_lines(group)
+            if line.id in waiting
+        ]  # fmt: skip
+    return form
+
+
+def _action_forms(group: ArisanGroup) -> dict:
+    host = HostForm(formdata=None)
+    host.host.choices = _host_choices(group)
     payment = PaymentForm(formdata=None)
     payment.paid_on.data = _today()
     report = ReportForm(formdata=None)
@@ -251,6 +280,10 @@ def _action_forms() -> dict:
         reject_form=RejectForm(formdata=None),
         payout_form=PayoutForm(formdata=None),
         undo_form=UndoForm(formdata=None),
+        fine_form=FineForm(formdata=None),
+        host_form=host,
+        dissolve_form=DissolveForm(formdata=None),
+        turn_form=_turn_form(group, formdata=None),
         action_form=EmptyForm(formdata=None),
     )
 
@@ -439,6 +472,58 @@ def payout(group_id: int, number: int):
     return _to_group(group)
 
 
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/denda")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def fine(group_id: int, number: int):
+    """The group's bendahara (another member 403, others 404). POST: a late-payment fine
+    (denda) of one slot for the round, a ledger line of the group, 303 to the round; an
+    amount with decimals, negative, below Rp1.000 or above the limit is refused with a
+    message; a slot of another group 404."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_record_payment(group))
+    form = FineForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Isi jumlah dendanya."), number)
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    amount = rules.parse_rupiah(form.amount.data)
+    try:
+        if isinstance(amount, ArisanError):
+            raise services.ArisanRefused(amount)
+        services.record_fine(round_, slot, by=current_user, amount=amount, now=utcnow(),
+                             note=form.note.data or "")  # fmt: skip
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
+    db.session.commit()
+    flash(_("Denda tercatat di buku kas."), "success")
+    return _to_round(group, round_)
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/tuan-rumah")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def host(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: the host of the round's
+    meeting (a member of the group, or not decided), 303 to the group; a member of another
+    group is refused with a message, as is a round already drawn."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = HostForm()
+    form.host.choices = _host_choices(group)
+    if not form.validate_on_submit():
+        return _refused(group, _("Pilih tuan rumah dari anggota arisan ini."))
+    member = next((m for m in group.members if str(m.id) == form.host.data), None)
+    try:
+        services.set_host(round_, member)
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
+    db.session.commit()
+    flash(_("Tuan rumah tercatat."), "success")
+    return _to_group(group)
+
+
 @bp.post("/arisan/<int:group_id>/putaran/<int:number>/kocok")
 @login_required
 @per_user("ARISAN_LIMIT", "arisan")
@@ -454,6 +539,33 @@ def draw(group_id: int, number: int):
         services.draw_round(round_, by=current_user, now=utcnow())
     except services.ArisanRefused as exc:
         return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    return redirect(
+        url_for("arisan.round_page", group_id=group.id, number=round_.number, kocok=1) + "#kocokan",
+        code=303,
+    )
+
+
+@bp.post("/arisan/<int:group_id>/putaran/<int:number>/giliran")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def turn(group_id: int, number: int):
+    """The group's pengelola (another member 403, others 404). POST: urutan tetap, whose turn
+    the meeting is (a name that has not had its turn this cycle), kept in the draw log, 303
+    to the round; a name that had its turn or of another group, a second turn, or a group
+    that draws: refused with a message."""
+    group, round_ = load_round(group_id, number)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = _turn_form(group)
+    if not form.validate_on_submit():
+        return _refused(group, str(MESSAGES[ArisanError.ALREADY_WON]), number)
+    slot = queries.slot_of(group, form.slot.data)
+    if slot is None:
+        abort(404)
+    try:
+        services.give_turn(round_, slot, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES), number)
     db.session.commit()
     return redirect(
         url_for("arisan.round_page", group_id=group.id, number=round_.number, kocok=1) + "#kocokan",
@@ -502,3 +614,25 @@ def new_cycle(group_id: int):
     db.session.commit()
     flash(_("Siklus baru dimulai."), "success")
     return _to_group(group)
+
+
+@bp.post("/arisan/<int:group_id>/bubarkan")
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def dissolve(group_id: int):
+    """The group's pengelola (another member 403, others 404). POST: "Bubarkan arisan",
+    confirmed by a tick: the group stops, nothing more is recorded but a koreksi, and every
+    member sees the balik modal from the ledger; 303 to the group. Without the tick, or a
+    group dissolved already: refused with a message."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_run_draw(group))
+    form = DissolveForm()
+    if not form.validate_on_submit():
+        return _refused(group, _("Centang dulu bahwa Anda mengerti."), dissolve_form=form)
+    try:
+        services.dissolve(group, by=current_user, now=utcnow())
+    except services.ArisanRefused as exc:
+        return _refused(group, exc.message(MESSAGES))
+    db.session.commit()
+    flash(_("Arisan dibubarkan. Balik modal dihitung dari buku kas."), "success")
+    return redirect(url_for("arisan.group", group_id=group.id) + "#balik-modal", code=303)

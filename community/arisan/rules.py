@@ -16,7 +16,7 @@ import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 # The issue's limits: below Rp10.000 is pocket money, above Rp5.000.000 a typo or a
@@ -36,6 +36,11 @@ SEED_BYTES = 32
 PERIOD_DAYS = {"mingguan": 7, "dua_mingguan": 14}
 # A name typed for a member without an account, as on an RT's paper list.
 MAX_NAME_CHARS = 80
+# The unpaid reminder goes the day before the meeting: time to transfer or get cash ready.
+REMINDER_BEFORE = timedelta(days=1)
+# A late-payment fine (denda): at least Rp1.000 (less is not worth a ledger line), at most
+# the contribution's limit.
+MIN_FINE_IDR = 1_000
 # The reason an undo must give: a sentence, not an essay.
 MIN_REASON_CHARS = 5
 MAX_REASON_CHARS = 300
@@ -103,6 +108,13 @@ class ArisanError(StrEnum):
     ALREADY_REPORTED = "already_reported"
     REPORT_DECIDED = "report_decided"
     NOT_YOUR_SLOT = "not_your_slot"
+    FINE_TOO_LOW = "fine_too_low"
+    MEETING_HELD = "meeting_held"
+    DISSOLVED = "dissolved"
+    NOT_FIXED_ORDER = "not_fixed_order"
+    USES_FIXED_ORDER = "uses_fixed_order"
+    ALREADY_WON = "already_won"
+    FIXED_ORDER_ONE_WINNER = "fixed_order_one_winner"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -146,6 +158,17 @@ def kas_problem(amount: int) -> ArisanError | None:
     """The optional kas fee per period: nothing, or at most the contribution's limit."""
     if amount < 0:
         return ArisanError.AMOUNT_NEGATIVE
+    if amount > MAX_CONTRIBUTION_IDR:
+        return ArisanError.AMOUNT_TOO_HIGH
+    return None
+
+
+def fine_problem(amount: int) -> ArisanError | None:
+    """Why ``amount`` cannot be a late-payment fine, or None."""
+    if amount < 0:
+        return ArisanError.AMOUNT_NEGATIVE
+    if amount < MIN_FINE_IDR:
+        return ArisanError.FINE_TOO_LOW
     if amount > MAX_CONTRIBUTION_IDR:
         return ArisanError.AMOUNT_TOO_HIGH
     return None
@@ -246,6 +269,15 @@ def paid_slots(entries: Iterable[Entry], round_no: int, contribution: int) -> se
     return {slot for slot, amount in paid.items() if amount >= contribution}
 
 
+def fines(entries: Iterable[Entry], round_no: int) -> dict[int, list[Entry]]:
+    """The fines in force of ``round_no``, per slot, in the order recorded."""
+    found: dict[int, list[Entry]] = {}
+    for e in effective(entries):
+        if e.kind == EntryKind.DENDA and e.round_no == round_no and e.slot_id is not None:
+            found.setdefault(e.slot_id, []).append(e)
+    return found
+
+
 def paid_out_slots(entries: Iterable[Entry], round_no: int) -> set[int]:
     """Slots whose pot of ``round_no`` has been handed over (and not reversed)."""
     return {
@@ -287,6 +319,35 @@ def balik_modal(entries: Iterable[Entry], slot_ids: Iterable[int]) -> dict[int, 
     (negative). A slot that has not won gets its iuran back; a winner owes what it received
     beyond what it paid. The values add up to the iuran held minus the pots handed over."""
     return {b.slot_id: b.balance for b in balances(entries, slot_ids)}
+
+
+@dataclass(frozen=True)
+class Dissolution:
+    """Bubarkan: per slot its balance (balik modal), and what the group holds."""
+
+    slots: list[SlotBalance]
+
+    @property
+    def held(self) -> int:
+        """The iuran in the group's hands: paid in, less the pots handed over."""
+        return sum(s.paid - s.received for s in self.slots)
+
+    @property
+    def to_return(self) -> int:
+        """What the group gives back to the slots it owes."""
+        return sum(s.balance for s in self.slots if s.balance > 0)
+
+    @property
+    def to_collect(self) -> int:
+        """What winners who received more than they paid still owe the group."""
+        return sum(-s.balance for s in self.slots if s.balance < 0)
+
+
+def dissolution(entries: Iterable[Entry], slot_ids: Iterable[int]) -> Dissolution:
+    """The balik modal of a group dissolved now: what it holds is handed back to the
+    slots it owes, once the winners who got more than they paid have paid the rest in
+    (``to_return == held + to_collect``)."""
+    return Dissolution(balances(entries, slot_ids))
 
 
 @dataclass(frozen=True)
@@ -343,6 +404,22 @@ def eligible(
     return [s for s in remaining if s in paying]
 
 
+def turn_problem(slot_id: int, slot_ids: Iterable[int], won: Iterable[int]) -> ArisanError | None:
+    """Urutan tetap: why ``slot_id`` cannot have this meeting's turn, or None. Any slot of
+    the group that has not had its turn in this cycle may (paid or not: the order was agreed
+    beforehand)."""
+    if slot_id not in still_to_win(slot_ids, won):
+        return ArisanError.ALREADY_WON
+    return None
+
+
+def fixed_order_problem(fixed_order: bool, winners: int) -> ArisanError | None:
+    """A fixed order gives one turn per meeting."""
+    if fixed_order and winners != 1:
+        return ArisanError.FIXED_ORDER_ONE_WINNER
+    return None
+
+
 def commitment(seed: bytes) -> str:
     """The SHA-256 of the seed, in hex: shown before the meeting, so the seed cannot be
     changed after the eligible list is known."""
@@ -382,6 +459,30 @@ def verify(
     return hmac.compare_digest(commitment(seed), committed) and draw(
         seed, round_id, eligible_ids, winners
     ) == list(recorded)
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
+    """When the unpaid reminder of a meeting goes: a day before it, or now for a meeting
+    scheduled later than that; None once the meeting has started."""
+    if now >= starts_at:
+        return None
+    return max(starts_at - REMINDER_BEFORE, now)
+
+
+def members_to_remind(slots: Iterable[tuple[int, int]], paid: Iterable[int]) -> set[int]:
+    """Of ``(slot id, member's user id)`` pairs, the users with a slot not paid this round
+    (a member with dua nama who paid one of two still owes)."""
+    done = set(paid)
+    return {user_id for slot_id, user_id in slots if slot_id not in done}
+
+
+def reversals(entries: Iterable[Entry], slot_ids: Iterable[int]) -> int:
+    """How many koreksi these slots' entries had: each makes the reminder anew."""
+    mine = set(slot_ids)
+    return sum(1 for e in entries if e.kind == EntryKind.KOREKSI and e.slot_id in mine)
 
 
 # --- "sudah transfer" -------------------------------------------------------------------

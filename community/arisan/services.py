@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
-from community.arisan import rules
+from community.arisan import notices, rules
 from community.arisan.models import (
     ArisanDraw,
     ArisanEntry,
@@ -91,13 +91,18 @@ def as_entry(e: ArisanEntry) -> rules.Entry:
     return rules.Entry(e.id, e.kind, e.amount_idr, e.slot_id, e.round_id, e.reverses_id)
 
 
+# Log rows that give a round its winners: a draw, or a turn of the fixed order.
+GIVEN = ("kocok", "urut")
+
+
 def current_draw(round_: ArisanRound) -> ArisanDraw | None:
-    """The kocok of the round's current attempt, or None while it is not drawn."""
+    """The kocok (or the fixed order's turn) of the round's current attempt, or None while
+    it is not drawn."""
     return db.session.scalar(
         select(ArisanDraw).where(
             ArisanDraw.round_id == round_.id,
             ArisanDraw.attempt == round_.attempt,
-            ArisanDraw.kind == "kocok",
+            ArisanDraw.kind.in_(GIVEN),
         )
     )
 
@@ -110,7 +115,7 @@ def won_in_cycle(group: ArisanGroup, cycle: int) -> list[int]:
         .where(
             ArisanRound.group_id == group.id,
             ArisanRound.cycle == cycle,
-            ArisanDraw.kind == "kocok",
+            ArisanDraw.kind.in_(GIVEN),
             ArisanDraw.attempt == ArisanRound.attempt,
         )
     )
@@ -118,10 +123,17 @@ def won_in_cycle(group: ArisanGroup, cycle: int) -> list[int]:
 
 
 def _lock(round_: ArisanRound) -> ArisanRound:
-    """The round's row, locked until the commit (a no-op on SQLite, which locks the file)."""
+    """The round's row, locked until the commit (a no-op on SQLite, which locks the file).
+    Every change of a round goes through here: a dissolved group's rounds change no more."""
     db.session.execute(select(ArisanRound.id).where(ArisanRound.id == round_.id).with_for_update())
     db.session.refresh(round_)
+    _still_running(round_.group)
     return round_
+
+
+def _still_running(group: ArisanGroup) -> None:
+    if group.dissolved_at is not None:
+        raise ArisanRefused(ArisanError.DISSOLVED)
 
 
 # --- the group ---------------------------------------------------------------------------
@@ -153,6 +165,7 @@ def create_group(
     members: Sequence[NewMember],
     winners_per_draw: int = 1,
     include_unpaid: bool = False,
+    fixed_order: bool = False,
     kas_idr: int = 0,
     make_seed: SeedMaker = new_seed,
 ) -> ArisanGroup:
@@ -163,6 +176,7 @@ def create_group(
         rules.contribution_problem(contribution_idr)
         or rules.kas_problem(kas_idr)
         or rules.slots_problem([m.slots for m in members], winners_per_draw)
+        or rules.fixed_order_problem(fixed_order, winners_per_draw)
     )
     if problem is not None:
         raise ArisanRefused(problem)
@@ -173,7 +187,7 @@ def create_group(
         wilayah_id=wilayah.id, name=name, contribution_idr=contribution_idr, kas_idr=kas_idr,
         period=period, first_meeting_on=first_meeting_on, meeting_time=meeting_time,
         place=place, winners_per_draw=winners_per_draw, include_unpaid=include_unpaid,
-        created_by_id=by.id, created_at=now,
+        fixed_order=fixed_order, created_by_id=by.id, created_at=now,
     )  # fmt: skip
     db.session.add(group)
     db.session.flush()
@@ -235,6 +249,7 @@ def schedule_round(
     )  # fmt: skip
     db.session.add(round_)
     db.session.flush()
+    notices.note_round(round_.id)  # the unpaid reminder, the day before
     return round_
 
 
@@ -271,7 +286,39 @@ def record_payment(
     )  # fmt: skip
     db.session.add(entry)
     db.session.flush()
+    notices.note_round(round_.id)  # paid: no reminder
     return entry
+
+
+def record_fine(
+    round_: ArisanRound, slot: ArisanSlot, *, by: User, amount: int, now: datetime, note: str = ""
+) -> ArisanEntry:
+    """A late-payment fine (denda) of the slot for the round: a ledger line of the group's
+    own (not a slot's balance), reversed by a koreksi like any line."""
+    _lock(round_)
+    problem = rules.fine_problem(amount)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    entry = ArisanEntry(
+        group_id=round_.group_id, round_id=round_.id, slot_id=slot.id, kind=EntryKind.DENDA,
+        amount_idr=amount, paid_on=now.astimezone(WITA).date(), recorded_by_id=by.id,
+        recorded_at=now, note=note.strip()[: rules.MAX_REASON_CHARS],
+    )  # fmt: skip
+    db.session.add(entry)
+    db.session.flush()
+    log.info("arisan fine recorded round=%s slot=%s", round_.id, slot.id)
+    return entry
+
+
+def set_host(round_: ArisanRound, member: ArisanMember | None) -> None:
+    """The host of the round's meeting, chosen by the pengelola (by default the winner of
+    the round before); None: not decided yet. Refused once the round is drawn (the meeting
+    was held)."""
+    _lock(round_)
+    if current_draw(round_) is not None:
+        raise ArisanRefused(ArisanError.MEETING_HELD)
+    round_.host_member_id = member.id if member is not None else None
+    db.session.flush()
 
 
 def _receipt(
@@ -393,6 +440,8 @@ def reverse_entry(entry: ArisanEntry, *, by: User, now: datetime, note: str = ""
             db.session.add(koreksi)
     except IntegrityError as exc:  # reversed at the same moment by someone else
         raise ArisanRefused(ArisanError.ALREADY_REVERSED) from exc
+    if entry.round_id is not None:
+        notices.note_round(entry.round_id)  # unpaid again: the reminder comes back
     return koreksi
 
 
@@ -440,6 +489,8 @@ def draw_round(
     with the first winner as its host, unless the cycle is over."""
     _lock(round_)
     group = round_.group
+    if group.fixed_order:
+        raise ArisanRefused(ArisanError.USES_FIXED_ORDER)
     if current_draw(round_) is not None:
         raise ArisanRefused(ArisanError.ALREADY_DRAWN)
     if rules.cycle_over(slot_ids(group), won_in_cycle(group, round_.cycle)):
@@ -460,6 +511,49 @@ def draw_round(
             db.session.add(row)
     except IntegrityError as exc:
         raise ArisanRefused(ArisanError.ALREADY_DRAWN) from exc
+    _after_winners(round_, winners, by=by, now=now, make_seed=make_seed)
+    log.info("arisan round drawn round=%s attempt=%s", round_.id, round_.attempt)
+    return row
+
+
+def give_turn(
+    round_: ArisanRound, slot: ArisanSlot, *, by: User, now: datetime,
+    make_seed: SeedMaker = new_seed,
+) -> ArisanDraw:  # fmt: skip
+    """Urutan tetap: the pengelola records whose turn the meeting is (an ``urut`` row of
+    the draw log, with the names still waiting); then as after a draw. Undone like a draw."""
+    _lock(round_)
+    group = round_.group
+    if not group.fixed_order:
+        raise ArisanRefused(ArisanError.NOT_FIXED_ORDER)
+    if current_draw(round_) is not None:
+        raise ArisanRefused(ArisanError.ALREADY_DRAWN)
+    won = won_in_cycle(group, round_.cycle)
+    problem = rules.turn_problem(slot.id, slot_ids(group), won)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    row = ArisanDraw(
+        round_id=round_.id, attempt=round_.attempt, kind="urut", seed_hex="",
+        commitment=round_.commitment,
+        eligible=",".join(map(str, rules.still_to_win(slot_ids(group), won))),
+        winners=str(slot.id), winners_per_draw=1, by_id=by.id, at=now,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError as exc:
+        raise ArisanRefused(ArisanError.ALREADY_DRAWN) from exc
+    _after_winners(round_, [slot.id], by=by, now=now, make_seed=make_seed)
+    log.info("arisan turn given round=%s attempt=%s", round_.id, round_.attempt)
+    return row
+
+
+def _after_winners(
+    round_: ArisanRound, winners: list[int], *, by: User, now: datetime, make_seed: SeedMaker
+) -> None:
+    """The round has its winners: the first hosts the next meeting, scheduled now unless
+    the cycle is over; every member is told."""
+    group = round_.group
     host = db.session.get(ArisanSlot, winners[0]).member
     following = db.session.scalar(
         select(ArisanRound).where(
@@ -471,8 +565,7 @@ def draw_round(
     elif not rules.cycle_over(slot_ids(group), won_in_cycle(group, round_.cycle)):
         schedule_round(group, by=by, now=now, host=host, make_seed=make_seed)
     db.session.flush()
-    log.info("arisan round drawn round=%s attempt=%s", round_.id, round_.attempt)
-    return row
+    notices.note_round(round_.id)  # "Pemenang kocokan" to every member
 
 
 def undo_draw(
@@ -511,6 +604,7 @@ def undo_draw(
     round_.seed_hex = seed.hex()
     round_.commitment = rules.commitment(seed)
     db.session.flush()
+    notices.note_round(round_.id)  # a winner push not yet sent is cancelled
     log.info("arisan draw undone round=%s", round_.id)
     return row
 
@@ -520,8 +614,35 @@ def start_new_cycle(
 ) -> ArisanRound:
     """Every slot has won: the next cycle starts with the same members, at the next date
     of the schedule."""
+    _still_running(group)
     if not rules.cycle_over(slot_ids(group), won_in_cycle(group, group.cycle)):
         raise ArisanRefused(ArisanError.CYCLE_NOT_OVER)
     group.cycle += 1
     db.session.flush()
     return schedule_round(group, by=by, now=now, make_seed=make_seed)
+
+
+# --- bubarkan ----------------------------------------------------------------------------
+
+
+def dissolve(group: ArisanGroup, *, by: User, now: datetime) -> rules.Dissolution:
+    """Bubarkan: the group stops before its cycle ends. Nothing more is recorded but a
+    koreksi; the balik modal (who gets back what, who owes what) is computed from the
+    ledger as it stands, shown to the members. The reminder of the open round is
+    cancelled."""
+    db.session.execute(select(ArisanGroup.id).where(ArisanGroup.id == group.id).with_for_update())
+    db.session.refresh(group)
+    _still_running(group)
+    group.dissolved_at = now
+    group.dissolved_by_id = by.id
+    db.session.flush()
+    latest = db.session.scalar(
+        select(ArisanRound.id)
+        .where(ArisanRound.group_id == group.id)
+        .order_by(ArisanRound.number.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        notices.note_round(latest)  # no reminder for a meeting that will not be held
+    log.info("arisan group dissolved id=%s by=%s", group.id, by.id)
+    return rules.dissolution(entries_of(group), slot_ids(group))

@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from community.extensions import db
 from community.notifications import planning
 
@@ -96,5 +94,4 @@ def recipient_changed(user_ids: Iterable[int]) -> None:
 # (their choices are kept), but no message is sent by them yet. When the domain lands it
 # takes over its switch's registration (moves the line into its own notifications.py, same
 # name, so what residents chose stays) and registers its kinds against it; no column to add.
-# (Announcements and direct messages took theirs over in #13.)
-register_switch(Switch("wants_arisan", _l("Arisan: pengingat iuran dan kocokan"), order=60))
+# (Announcements and direct messages took theirs over in #13, the arisan its own in #15.)

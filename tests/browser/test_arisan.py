@@ -108,3 +108,107 @@ def test_a_member_reports_a_transfer_and_the_bendahara_approves_it(open_context,
     slot = page.locator(".arisan-slot", has_text="Dewi Transfer")
     expect(slot.locator(".badge-lunas")).to_be_visible()
     screenshot(page, "laporan-disetujui")
+
+
+def test_the_bendahara_records_a_fine_and_the_pengelola_chooses_the_host(
+    open_context, make_account, screenshot
+):
+    """Ani (pengelola and bendahara) records a Rp5.000 denda for Dewi, who paid late, and
+    chooses Eko to host the meeting."""
+    ani = make_account("Ani Denda", rt="RT 01 / RW 01")
+    make_account("Dewi Telat", rt="RT 01 / RW 01")
+    make_account("Eko Tuan Rumah", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Denda Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    for name in ("Dewi Telat", "Eko Tuan Rumah"):
+        page.get_by_label(name, exact=True).check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Denda Uji")).to_be_visible()
+
+    page.get_by_label("Tuan rumah").select_option(label="Eko Tuan Rumah")
+    page.get_by_role("button", name="Simpan tuan rumah").click()
+    expect(page.get_by_role("status").filter(has_text="Tuan rumah tercatat")).to_be_visible()
+    expect(page.locator(".arisan-facts")).to_contain_text("Eko Tuan Rumah")
+
+    slot = page.locator(".arisan-slot", has_text="Dewi Telat")
+    slot.get_by_text("Catat denda").click()
+    slot.get_by_label("Denda keterlambatan (Rp)").fill("5.000")
+    slot.get_by_label("Keterangan (tidak wajib)").fill("Telat dua hari")
+    check_page(page, "arisan-denda")
+    slot.get_by_role("button", name="Simpan denda (Dewi Telat)").click()
+    expect(page.get_by_role("status").filter(has_text="Denda tercatat")).to_be_visible()
+    slot = page.locator(".arisan-slot", has_text="Dewi Telat")
+    expect(slot.locator(".arisan-fine")).to_contain_text("Rp5.000")
+    check_page(page, "arisan-denda-tercatat")
+    screenshot(page, "denda-tercatat")
+
+
+def test_the_pengelola_dissolves_and_sees_the_balik_modal(open_context, make_account,
+                                                          screenshot):  # fmt: skip
+    """Ani marks both contributions, then dissolves the arisan before any draw: each name
+    gets its Rp50.000 back."""
+    ani = make_account("Ani Bubar", rt="RT 01 / RW 01")
+    make_account("Dewi Bubar", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Bubar Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    page.get_by_label("Dewi Bubar", exact=True).check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Bubar Uji")).to_be_visible()
+    for name in ("Ani Bubar", "Dewi Bubar"):
+        page.get_by_role("button", name=f"Tandai lunas ({name})").click()
+        expect(page.locator(".arisan-slot", has_text=name).locator(".badge-lunas")).to_be_visible()
+
+    page.get_by_text("Bubarkan arisan", exact=True).first.click()
+    expect(page.locator(".arisan-dissolve")).to_contain_text("dikembalikan Rp50.000")
+    page.get_by_label("Saya mengerti").check()
+    check_page(page, "arisan-bubarkan")
+    page.get_by_role("button", name="Bubarkan arisan").click()
+    expect(page.get_by_role("status").filter(has_text="Arisan dibubarkan")).to_be_visible()
+    expect(page.get_by_text("Arisan ini sudah dibubarkan")).to_be_visible()
+    table = page.locator("#balik-modal table")
+    expect(table).to_contain_text("Dewi Bubar")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
+    check_page(page, "arisan-dibubarkan")
+    screenshot(page, "balik-modal")
+
+
+def test_a_fixed_order_group_records_whose_turn_it_is(open_context, make_account, screenshot):
+    """Ani makes an arisan with a fixed order: no draw; at the meeting she records that it
+    is Dewi's turn, and the round shows Dewi as its recipient."""
+    ani = make_account("Ani Urut", rt="RT 01 / RW 01")
+    make_account("Dewi Urut", rt="RT 01 / RW 01")
+    page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill("Arisan Urut Uji")
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    page.get_by_label("Dewi Urut", exact=True).check()
+    page.get_by_label("Urutan tetap, tanpa kocokan").check()
+    page.get_by_role("button", name="Buat arisan").click()
+    expect(page.get_by_role("heading", name="Arisan Urut Uji")).to_be_visible()
+    expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
+    check_page(page, "arisan-urutan-tetap")
+
+    page.get_by_label("Giliran putaran ini").select_option(label="Dewi Urut")
+    page.get_by_role("button", name="Catat giliran").click()
+    status = page.get_by_role("status").filter(has_text="Pemenang")
+    expect(status).to_contain_text("Dewi Urut")
+    expect(page.locator(".arisan-log")).to_contain_text("Giliran menurut urutan tetap")
+    check_page(page, "arisan-giliran")
+    screenshot(page, "giliran")

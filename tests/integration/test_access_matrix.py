@@ -803,6 +803,7 @@ ROUTES: list[Route] = [
     Route("arisan.create", "POST", lambda w: "/arisan/baru", expect("422", **ARISAN_CREATE)),
     Route("arisan.group", "GET", arisan(), expect("200", **ARISAN_MEMBERS)),
     Route("arisan.group", "GET", arisan("", "over"), expect("200", **ARISAN_MEMBERS)),
+    Route("arisan.group", "GET", arisan("", "fixed"), expect("200", **ARISAN_MEMBERS)),
     Route("arisan.group", "GET", lambda w: "/arisan/999999", expect("404", anonymous="login")),
     Route("arisan.round_page", "GET", arisan("/putaran/1"), expect("200", **ARISAN_MEMBERS)),
     Route(
@@ -829,7 +830,30 @@ ROUTES: list[Route] = [
         expect("422", **ARISAN_BENDAHARA),
         {"slot": "", "method": "cek"},
     ),
+    # A denda with no amount (the empty form: 422).
+    Route(
+        "arisan.fine",
+        "POST",
+        arisan("/putaran/1/denda"),
+        expect("422", **ARISAN_BENDAHARA),
+        {"slot": "", "amount": ""},
+    ),
+    Route(
+        "arisan.host",
+        "POST",
+        arisan("/putaran/1/tuan-rumah"),
+        expect("303", **ARISAN_PENGELOLA),
+        {"host": ""},
+    ),
     Route("arisan.draw", "POST", arisan("/putaran/1/kocok"), expect("422", **ARISAN_PENGELOLA)),
+    # Urutan tetap in a group that draws: no name to choose, 422.
+    Route(
+        "arisan.turn",
+        "POST",
+        arisan("/putaran/1/giliran"),
+        expect("422", **ARISAN_PENGELOLA),
+        {"slot": "1"},
+    ),
     Route(
         "arisan.undo",
         "POST",
@@ -838,6 +862,8 @@ ROUTES: list[Route] = [
         {"reason": "Gulungan jatuh"},
     ),
     Route("arisan.new_cycle", "POST", arisan("/siklus-baru"), expect("422", **ARISAN_PENGELOLA)),
+    # Bubarkan without the tick: 422, nothing changed.
+    Route("arisan.dissolve", "POST", arisan("/bubarkan"), expect("422", **ARISAN_PENGELOLA)),
     # "Sudah transfer": any member, for their own slot (the empty form: 422).
     Route(
         "arisan.report",

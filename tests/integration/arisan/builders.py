@@ -19,7 +19,8 @@ from community.extensions import db
 def build_group(w, state: str = "new") -> int:
     """``new``: round 1 open, nobody paid; ``reported``: Haji Rahmat reported a transfer
     for round 1 with a receipt, waiting for Siti; ``drawn``: both paid and round 1 drawn
-    (round 2 open); ``over``: both rounds drawn, the cycle is over. Runs in an app context."""
+    (round 2 open); ``over``: both rounds drawn, the cycle is over; ``fixed``: as ``new``
+    with a fixed order (urutan tetap). Runs in an app context."""
     ketua = db.session.get(User, w["pengurus_a"].id)
     siti = db.session.get(User, w["resident_a"].id)
     group = services.create_group(
@@ -28,8 +29,9 @@ def build_group(w, state: str = "new") -> int:
         first_meeting_on=(w.now + timedelta(days=10)).date(), meeting_time=time(19, 30),
         place="Rumah Bu Siti",
         members=[services.NewMember(ketua, None, 1), services.NewMember(siti, None, 1, True)],
+        fixed_order=state == "fixed",
     )  # fmt: skip
-    rounds = {"new": 0, "reported": 0, "drawn": 1, "over": 2}[state]
+    rounds = {"new": 0, "reported": 0, "drawn": 1, "over": 2, "fixed": 0}[state]
     if state == "reported":
         first = db.session.scalar(select(ArisanRound).where(ArisanRound.group_id == group.id))
         mine = db.session.get(ArisanSlot, services.slot_ids(group)[0])

@@ -15,6 +15,7 @@ from community.arisan import services
 from community.arisan.models import ArisanGroup
 from community.extensions import db
 from tests.conftest import World
+from tests.integration.notifications.conftest import server_key  # noqa: F401 (a fixture)
 
 _SEEDS = count(1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -29,6 +29,8 @@ def test_the_policy_constants():
     assert rules.MAX_NAME_CHARS == 80
     assert rules.MIN_REASON_CHARS == 5
     assert rules.MAX_REASON_CHARS == 300
+    assert timedelta(days=1) == rules.REMINDER_BEFORE
+    assert rules.MIN_FINE_IDR == 1_000
 
 
 # --- money -------------------------------------------------------------------------------
@@ -462,3 +464,126 @@ def test_only_a_waiting_report_of_an_unpaid_slot_is_approved():
     assert rules.decision_problem("menunggu", slot_paid=True) == E.ALREADY_PAID
     assert rules.decision_problem("disetujui", slot_paid=False) == E.REPORT_DECIDED
     assert rules.decision_problem("ditolak", slot_paid=True) == E.REPORT_DECIDED
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+MEETING = datetime(2026, 12, 11, 11, 30, tzinfo=UTC)  # 19.30 WITA
+
+
+def test_the_reminder_goes_the_day_before_the_meeting():
+    early = MEETING - timedelta(days=5)
+    assert rules.reminder_due(MEETING, early) == MEETING - timedelta(days=1)
+
+
+def test_a_meeting_scheduled_late_is_reminded_now_and_a_started_one_never():
+    late = MEETING - timedelta(hours=3)
+    assert rules.reminder_due(MEETING, late) == late
+    assert rules.reminder_due(MEETING, MEETING) is None
+    assert rules.reminder_due(MEETING, MEETING + timedelta(minutes=1)) is None
+    assert rules.reminder_due(MEETING, MEETING - timedelta(seconds=1)) == MEETING - timedelta(
+        seconds=1
+    )
+
+
+def test_members_with_a_slot_not_paid_are_reminded():
+    slots = [(1, 10), (2, 20), (3, 20), (4, 30)]  # user 20 holds dua nama
+    assert rules.members_to_remind(slots, paid=[1, 2, 4]) == {20}
+    assert rules.members_to_remind(slots, paid=[1, 2, 3, 4]) == set()
+    assert rules.members_to_remind(slots, paid=[]) == {10, 20, 30}
+
+
+def test_reversals_count_the_koreksi_of_those_slots_only():
+    entries = [
+        Entry(1, EntryKind.IURAN, 50, slot_id=1),
+        Entry(2, EntryKind.KOREKSI, -50, slot_id=1, reverses=1),
+        Entry(3, EntryKind.IURAN, 50, slot_id=2),
+        Entry(4, EntryKind.KOREKSI, -50, slot_id=2, reverses=3),
+        Entry(5, EntryKind.IURAN, 50, slot_id=1),
+    ]
+    assert rules.reversals(entries, [1]) == 1
+    assert rules.reversals(entries, [1, 2]) == 2
+    assert rules.reversals(entries, [3]) == 0
+
+
+# --- denda ---------------------------------------------------------------------------------
+
+
+def test_a_fine_is_between_rp1000_and_the_limit():
+
+    assert rules.fine_problem(-1) == E.AMOUNT_NEGATIVE
+    assert rules.fine_problem(0) == E.FINE_TOO_LOW
+    assert rules.fine_problem(999) == E.FINE_TOO_LOW
+    assert rules.fine_problem(1_000) is None
+    assert rules.fine_problem(5_000_000) is None
+    assert rules.fine_problem(5_000_001) == E.AMOUNT_TOO_HIGH
+
+
+def test_fines_in_force_of_a_round_per_slot():
+    fine = EntryKind.DENDA
+    entries = [
+        Entry(1, fine, 5_000, slot_id=10, round_no=1),
+        Entry(2, fine, 2_000, slot_id=10, round_no=1),
+        Entry(3, fine, 5_000, slot_id=11, round_no=1),
+        Entry(4, EntryKind.KOREKSI, -5_000, slot_id=11, round_no=1, reverses=3),
+        Entry(5, fine, 5_000, slot_id=12, round_no=2),
+        Entry(6, fine, 5_000, slot_id=None, round_no=1),
+        iuran(7, 13, 1),
+    ]
+    found = rules.fines(entries, 1)
+    assert {slot: [e.id for e in es] for slot, es in found.items()} == {10: [1, 2]}
+    assert rules.fines(entries, 2) == {12: [entries[4]]}
+
+
+# --- bubarkan ------------------------------------------------------------------------------
+
+
+def test_dissolving_gives_back_to_those_not_yet_paid_out_and_collects_from_winners():
+    pot = Entry(4, EntryKind.PEMBAYARAN_POT, 150_000, slot_id=10, round_no=1)
+    entries = [iuran(1, 10, 1), iuran(2, 11, 1), iuran(3, 12, 1), pot, iuran(5, 10, 2),
+               iuran(6, 11, 2)]  # fmt: skip
+    found = rules.dissolution(entries, [10, 11, 12])
+    assert [s.balance for s in found.slots] == [-50_000, 100_000, 50_000]
+    assert found.held == 100_000
+    assert found.to_return == 150_000
+    assert found.to_collect == 50_000
+    nothing = rules.dissolution([], [10, 11])
+    assert (nothing.held, nothing.to_return, nothing.to_collect) == (0, 0, 0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cycles(), st.data())
+def test_dissolution_totals_match_the_ledger(cycle, data):
+    """Dissolved after any prefix of any cycle, with koreksi along the way: what the group
+    gives back is what it holds plus what winners still owe, and what it holds is the iuran
+    in force less the pots in force."""
+    slots = cycle[1]
+    entries, _, _ = run_cycle(*cycle)
+    kept = entries[: data.draw(st.integers(min_value=0, max_value=len(entries)))]
+    for entry in data.draw(st.lists(st.sampled_from(kept), unique=True)) if kept else []:
+        kept.append(koreksi(10**6 + entry.id, entry))
+    found = rules.dissolution(kept, slots)
+    in_force = rules.effective(kept)
+    held = sum(e.amount for e in in_force if e.kind == EntryKind.IURAN) - sum(
+        e.amount for e in in_force if e.kind == EntryKind.PEMBAYARAN_POT
+    )
+    assert found.held == held
+    assert found.to_return == found.held + found.to_collect
+    assert found.to_return >= 0 and found.to_collect >= 0
+    assert sum(rules.balik_modal(kept, slots).values()) == found.held
+
+
+# --- urutan tetap --------------------------------------------------------------------------
+
+
+def test_a_turn_goes_to_a_name_of_the_group_that_has_not_had_one():
+    assert rules.turn_problem(2, [1, 2, 3], won=[1]) is None
+    assert rules.turn_problem(1, [1, 2, 3], won=[1]) == E.ALREADY_WON
+    assert rules.turn_problem(9, [1, 2, 3], won=[]) == E.ALREADY_WON  # not the group's
+
+
+def test_a_fixed_order_gives_one_turn_per_meeting():
+    assert rules.fixed_order_problem(True, 1) is None
+    assert rules.fixed_order_problem(True, 2) == E.FIXED_ORDER_ONE_WINNER
+    assert rules.fixed_order_problem(False, 2) is None
+    assert rules.fixed_order_problem(False, 1) is None
