@@ -131,6 +131,18 @@ def make_admin_command(phone: str) -> None:
     click.echo(f"{user.name} sekarang admin kota.")
 
 
+@click.command("dashboard-refresh")
+@with_appcontext
+def dashboard_refresh_command() -> None:
+    """Count the city's dashboard for this month, three months and a year now, as the
+    worker does every few minutes (after a restore, or before a benchmark)."""
+    from community.core.time import utcnow
+    from community.dashboard import snapshots
+
+    for preset, seconds in snapshots.refresh(utcnow()).items():
+        click.echo(f"{preset}: {seconds:.2f} s")
+
+
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -312,7 +324,7 @@ def register_commands(app) -> None:
     from community.bench.cli import bench_command, bench_data_command
 
     for command in (
-        backup_command, bench_command, bench_data_command,
+        backup_command, bench_command, bench_data_command, dashboard_refresh_command,
         demo_command, seed_wilayah_command, make_admin_command, reset_code_command, restore_command,
         serve_command, worker_command,
     ):  # fmt: skip

@@ -472,30 +472,37 @@ def city_official(url: str) -> tuple[str, int]:
     return found.phone, found.wilayah_id
 
 
-def measure_dashboard(port: int, url: str, renders: int = DASHBOARD_RENDERS) -> dict:
-    """The city's dashboard for an admin kota, one request at a time: ``renders`` cold
-    renders (each a different one-year period, so the cache never answers; every figure is
-    computed) and as many answered from the cache. Latency as the client sees it."""
+def measure_dashboard(port: int, url: str, counted: dict[str, float],
+                      renders: int = DASHBOARD_RENDERS) -> dict:  # fmt: skip
+    """The city's dashboard for an admin kota, one request at a time, as the client sees
+    it: ``renders`` renders of the year summed from the worker's counts (``counted``: the
+    seconds the worker took per preset, just before), ``renders`` computed for the page
+    (each a different one-year period, so no count or cache answers) and as many answered
+    from the page cache."""
     phone, kota_id = city_official(url)
     cookie = _cookie_header(_signed_in(port, phone))
     today = datetime.now(UTC).date()
 
-    def timed(path: str) -> float:
+    def timed(path: str, *, from_worker: bool) -> float:
         started = time.perf_counter()
         status, _meta, page = fetch(port, "GET", path, headers={"Cookie": cookie})
         elapsed = time.perf_counter() - started
         if status != 200 or "dasbor" not in page.lower():
             raise BenchError(f"{path} answered {status}")
+        if from_worker != ("Angka dihitung pukul" in page):
+            raise BenchError(f"{path}: the worker's counts {'not ' * from_worker}used")
         return elapsed
 
+    year = f"/dasbor/{kota_id}?periode=tahun"
+    summed = [timed(year, from_worker=True) for _ in range(renders)]
     cold = []
     for n in range(renders):
         last = today - timedelta(days=n)
         first = last - timedelta(days=364)
-        cold.append(timed(f"/dasbor/{kota_id}?periode=atur&dari={first}&sampai={last}"))
-    cached_path = f"/dasbor/{kota_id}?periode=tahun"
-    timed(cached_path)
-    cached = [timed(cached_path) for _ in range(renders)]
+        path = f"/dasbor/{kota_id}?periode=atur&dari={first}&sampai={last}"
+        cold.append(timed(path, from_worker=False))
+    timed(path, from_worker=False)
+    cached = [timed(path, from_worker=False) for _ in range(renders)]
 
     def ms(samples: list[float], q: float) -> float:
         ordered = sorted(samples)
@@ -504,11 +511,27 @@ def measure_dashboard(port: int, url: str, renders: int = DASHBOARD_RENDERS) -> 
     return {
         "what": "city dashboard (admin kota, one year)",
         "renders": renders,
+        "worker_count_s": counted,
+        "summed_p50_ms": ms(summed, 0.5), "summed_max_ms": ms(summed, 1.0),
         "cold_p50_ms": ms(cold, 0.5), "cold_max_ms": ms(cold, 1.0),
         "cached_p50_ms": ms(cached, 0.5), "cached_max_ms": ms(cached, 1.0),
         "target_ms": DASHBOARD_TARGET_MS,
-        "met": ms(cold, 1.0) < DASHBOARD_TARGET_MS,
+        "met": ms(summed, 1.0) < DASHBOARD_TARGET_MS,
     }  # fmt: skip
+
+
+def count_dashboard(env: dict, folder: Path, bootstrap: str) -> dict[str, float]:
+    """What the worker does every few minutes (``rukun dashboard-refresh``): seconds per
+    preset period."""
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own command)
+        [sys.executable, "-c", bootstrap, "dashboard-refresh"], env=env, cwd=folder,
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    counted = {}
+    for line in done.stdout.splitlines():
+        preset, _, seconds = line.partition(": ")
+        counted[preset] = float(seconds.removesuffix(" s"))
+    return counted
 
 
 def run(url: str, *, scale: str, duration: float, connections: int,
@@ -551,8 +574,9 @@ def run(url: str, *, scale: str, duration: float, connections: int,
             log(f"  {SCENARIOS[scenario]}: {rows[-1]['rps']} req/s, "
                 f"p95 {rows[-1]['p95_ms']} ms, errors {rows[-1]['errors']}")  # fmt: skip
         load_after = os.getloadavg()
-        dashboard = measure_dashboard(app_port, url)
-        log(f"  {dashboard['what']}: cold p50 {dashboard['cold_p50_ms']} ms, "
+        dashboard = measure_dashboard(app_port, url, count_dashboard(env, folder, bootstrap))
+        log(f"  {dashboard['what']}: summed p50 {dashboard['summed_p50_ms']} ms, "
+            f"max {dashboard['summed_max_ms']} ms; computed p50 {dashboard['cold_p50_ms']} ms, "
             f"max {dashboard['cold_max_ms']} ms; cached p50 {dashboard['cached_p50_ms']} ms")  # fmt: skip
         floor = rows[0]
         for row in rows:
@@ -631,10 +655,13 @@ def markdown(report: dict) -> str:
     board = report.get("dashboard")
     if board:
         lines.append(
-            f"Dashboard: {board['what']}, {board['renders']} renders each: computed "
-            f"p50 {board['cold_p50_ms']} ms, max {board['cold_max_ms']} ms (target < "
-            f"{board['target_ms']} ms: {'met' if board['met'] else 'NOT met'}); from the "
-            f"cache p50 {board['cached_p50_ms']} ms, max {board['cached_max_ms']} ms."
+            f"Dashboard: {board['what']}, {board['renders']} renders each: summed from the "
+            f"worker's counts p50 {board['summed_p50_ms']} ms, max {board['summed_max_ms']} ms "
+            f"(target < {board['target_ms']} ms: {'met' if board['met'] else 'NOT met'}; the "
+            f"worker counted the year in {board['worker_count_s'].get('tahun')} s); two chosen "
+            f"dates, computed p50 {board['cold_p50_ms']} ms, max {board['cold_max_ms']} ms; "
+            f"from the page cache p50 {board['cached_p50_ms']} ms, max "
+            f"{board['cached_max_ms']} ms."
         )
     push = report.get("push")
     if push and "messages_per_s" in push:

@@ -1,8 +1,9 @@
 """Dasbor ketahanan sosial (#17): participation figures for RT, RW, kelurahan and city
-officials, read from what the other domains record; it writes nothing.
+officials, read from what the other domains record; it writes nothing of theirs.
 
     rules.py          periods, pillars, the "<5" rule, ranking (pure)
     queries.py        the figures of a wilayah subtree by aggregate SQL, and a short cache
+    snapshots.py      the worker's counts of the whole city per preset period (models.py)
     charts.py         SVG charts (pygal), shown beside tables with the same numbers
     forms.py          the filter (GET)
     routes.py         /dasbor, a wilayah's page, its charts and CSV downloads
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from community.core.authz import grants_of
-    from community.dashboard import routes  # noqa: F401 (routes register)
+    from community.dashboard import models, routes  # noqa: F401 (tables and routes register)
     from community.web import badges
 
     # The page and its charts ask for the same figures at once; a minute old is current.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, case, distinct, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -129,6 +129,7 @@ class Figures:
     eligible_voters: int = 0
     arisan_groups: int = 0
     arisan_members: int = 0
+    as_of: datetime | None = None  # counted by the worker then; None: counted for this page
 
     @property
     def active_share(self) -> int | None:
@@ -189,77 +190,82 @@ def cached(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -
     return figures
 
 
+@dataclass
+class Grain:
+    """The counts a dashboard is summed from, per wilayah: what was held there (by the
+    wilayah that organised it) and who took part (by the RT they live in). People are
+    counted once per RT, kind or month, and each lives in one RT, so summing RTs gives the
+    distinct people of any subtree. Plain counts only: a snapshot keeps it as JSON."""
+
+    residents: dict[int, list[int]] = field(default_factory=dict)  # rt -> [all, with needs]
+    # wilayah -> kind -> month -> [activities held, check-ins]
+    held: dict[int, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
+    people: dict[int, list[int]] = field(default_factory=dict)  # rt -> [active, with needs]
+    people_month: dict[int, dict[str, int]] = field(default_factory=dict)
+    people_kind: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # [n, needs]
+    people_kind_month: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {name: {str(k): v for k, v in getattr(self, name).items()} for name in _GRAIN}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Grain:
+        return cls(**{name: {int(k): v for k, v in data[name].items()} for name in _GRAIN})
+
+
+_GRAIN = ("residents", "held", "people", "people_month", "people_kind", "people_kind_month")
+
+
 def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -> Figures:
     """Every figure of the dashboard of ``scope`` (the caller checked the viewer may see it)."""
-    nodes = subtree(scope)
-    by_id = {n.id: n for n in nodes}
-    depth = len(_ids(scope.path))
-    unit_of = {}  # wilayah id -> the scope's child it lies under (None: the scope itself)
-    for n in nodes:
-        ids = _ids(n.path)
-        unit_of[n.id] = ids[depth] if len(ids) > depth else None
-    figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
-                      period, kind)  # fmt: skip
-    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
     start, end = window(period, now)
+    return assemble(scope, period, kind, gather(scope.path, start, end, kind), start, end)
+
+
+def from_snapshot(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
+                  computed_at: datetime) -> Figures:  # fmt: skip
+    """The figures of ``scope`` (all kinds or one) summed from the worker's grain of the
+    whole city, counted until ``computed_at`` (musyawarah and arisan, a few rows, are
+    counted until then too)."""
+    start, end = window(period, computed_at)
+    figures = assemble(scope, period, kind, grain, start, end)
+    figures.as_of = computed_at
+    return figures
+
+
+def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain:
+    """The grain of the subtree at ``path`` ("" for every wilayah), for activities held
+    from ``start`` to ``end``: six grouped statements."""
+    grain = Grain()
+    in_scope = select(Wilayah.id).where(Wilayah.path.like(path + "%")).scalar_subquery()
     held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
             Activity.starts_at < end]  # fmt: skip
     if kind:
         held.append(Activity.kind == kind)
 
     # residents (and those who told their pengurus of a need) per RT
-    residents, residents_needs = defaultdict(int), defaultdict(int)
     for rt_id, count, needs in db.session.execute(
         select(User.rt_id, func.count(User.id), func.count(case((_needs(), User.id))))
         .where(User.rt_id.in_(in_scope))
         .group_by(User.rt_id)
     ):
-        residents[rt_id], residents_needs[rt_id] = count, needs
-        figures.residents += count
-        figures.residents_with_needs += needs
+        grain.residents[rt_id] = [count, needs]
 
-    # activities held, and people checked in, by wilayah and kind, then by month
-    activities, check_ins = defaultdict(int), defaultdict(int)
-    kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
-    node_kinds: defaultdict[int, defaultdict[str, KindFigures]] = defaultdict(
-        lambda: defaultdict(KindFigures)
-    )
-    for wilayah_id, activity_kind, count in db.session.execute(
-        select(Activity.wilayah_id, Activity.kind, func.count(Activity.id))
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(Activity.wilayah_id, Activity.kind)
-    ):
-        activities[wilayah_id] += count
-        node_kinds[wilayah_id][activity_kind].activities += count
-        kinds[activity_kind].activities += count
-        figures.activities += count
-    for wilayah_id, activity_kind, count in db.session.execute(
-        select(Activity.wilayah_id, Activity.kind, func.count(Attendance.id))
-        .join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(Activity.wilayah_id, Activity.kind)
-    ):
-        check_ins[wilayah_id] += count
-        node_kinds[wilayah_id][activity_kind].check_ins += count
-        kinds[activity_kind].check_ins += count
-        figures.check_ins += count
-    months = {m: MonthFigures(m) for m in rules.months(period)}
+    # activities held, and people checked in, by wilayah, kind and month
     month = wita_month(Activity.starts_at)
-    for key, count in db.session.execute(
-        select(month, func.count(Activity.id))
+    for wilayah_id, activity_kind, key, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, month, func.count(Activity.id))
         .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(month)
+        .group_by(Activity.wilayah_id, Activity.kind, month)
     ):
-        if key in months:
-            months[key].activities = count
-    for key, count in db.session.execute(
-        select(month, func.count(Attendance.id))
+        grain.held.setdefault(wilayah_id, {}).setdefault(activity_kind, {})[key] = [count, 0]
+    for wilayah_id, activity_kind, key, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, month, func.count(Attendance.id))
         .join(Attendance, Attendance.activity_id == Activity.id)
         .where(Activity.wilayah_id.in_(in_scope), *held)
-        .group_by(month)
+        .group_by(Activity.wilayah_id, Activity.kind, month)
     ):
-        if key in months:
-            months[key].check_ins = count
+        grain.held[wilayah_id][activity_kind][key][1] = count
 
     # people of the scope who took part, wherever the activity was organised
     took_part = union_all(
@@ -273,8 +279,8 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
                Rsvp.waitlisted_at.is_(None), *held),
     ).subquery()  # fmt: skip
     people = and_(User.id == took_part.c.user_id, User.rt_id.in_(in_scope))
-    # Read once (MATERIALIZED), counted three ways in one statement: by RT (with those who
-    # declared a need), by kind and by month. Three statements read it three times.
+    # Read once (MATERIALIZED), counted four ways in one statement: by RT (with those who
+    # declared a need), by RT and month, by RT and kind (with needs), by RT, kind and month.
     taking = (
         select(User.id.label("uid"), User.rt_id.label("rt_id"),
                case((_needs(), User.id)).label("needs_uid"), took_part.c.kind.label("kind"),
@@ -283,26 +289,89 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         .cte("taking")
         .prefix_with("MATERIALIZED")
     )  # fmt: skip
+    t = taking.c
+    everyone, needs, none = (
+        func.count(distinct(t.uid)),
+        func.count(distinct(t.needs_uid)),
+        literal(""),
+    )
     counted = union_all(
-        select(literal("rt").label("axis"), cast(taking.c.rt_id, String).label("key"),
-               func.count(distinct(taking.c.uid)).label("people"),
-               func.count(distinct(taking.c.needs_uid)).label("needs"))
-        .group_by(taking.c.rt_id),
-        select(literal("kind"), taking.c.kind, func.count(distinct(taking.c.uid)), literal(0))
-        .group_by(taking.c.kind),
-        select(literal("month"), taking.c.month, func.count(distinct(taking.c.uid)), literal(0))
-        .group_by(taking.c.month),
+        select(literal("rt").label("axis"), t.rt_id, none.label("kind"), none.label("month"),
+               everyone.label("people"), needs.label("needs"))
+        .group_by(t.rt_id),
+        select(literal("month"), t.rt_id, none, t.month, everyone, literal(0))
+        .group_by(t.rt_id, t.month),
+        select(literal("kind"), t.rt_id, t.kind, none, everyone, needs)
+        .group_by(t.rt_id, t.kind),
+        select(literal("kind_month"), t.rt_id, t.kind, t.month, everyone, literal(0))
+        .group_by(t.rt_id, t.kind, t.month),
     )  # fmt: skip
-    active, active_needs = defaultdict(int), defaultdict(int)
-    for axis, key, count, needs in db.session.execute(counted):
+    for axis, rt_id, activity_kind, key, count, with_needs in db.session.execute(counted):
         if axis == "rt":
-            active[int(key)], active_needs[int(key)] = count, needs
-            figures.active += count
-            figures.active_with_needs += needs
+            grain.people[rt_id] = [count, with_needs]
+        elif axis == "month":
+            grain.people_month.setdefault(rt_id, {})[key] = count
         elif axis == "kind":
-            kinds[key].people = count
-        elif key in months:
-            months[key].people = count
+            grain.people_kind.setdefault(rt_id, {})[activity_kind] = [count, with_needs]
+        else:
+            by_kind = grain.people_kind_month.setdefault(rt_id, {})
+            by_kind.setdefault(activity_kind, {})[key] = count
+    return grain
+
+
+def assemble(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
+             start: datetime, end: datetime) -> Figures:  # fmt: skip
+    """The figures of ``scope`` summed from a grain that covers at least its subtree (its
+    own, or the whole city's), with the musyawarah and arisan counts of the scope."""
+    nodes = subtree(scope)
+    by_id = {n.id: n for n in nodes}
+    depth = len(_ids(scope.path))
+    unit_of = {}  # wilayah id -> the scope's child it lies under (None: the scope itself)
+    for n in nodes:
+        ids = _ids(n.path)
+        unit_of[n.id] = ids[depth] if len(ids) > depth else None
+    figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
+                      period, kind)  # fmt: skip
+    residents = {n.id: grain.residents.get(n.id, [0, 0]) for n in nodes}
+    if kind is None:  # people who took part in anything, counted once
+        active = {n.id: grain.people.get(n.id, [0, 0]) for n in nodes}
+    else:
+        active = {n.id: grain.people_kind.get(n.id, {}).get(kind, [0, 0]) for n in nodes}
+    activities, check_ins = defaultdict(int), defaultdict(int)
+    kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
+    node_kinds: dict[int, dict[str, KindFigures]] = {}
+    months = {m: MonthFigures(m) for m in rules.months(period)}
+    for n in nodes:
+        figures.residents += residents[n.id][0]
+        figures.residents_with_needs += residents[n.id][1]
+        figures.active += active[n.id][0]
+        figures.active_with_needs += active[n.id][1]
+        for activity_kind, by_month in grain.held.get(n.id, {}).items():
+            if kind is not None and activity_kind != kind:
+                continue
+            here = node_kinds.setdefault(n.id, {}).setdefault(activity_kind, KindFigures())
+            for key, (count, came) in by_month.items():
+                here.activities += count
+                here.check_ins += came
+                if key in months:
+                    months[key].activities += count
+                    months[key].check_ins += came
+            activities[n.id] += here.activities
+            check_ins[n.id] += here.check_ins
+            kinds[activity_kind].activities += here.activities
+            kinds[activity_kind].check_ins += here.check_ins
+        for activity_kind, (count, _needs_count) in grain.people_kind.get(n.id, {}).items():
+            if kind is None or activity_kind == kind:
+                kinds[activity_kind].people += count
+        if kind is None:
+            by_month = grain.people_month.get(n.id, {})
+        else:
+            by_month = grain.people_kind_month.get(n.id, {}).get(kind, {})
+        for key, count in by_month.items():
+            if key in months:
+                months[key].people += count
+    figures.activities = sum(activities.values())
+    figures.check_ins = sum(check_ins.values())
     figures.by_kind = dict(kinds)
     figures.by_month = list(months.values())
 
@@ -313,8 +382,8 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         if unit is None:
             continue
         row = units[unit]
-        row[0] += residents.get(n.id, 0)
-        row[1] += active.get(n.id, 0)
+        row[0] += residents[n.id][0]
+        row[1] += active[n.id][0]
         row[2] += activities.get(n.id, 0)
         row[3] += check_ins.get(n.id, 0)
     figures.units = [
@@ -323,7 +392,7 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
     ]
     rts = [n for n in nodes if n.level == Level.RT]
     figures.rt_count = len(rts)
-    quiet = [n for n in rts if not activities.get(n.id) and not active.get(n.id)]
+    quiet = [n for n in rts if not activities.get(n.id) and not active[n.id][0]]
     figures.quiet_rts = [_with_parent(n, by_id, scope.id) for n in quiet]
 
     # the same, unit by unit, for the monthly report (no statement more)
@@ -332,16 +401,16 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         report = reports.get(unit_of[n.id])
         if report is None:
             continue
-        report.residents += residents.get(n.id, 0)
-        report.residents_with_needs += residents_needs.get(n.id, 0)
-        report.active += active.get(n.id, 0)
-        report.active_with_needs += active_needs.get(n.id, 0)
+        report.residents += residents[n.id][0]
+        report.residents_with_needs += residents[n.id][1]
+        report.active += active[n.id][0]
+        report.active_with_needs += active[n.id][1]
         report.activities += activities.get(n.id, 0)
         report.check_ins += check_ins.get(n.id, 0)
-        for activity_kind, kf in node_kinds.get(n.id, {}).items():
+        for activity_kind, here in node_kinds.get(n.id, {}).items():
             into = report.by_kind.setdefault(activity_kind, KindFigures())
-            into.activities += kf.activities
-            into.check_ins += kf.check_ins
+            into.activities += here.activities
+            into.check_ins += here.check_ins
         if n.level == Level.RT:
             report.rt_count += 1
     for n in quiet:
@@ -349,7 +418,12 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
         if report is not None:
             report.quiet_rts.append(_with_parent(n, by_id, report.wilayah_id))
     figures.unit_reports = sorted(reports.values(), key=lambda r: r.name)
-    _decisions(figures, scope, start, end, residents, nodes)
+    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
+    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
+            Activity.starts_at < end]  # fmt: skip
+    if kind:
+        held.append(Activity.kind == kind)
+    _decisions(figures, scope, start, end, {k: v[0] for k, v in residents.items()}, nodes)
     _arisan(figures, in_scope, held)
     return figures
 
@@ -365,8 +439,15 @@ def _with_parent(rt: Node, by_id: dict[int, Node], scope_id: int) -> str:
 def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
                residents: dict[int, int], nodes: list[Node]) -> None:  # fmt: skip
     """Usulan made in the period from the scope, their supports, and polls that closed in
-    it with their voters and the residents who could vote (turnout)."""
-    from community.musyawarah.models import Poll, PollVoter, Proposal, ProposalSupport
+    it with their ballots (on a phone and on paper) and the residents who could vote
+    (turnout)."""
+    from community.musyawarah.models import (
+        PaperTally,
+        Poll,
+        PollVoter,
+        Proposal,
+        ProposalSupport,
+    )
 
     origin = Wilayah.path.like(scope.path + "%")
     supports = (
@@ -382,8 +463,14 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .where(origin, Proposal.created_at >= start, Proposal.created_at < end)
     ).one()
     rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
-    for path, voters in db.session.execute(
-        select(Wilayah.path, func.count(PollVoter.id))
+    paper = (  # ballots of residents without a phone, entered by the pengurus
+        select(func.coalesce(func.sum(PaperTally.ballots), 0))
+        .where(PaperTally.poll_id == Poll.id)
+        .correlate(Poll)
+        .scalar_subquery()
+    )
+    for path, voters, on_paper in db.session.execute(
+        select(Wilayah.path, func.count(PollVoter.id), paper)
         .select_from(Poll)
         .join(Wilayah, Wilayah.id == Poll.wilayah_id)
         .outerjoin(PollVoter, PollVoter.poll_id == Poll.id)
@@ -391,7 +478,7 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .group_by(Poll.id, Wilayah.path)
     ):
         figures.polls_closed += 1
-        figures.votes += voters
+        figures.votes += voters + on_paper
         figures.eligible_voters += sum(n for p, n in rt_paths if p.startswith(path))
 
 

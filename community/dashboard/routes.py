@@ -15,7 +15,7 @@ from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, grants_of, require
 from community.core.time import WITA, utcnow
-from community.dashboard import bp, charts, queries, rules
+from community.dashboard import bp, charts, queries, rules, snapshots
 from community.dashboard.forms import PERIOD_MESSAGES, FilterForm, ReportForm
 from community.dashboard.rules import PeriodError, SortKey
 from community.events.forms import KIND_LABELS
@@ -50,7 +50,12 @@ def _filters(form: FilterForm) -> tuple[rules.Period, str | None] | None:
 
 
 def _figures(scope: Wilayah, period: rules.Period, kind: str | None) -> queries.Figures:
-    return queries.cached(scope, period, kind, now=utcnow())
+    """From the worker's snapshot of the city when it answers this period, else counted."""
+    now = utcnow()
+    found = snapshots.current(period, now)
+    if found is None:
+        return queries.cached(scope, period, kind, now=now)
+    return queries.from_snapshot(scope, period, kind, *found)
 
 
 def _breadcrumbs(scope: Wilayah) -> list[Wilayah]:
@@ -130,6 +135,7 @@ def scope(wilayah_id: int):
         args=_query_args(),
         count=_hide,  # a count of people as shown: "<5" under five
         period_text=_period_text(period),
+        snapshot_minutes=rules.SNAPSHOT_EVERY_MINUTES,
     )
 
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 # A cell that describes fewer people than this is shown as "<5": with the unit's name beside
@@ -20,6 +20,10 @@ MIN_CELL = 5
 MAX_PERIOD_DAYS = 5 * 365 + 1
 # A month-by-month trend over five years is 61 points: still one readable line.
 DEFAULT_PRESET = "kuartal"
+# The worker counts the city's preset periods this often (minutes); a page sums its counts
+# while they are younger than SNAPSHOT_MAX_AGE, so two missed runs still answer from them.
+SNAPSHOT_EVERY_MINUTES = 10
+SNAPSHOT_MAX_AGE = timedelta(minutes=30)
 
 
 class Preset(StrEnum):
@@ -107,6 +111,20 @@ def report_month(month: date | None, today: date) -> Period:
         raise PeriodError("future")
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return Period(first, min(following - timedelta(days=1), today), "laporan")
+
+
+def snapshot_answers(period: Period, snapshot: Period | None, computed_at: datetime | None,
+                     now: datetime) -> bool:  # fmt: skip
+    """True when the worker's counts of a preset period may answer a page (for all kinds
+    or one: they are counted by kind too): the page asks for a preset (two chosen dates
+    are counted live), the counts cover the same days (a new day in WITA begins a new
+    period), and they are younger than SNAPSHOT_MAX_AGE (a worker that stopped is not
+    hidden behind old figures)."""
+    if period.preset not in PRESET_MONTHS or snapshot is None:
+        return False
+    if (snapshot.first, snapshot.last) != (period.first, period.last):
+        return False
+    return computed_at is not None and now - computed_at <= SNAPSHOT_MAX_AGE
 
 
 def months(period: Period) -> list[str]:

@@ -238,6 +238,18 @@ def poll_state(opens_at: datetime, closes_at: datetime, now: datetime) -> PollSt
     return PollState.DITUTUP
 
 
+# Residents who have not voted are reminded this long before a poll closes (#16): a day
+# leaves an evening to talk it over. A poll open for less than twice that is reminded at
+# its halfway point instead, so the reminder never comes before the poll has been seen.
+CLOSING_REMINDER = timedelta(hours=24)
+
+
+def closing_reminder_at(opens_at: datetime, closes_at: datetime) -> datetime:
+    """When the residents of a poll who have not voted yet are reminded that it closes."""
+    halfway = opens_at + (closes_at - opens_at) / 2
+    return max(closes_at - CLOSING_REMINDER, halfway)
+
+
 def results_visible(state: str, shows_live: bool, is_secret: bool) -> bool:
     """Results are hidden from everyone, pengurus included, until the poll closes, unless
     its maker chose to show them live. Never live on a secret ballot: watching the counts

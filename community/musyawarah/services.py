@@ -265,6 +265,8 @@ def vote(poll: Poll, user: User, choices: Sequence[int], *, now: datetime) -> No
                 BallotChoice(option_id=option, rank=rank) for rank, option in enumerate(choices, 1)
             ]
             db.session.add(ballot)
+            if not voted:
+                notices.note_voted(poll.id, user.id)  # no "segera ditutup" reminder for them
     except IntegrityError:
         # the same person voted at the same moment from another tab: one ballot stays
         raise MusyawarahRefused(E.ALREADY_VOTED) from None

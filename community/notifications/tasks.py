@@ -18,6 +18,7 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from community.core.files import ensure_private_file
+from community.dashboard.rules import SNAPSHOT_EVERY_MINUTES
 from community.web.errors import database_down
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,20 @@ def init_queue(app: Flask) -> Queue:
     @in_app_context
     def send_now():
         send()
+
+    @huey.periodic_task(crontab(minute=f"*/{SNAPSHOT_EVERY_MINUTES}"), name="count_dashboard")
+    @in_app_context
+    def count_dashboard():
+        from community.core.time import utcnow
+        from community.dashboard import snapshots
+
+        try:
+            snapshots.refresh(utcnow())
+        except Exception as exc:
+            if not database_down(exc):
+                raise
+            # The pages count live meanwhile; the next run catches up.
+            log.warning("database unavailable, dashboard not counted: %s", type(exc).__name__)
 
     queue = Queue(huey, send_now)
     app.extensions["rukun_queue"] = queue

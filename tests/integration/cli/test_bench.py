@@ -196,12 +196,15 @@ def test_bench_serves_the_data_and_reports_every_scenario_without_errors(bench_d
     assert report["cpu_count"] >= 1 and report["data"]["users"] == data.DEMO_RESIDENTS + 2
     assert {"python", "flask", "sqlalchemy", "gunicorn", "sqlite"} <= set(report["versions"])
     assert "| home feed (GET /) |" in result.output  # the Markdown table
-    # The city dashboard of the data's admin kota, computed afresh and from the cache
+    # The city dashboard of the data's admin kota: summed from the worker's counts (the
+    # bench counted them as the worker does), computed afresh, and from the page cache
     board = report["dashboard"]
     assert board["renders"] == run.DASHBOARD_RENDERS and board["target_ms"] == 300
+    assert set(board["worker_count_s"]) == {"bulan", "kuartal", "tahun"}, board
+    assert 0 < board["summed_p50_ms"] <= board["summed_max_ms"], board
     assert 0 < board["cold_p50_ms"] <= board["cold_max_ms"], board
     assert 0 < board["cached_p50_ms"] <= board["cached_max_ms"], board
-    assert board["met"] == (board["cold_max_ms"] < 300)
+    assert board["met"] == (board["summed_max_ms"] < 300)
     assert "Dashboard: city dashboard (admin kota, one year)" in result.output
     # The RSVP POSTs really answered (through the form's CSRF token), and nothing was left
     # running: every server started for the run was stopped.

@@ -168,6 +168,9 @@ def _seed(*, now) -> None:
     _seed_arisan(rt, ketua, resident, now=now)
     _seed_musyawarah(rt, ketua, resident, now=now)
     db.session.commit()
+    from community.dashboard import snapshots
+
+    snapshots.refresh(now)  # the worker's counts of the city (they commit)
 
 
 def _seed_arisan(rt, ketua, resident, *, now) -> None:
