@@ -460,7 +460,7 @@ def pick_problem(*, is_decided: bool, starts_at: datetime, now: datetime) -> Mus
 
 def best_times(marks: dict[int, int]) -> tuple[int, ...]:
     """The options most people can attend (several when tied; none before anyone ticked)."""
-    top = max(marks.values(), default=0)
-    if top == 0:
+    if not any(marks.values()):
         return ()
+    top = max(marks.values())
     return tuple(o for o, n in marks.items() if n == top)

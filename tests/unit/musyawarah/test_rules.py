@@ -507,6 +507,7 @@ def test_who_may_tick_and_when_the_organiser_may_pick():
 def test_best_times():
     assert rules.best_times({1: 3, 2: 5, 3: 5}) == (2, 3)
     assert rules.best_times({1: 3, 2: 1}) == (1,)
+    assert rules.best_times({1: 0, 2: 2}) == (2,)
     assert rules.best_times({1: 0, 2: 0}) == ()
     assert rules.best_times({}) == ()
 
