@@ -1,7 +1,7 @@
 """musyawarah: an optional photo of a proposal (#16)
 
 Revision ID: e2a4c6e8f0b1
-Revises: d1f3b5a7c9e2
+Revises: c2e4a6b8d0f1
 Create Date: 2026-12-04 14:18:54.790303
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e2a4c6e8f0b1'
-down_revision = 'd1f3b5a7c9e2'
+down_revision = 'c2e4a6b8d0f1'
 branch_labels = None
 depends_on = None
 
