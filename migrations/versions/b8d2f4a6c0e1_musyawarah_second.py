@@ -1,7 +1,7 @@
 """musyawarah, second increment: notulen of a meeting with their revisions and the proposals and polls they settled; paper ballot counts with who entered them; time polls with their times and ticks (#16)
 
 Revision ID: b8d2f4a6c0e1
-Revises: e5a7c9b1d3f4
+Revises: a9c1e3f5b7d2
 Create Date: 2026-12-04 08:24:42.921268
 
 """
