@@ -189,8 +189,9 @@ def _demo_arisan(rt01: Wilayah, *, now: datetime) -> None:
 def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
     """Usulan like Kelurahan Mentaos' 58 for its Musrenbang (#16): drainage, street lights,
     training, a pos kamling; supported, discussed, one forwarded to the RW, one accepted.
-    RT 01 ranks its priorities in an open poll (the demo resident has not voted yet) and
-    chose a kerja bakti day in a closed one."""
+    RT 01 ranks its priorities in an open poll (the demo resident has not voted yet),
+    chose a kerja bakti day in a closed one, and is finding an evening for the meeting in a
+    time poll."""
     from community.musyawarah import services as musyawarah
 
     def people(rt: Wilayah) -> list[User]:  # the ketua first, then the residents
@@ -250,6 +251,18 @@ def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
     sabtu, minggu = (o.id for o in kerja_bakti.options)
     for n, voter in enumerate(warga01[:8]):
         musyawarah.vote(kerja_bakti, voter, [minggu if n % 4 else sabtu], now=now - 9 * day)
+
+    # "Kapan musyawarah?": RT 01 picks an evening for the meeting on its priorities; six
+    # neighbours ticked theirs, the demo resident has not yet, the ketua has not picked.
+    evenings = [_next_weekday(now, weekday, hour, minute)
+                for weekday, hour, minute in ((4, 20, 0), (5, 19, 30), (6, 19, 30))]  # fmt: skip
+    kapan = musyawarah.create_time_poll(
+        rt01, by=ketua01, title="Musyawarah prioritas Musrenbang RT 01",
+        place="Rumah Ketua RT 01", times=evenings, now=now - day,
+    )  # fmt: skip
+    jumat, sabtu_malam, minggu_malam = (o.id for o in kapan.options)
+    for n, voter in enumerate(warga01[3:9]):
+        musyawarah.mark_times(kapan, voter, [sabtu_malam, jumat if n % 2 else minggu_malam])
 
 
 def _next_weekday(now: datetime, weekday: int, hour: int, minute: int = 0) -> datetime:

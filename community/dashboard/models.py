@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community.core import privacy
 from community.core.types import UTCDateTime
 from community.extensions import db
 
@@ -27,3 +28,15 @@ class DashboardSnapshot(db.Model):
         mapped_column()
     )  # how long the counting took (for the log and the operator)
     grain: Mapped[str] = mapped_column(Text)  # queries.Grain as JSON
+
+
+_COUNTS = "counts for the whole city, per wilayah; about no one person"
+privacy.classify("dashboard_snapshot", {
+    "id": privacy.NotPersonal(_COUNTS),
+    "preset": privacy.NotPersonal("the name of a period, the same for everyone"),
+    "first": privacy.NotPersonal(_COUNTS),
+    "last": privacy.NotPersonal(_COUNTS),
+    "computed_at": privacy.NotPersonal("when the worker counted"),
+    "seconds": privacy.NotPersonal("how long the worker counted"),
+    "grain": privacy.NotPersonal("counts per wilayah, RT, kind and month; no id of a person"),
+})  # fmt: skip

@@ -198,11 +198,12 @@ class Grain:
     distinct people of any subtree. Plain counts only: a snapshot keeps it as JSON."""
 
     residents: dict[int, list[int]] = field(default_factory=dict)  # rt -> [all, with needs]
-    held: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # [acts, check-ins]
-    held_month: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    # wilayah -> kind -> month -> [activities held, check-ins]
+    held: dict[int, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
     people: dict[int, list[int]] = field(default_factory=dict)  # rt -> [active, with needs]
-    people_kind: dict[int, dict[str, int]] = field(default_factory=dict)
     people_month: dict[int, dict[str, int]] = field(default_factory=dict)
+    people_kind: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # [n, needs]
+    people_kind_month: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {name: {str(k): v for k, v in getattr(self, name).items()} for name in _GRAIN}
@@ -212,7 +213,7 @@ class Grain:
         return cls(**{name: {int(k): v for k, v in data[name].items()} for name in _GRAIN})
 
 
-_GRAIN = ("residents", "held", "held_month", "people", "people_kind", "people_month")
+_GRAIN = ("residents", "held", "people", "people_month", "people_kind", "people_kind_month")
 
 
 def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) -> Figures:
@@ -221,11 +222,13 @@ def compute(scope: Wilayah, period: Period, kind: str | None, *, now: datetime) 
     return assemble(scope, period, kind, gather(scope.path, start, end, kind), start, end)
 
 
-def from_snapshot(scope: Wilayah, period: Period, grain: Grain, computed_at: datetime) -> Figures:
-    """The figures of ``scope`` summed from the worker's grain of the whole city, counted
-    until ``computed_at`` (musyawarah and arisan, a few rows, are counted until then too)."""
+def from_snapshot(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
+                  computed_at: datetime) -> Figures:  # fmt: skip
+    """The figures of ``scope`` (all kinds or one) summed from the worker's grain of the
+    whole city, counted until ``computed_at`` (musyawarah and arisan, a few rows, are
+    counted until then too)."""
     start, end = window(period, computed_at)
-    figures = assemble(scope, period, None, grain, start, end)
+    figures = assemble(scope, period, kind, grain, start, end)
     figures.as_of = computed_at
     return figures
 
@@ -248,22 +251,21 @@ def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain
     ):
         grain.residents[rt_id] = [count, needs]
 
-    # activities held, and people checked in, by wilayah and kind, and by wilayah and month
+    # activities held, and people checked in, by wilayah, kind and month
     month = wita_month(Activity.starts_at)
-    for into, key in ((grain.held, Activity.kind), (grain.held_month, month)):
-        for wilayah_id, value, count in db.session.execute(
-            select(Activity.wilayah_id, key, func.count(Activity.id))
-            .where(Activity.wilayah_id.in_(in_scope), *held)
-            .group_by(Activity.wilayah_id, key)
-        ):
-            into.setdefault(wilayah_id, {})[value] = [count, 0]
-        for wilayah_id, value, count in db.session.execute(
-            select(Activity.wilayah_id, key, func.count(Attendance.id))
-            .join(Attendance, Attendance.activity_id == Activity.id)
-            .where(Activity.wilayah_id.in_(in_scope), *held)
-            .group_by(Activity.wilayah_id, key)
-        ):
-            into.setdefault(wilayah_id, {}).setdefault(value, [0, 0])[1] = count
+    for wilayah_id, activity_kind, key, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, month, func.count(Activity.id))
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(Activity.wilayah_id, Activity.kind, month)
+    ):
+        grain.held.setdefault(wilayah_id, {}).setdefault(activity_kind, {})[key] = [count, 0]
+    for wilayah_id, activity_kind, key, count in db.session.execute(
+        select(Activity.wilayah_id, Activity.kind, month, func.count(Attendance.id))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Activity.wilayah_id.in_(in_scope), *held)
+        .group_by(Activity.wilayah_id, Activity.kind, month)
+    ):
+        grain.held[wilayah_id][activity_kind][key][1] = count
 
     # people of the scope who took part, wherever the activity was organised
     took_part = union_all(
@@ -277,8 +279,8 @@ def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain
                Rsvp.waitlisted_at.is_(None), *held),
     ).subquery()  # fmt: skip
     people = and_(User.id == took_part.c.user_id, User.rt_id.in_(in_scope))
-    # Read once (MATERIALIZED), counted three ways in one statement: by RT (with those who
-    # declared a need), by RT and kind, and by RT and month. Three statements read it thrice.
+    # Read once (MATERIALIZED), counted four ways in one statement: by RT (with those who
+    # declared a need), by RT and month, by RT and kind (with needs), by RT, kind and month.
     taking = (
         select(User.id.label("uid"), User.rt_id.label("rt_id"),
                case((_needs(), User.id)).label("needs_uid"), took_part.c.kind.label("kind"),
@@ -287,25 +289,33 @@ def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain
         .cte("taking")
         .prefix_with("MATERIALIZED")
     )  # fmt: skip
+    t = taking.c
+    everyone, needs, none = (
+        func.count(distinct(t.uid)),
+        func.count(distinct(t.needs_uid)),
+        literal(""),
+    )
     counted = union_all(
-        select(literal("rt").label("axis"), taking.c.rt_id, literal("").label("key"),
-               func.count(distinct(taking.c.uid)).label("people"),
-               func.count(distinct(taking.c.needs_uid)).label("needs"))
-        .group_by(taking.c.rt_id),
-        select(literal("kind"), taking.c.rt_id, taking.c.kind, func.count(distinct(taking.c.uid)),
-               literal(0))
-        .group_by(taking.c.rt_id, taking.c.kind),
-        select(literal("month"), taking.c.rt_id, taking.c.month,
-               func.count(distinct(taking.c.uid)), literal(0))
-        .group_by(taking.c.rt_id, taking.c.month),
+        select(literal("rt").label("axis"), t.rt_id, none.label("kind"), none.label("month"),
+               everyone.label("people"), needs.label("needs"))
+        .group_by(t.rt_id),
+        select(literal("month"), t.rt_id, none, t.month, everyone, literal(0))
+        .group_by(t.rt_id, t.month),
+        select(literal("kind"), t.rt_id, t.kind, none, everyone, needs)
+        .group_by(t.rt_id, t.kind),
+        select(literal("kind_month"), t.rt_id, t.kind, t.month, everyone, literal(0))
+        .group_by(t.rt_id, t.kind, t.month),
     )  # fmt: skip
-    for axis, rt_id, key, count, needs in db.session.execute(counted):
+    for axis, rt_id, activity_kind, key, count, with_needs in db.session.execute(counted):
         if axis == "rt":
-            grain.people[rt_id] = [count, needs]
-        elif axis == "kind":
-            grain.people_kind.setdefault(rt_id, {})[key] = count
-        else:
+            grain.people[rt_id] = [count, with_needs]
+        elif axis == "month":
             grain.people_month.setdefault(rt_id, {})[key] = count
+        elif axis == "kind":
+            grain.people_kind.setdefault(rt_id, {})[activity_kind] = [count, with_needs]
+        else:
+            by_kind = grain.people_kind_month.setdefault(rt_id, {})
+            by_kind.setdefault(activity_kind, {})[key] = count
     return grain
 
 
@@ -323,27 +333,41 @@ def assemble(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
     figures = Figures(Node(scope.id, scope.parent_id, scope.level, scope.name, scope.path),
                       period, kind)  # fmt: skip
     residents = {n.id: grain.residents.get(n.id, [0, 0]) for n in nodes}
-    active = {n.id: grain.people.get(n.id, [0, 0]) for n in nodes}
+    if kind is None:  # people who took part in anything, counted once
+        active = {n.id: grain.people.get(n.id, [0, 0]) for n in nodes}
+    else:
+        active = {n.id: grain.people_kind.get(n.id, {}).get(kind, [0, 0]) for n in nodes}
     activities, check_ins = defaultdict(int), defaultdict(int)
     kinds: defaultdict[str, KindFigures] = defaultdict(KindFigures)
+    node_kinds: dict[int, dict[str, KindFigures]] = {}
     months = {m: MonthFigures(m) for m in rules.months(period)}
     for n in nodes:
         figures.residents += residents[n.id][0]
         figures.residents_with_needs += residents[n.id][1]
         figures.active += active[n.id][0]
         figures.active_with_needs += active[n.id][1]
-        for activity_kind, (count, came) in grain.held.get(n.id, {}).items():
-            activities[n.id] += count
-            check_ins[n.id] += came
-            kinds[activity_kind].activities += count
-            kinds[activity_kind].check_ins += came
-        for activity_kind, count in grain.people_kind.get(n.id, {}).items():
-            kinds[activity_kind].people += count
-        for key, (count, came) in grain.held_month.get(n.id, {}).items():
-            if key in months:
-                months[key].activities += count
-                months[key].check_ins += came
-        for key, count in grain.people_month.get(n.id, {}).items():
+        for activity_kind, by_month in grain.held.get(n.id, {}).items():
+            if kind is not None and activity_kind != kind:
+                continue
+            here = node_kinds.setdefault(n.id, {}).setdefault(activity_kind, KindFigures())
+            for key, (count, came) in by_month.items():
+                here.activities += count
+                here.check_ins += came
+                if key in months:
+                    months[key].activities += count
+                    months[key].check_ins += came
+            activities[n.id] += here.activities
+            check_ins[n.id] += here.check_ins
+            kinds[activity_kind].activities += here.activities
+            kinds[activity_kind].check_ins += here.check_ins
+        for activity_kind, (count, _needs_count) in grain.people_kind.get(n.id, {}).items():
+            if kind is None or activity_kind == kind:
+                kinds[activity_kind].people += count
+        if kind is None:
+            by_month = grain.people_month.get(n.id, {})
+        else:
+            by_month = grain.people_kind_month.get(n.id, {}).get(kind, {})
+        for key, count in by_month.items():
             if key in months:
                 months[key].people += count
     figures.activities = sum(activities.values())
@@ -383,10 +407,10 @@ def assemble(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
         report.active_with_needs += active[n.id][1]
         report.activities += activities.get(n.id, 0)
         report.check_ins += check_ins.get(n.id, 0)
-        for activity_kind, (count, came) in grain.held.get(n.id, {}).items():
+        for activity_kind, here in node_kinds.get(n.id, {}).items():
             into = report.by_kind.setdefault(activity_kind, KindFigures())
-            into.activities += count
-            into.check_ins += came
+            into.activities += here.activities
+            into.check_ins += here.check_ins
         if n.level == Level.RT:
             report.rt_count += 1
     for n in quiet:
@@ -415,8 +439,15 @@ def _with_parent(rt: Node, by_id: dict[int, Node], scope_id: int) -> str:
 def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
                residents: dict[int, int], nodes: list[Node]) -> None:  # fmt: skip
     """Usulan made in the period from the scope, their supports, and polls that closed in
-    it with their voters and the residents who could vote (turnout)."""
-    from community.musyawarah.models import Poll, PollVoter, Proposal, ProposalSupport
+    it with their ballots (on a phone and on paper) and the residents who could vote
+    (turnout)."""
+    from community.musyawarah.models import (
+        PaperTally,
+        Poll,
+        PollVoter,
+        Proposal,
+        ProposalSupport,
+    )
 
     origin = Wilayah.path.like(scope.path + "%")
     supports = (
@@ -432,8 +463,14 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .where(origin, Proposal.created_at >= start, Proposal.created_at < end)
     ).one()
     rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
-    for path, voters in db.session.execute(
-        select(Wilayah.path, func.count(PollVoter.id))
+    paper = (  # ballots of residents without a phone, entered by the pengurus
+        select(func.coalesce(func.sum(PaperTally.ballots), 0))
+        .where(PaperTally.poll_id == Poll.id)
+        .correlate(Poll)
+        .scalar_subquery()
+    )
+    for path, voters, on_paper in db.session.execute(
+        select(Wilayah.path, func.count(PollVoter.id), paper)
         .select_from(Poll)
         .join(Wilayah, Wilayah.id == Poll.wilayah_id)
         .outerjoin(PollVoter, PollVoter.poll_id == Poll.id)
@@ -441,7 +478,7 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .group_by(Poll.id, Wilayah.path)
     ):
         figures.polls_closed += 1
-        figures.votes += voters
+        figures.votes += voters + on_paper
         figures.eligible_voters += sum(n for p, n in rt_paths if p.startswith(path))
 
 

@@ -52,10 +52,10 @@ def _filters(form: FilterForm) -> tuple[rules.Period, str | None] | None:
 def _figures(scope: Wilayah, period: rules.Period, kind: str | None) -> queries.Figures:
     """From the worker's snapshot of the city when it answers this period, else counted."""
     now = utcnow()
-    found = snapshots.current(period, kind, now)
+    found = snapshots.current(period, now)
     if found is None:
         return queries.cached(scope, period, kind, now=now)
-    return queries.from_snapshot(scope, period, *found)
+    return queries.from_snapshot(scope, period, kind, *found)
 
 
 def _breadcrumbs(scope: Wilayah) -> list[Wilayah]:

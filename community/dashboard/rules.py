@@ -113,13 +113,14 @@ def report_month(month: date | None, today: date) -> Period:
     return Period(first, min(following - timedelta(days=1), today), "laporan")
 
 
-def snapshot_answers(period: Period, kind: str | None, snapshot: Period | None,
-                     computed_at: datetime | None, now: datetime) -> bool:  # fmt: skip
-    """True when the worker's counts of a preset period may answer a page: the page asks
-    for all kinds and a preset (a kind or two chosen dates are counted live), the counts
-    cover the same days (a new day in WITA begins a new period), and they are younger than
-    SNAPSHOT_MAX_AGE (a worker that stopped is not hidden behind old figures)."""
-    if kind is not None or period.preset not in PRESET_MONTHS or snapshot is None:
+def snapshot_answers(period: Period, snapshot: Period | None, computed_at: datetime | None,
+                     now: datetime) -> bool:  # fmt: skip
+    """True when the worker's counts of a preset period may answer a page (for all kinds
+    or one: they are counted by kind too): the page asks for a preset (two chosen dates
+    are counted live), the counts cover the same days (a new day in WITA begins a new
+    period), and they are younger than SNAPSHOT_MAX_AGE (a worker that stopped is not
+    hidden behind old figures)."""
+    if period.preset not in PRESET_MONTHS or snapshot is None:
         return False
     if (snapshot.first, snapshot.last) != (period.first, period.last):
         return False

@@ -18,6 +18,8 @@ organises activities (``Action.MANAGE_ACTIVITIES``) on its wilayah.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Flask
 
 bp = Blueprint("musyawarah", __name__)
@@ -33,6 +35,7 @@ def init_app(app: Flask) -> None:
 
     # Residents propose and comment a few times a day; a burst beyond this is a script.
     app.config.setdefault("MUSYAWARAH_LIMIT", "20 per minute;200 per day")
+    app.config.setdefault("PROPOSAL_PHOTO_FOLDER", str(Path(app.instance_path) / "usulan"))
     app.register_blueprint(bp)
     personal_data.register_exports()
     notifications.register()

@@ -4,6 +4,7 @@ in UTC."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.forms import RukunForm
+from community.core.photo_rules import PhotoProblem
 from community.musyawarah import rules
 from community.musyawarah.rules import MusyawarahError as E
 
@@ -69,6 +71,11 @@ ERRORS = {
     E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
     E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
     E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
+    E.TOO_FEW_TIMES: ("day_1", _l("Tulis paling sedikit 2 waktu, masing-masing dengan tanggal dan jam.")),
+    E.DUPLICATE_TIME: ("day_1", _l("Ada waktu yang sama. Setiap waktu harus berbeda.")),
+    E.TIME_IN_PAST: ("day_1", _l("Waktu yang diusulkan harus setelah sekarang.")),
+    E.TIME_TOO_FAR: ("day_1", _l("Waktu yang diusulkan paling lambat 90 hari dari sekarang.")),
+    E.ALREADY_DECIDED: ("option", _l("Waktu musyawarah sudah ditetapkan.")),
     E.NOT_A_MEETING: ("body", _l("Notulen hanya untuk kegiatan musyawarah.")),
     E.MEETING_CANCELLED: ("body", _l("Musyawarah ini dibatalkan; tidak ada notulen.")),
     E.MEETING_NOT_STARTED: ("body", _l("Notulen dapat ditulis setelah musyawarah dimulai.")),
@@ -105,6 +112,7 @@ class ProposalForm(RukunForm):
             Length(max=rules.LOCATION_MAX, message=_l("Lokasi paling banyak 200 karakter.")),
         ],
     )
+    photo = FileField(_l("Foto (tidak wajib)"))
 
 
 class CommentForm(RukunForm):
@@ -287,3 +295,79 @@ def paper_form(poll, **kwargs) -> RukunForm:
 def paper_votes(poll, form) -> dict[int, int]:
     """The marks per option id as entered (an empty box is 0)."""
     return {o.id: form[f"option_{o.id}"].data or 0 for o in poll.options}
+
+
+class TimePollForm(RukunForm):
+    """A time poll: for which wilayah, what and where, and up to six times (date and hour,
+    WITA; a row left empty is skipped)."""
+
+    scope = SelectField(_l("Untuk warga"), coerce=int, choices=[])
+    title = StringField(
+        _l("Judul musyawarah"),
+        validators=[
+            DataRequired(_l("Judul tidak boleh kosong.")),
+            Length(max=rules.TITLE_MAX, message=_l("Judul paling banyak 120 karakter.")),
+        ],
+    )
+    place = StringField(
+        _l("Tempat"),
+        validators=[
+            DataRequired(_l("Tempat tidak boleh kosong.")),
+            Length(max=rules.LOCATION_MAX, message=_l("Tempat paling banyak 200 karakter.")),
+        ],
+    )
+
+    def wita_times(self) -> list[tuple[object, object]]:
+        """The (date, time) rows as typed, empty rows left out."""
+        rows = []
+        for n in range(1, rules.TIME_OPTIONS_MAX + 1):
+            day, clock = self[f"day_{n}"].data, self[f"clock_{n}"].data
+            if day or clock:
+                rows.append((day, clock))
+        return rows
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for n in range(1, rules.TIME_OPTIONS_MAX + 1):
+            day, clock = self[f"day_{n}"], self[f"clock_{n}"]
+            if bool(day.data) != bool(clock.data) and not (day.errors or clock.errors):
+                missing = clock if day.data else day
+                missing.errors = [*missing.errors, str(_l("Isi tanggal dan jamnya."))]
+                ok = False
+        return ok
+
+
+for _n in range(1, rules.TIME_OPTIONS_MAX + 1):
+    setattr(
+        TimePollForm, f"day_{_n}", DateField(_l("Tanggal %(n)s", n=_n), validators=[Optional()])
+    )
+    setattr(
+        TimePollForm,
+        f"clock_{_n}",
+        TimeField(_l("Jam %(n)s (WITA)", n=_n), validators=[Optional()]),
+    )
+
+
+class MarkForm(RukunForm):
+    times = MultiCheckboxField(
+        _l("Waktu yang saya bisa hadir"), coerce=int, choices=[], validators=[Optional()]
+    )
+
+
+class PickForm(RukunForm):
+    option = RadioField(
+        _l("Waktu yang ditetapkan"),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired(_l("Pilih satu waktu."))],
+    )
+
+
+# What a proposal's photo can be refused for, said on its field (the announcement's words).
+PHOTO_MESSAGES = {
+    PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
+    PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
+    PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
+        "Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP."
+    ),
+}

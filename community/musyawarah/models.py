@@ -42,6 +42,7 @@ class Proposal(db.Model):
     body: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(16))
     location: Mapped[str] = mapped_column(String(rules.LOCATION_MAX), default="")
+    photo_name: Mapped[str | None] = mapped_column(String(64))  # photos.py: a random name
     status: Mapped[str] = mapped_column(String(12), default=rules.Status.DIAJUKAN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -364,3 +365,70 @@ class PaperTallyCount(db.Model):
     votes: Mapped[int] = mapped_column()
 
     __table_args__ = (CheckConstraint("votes >= 0", name="votes_not_negative"),)
+
+
+class TimePoll(db.Model):
+    """A time poll ("kapan musyawarah?") for the residents of ``wilayah``: they tick the
+    proposed times that suit them; the organiser picks one (``chosen_option_id``), which
+    makes the musyawarah activity (``activity_id``)."""
+
+    __tablename__ = "time_poll"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wilayah_id: Mapped[int] = mapped_column(
+        ForeignKey("wilayah.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(rules.TITLE_MAX))
+    place: Mapped[str] = mapped_column(String(rules.LOCATION_MAX))
+    # The picked TimeOption of this poll (no foreign key: the options point here, and an
+    # option is only ever deleted with its poll).
+    chosen_option_id: Mapped[int | None] = mapped_column()
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    wilayah: Mapped[Wilayah] = relationship(lazy="joined")
+    options: Mapped[list[TimeOption]] = relationship(
+        order_by="TimeOption.starts_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (
+        CheckConstraint(f"length(title) BETWEEN 1 AND {rules.TITLE_MAX}", name="title_length"),
+        CheckConstraint(f"length(place) BETWEEN 1 AND {rules.LOCATION_MAX}", name="place_length"),
+    )
+
+    @property
+    def authz_scope(self) -> tuple[str, str]:
+        """:class:`community.core.authz.Scoped`: a time poll belongs to its wilayah."""
+        return self.wilayah.authz_scope
+
+
+class TimeOption(db.Model):
+    """One proposed time (stored in UTC, shown in WITA)."""
+
+    __tablename__ = "time_option"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time_poll_id: Mapped[int] = mapped_column(
+        ForeignKey("time_poll.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("time_poll_id", "starts_at"),)
+
+
+class TimeMark(db.Model):
+    """That ``user`` can attend at ``option`` ("bisa"); one per person per time."""
+
+    __tablename__ = "time_mark"
+
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("time_option.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

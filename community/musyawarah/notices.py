@@ -2,6 +2,9 @@
 and wants "Musyawarah" (``wants_musyawarah``), at once or at the end of their quiet hours:
 
 - a new poll, when it opens (``poll:<id>``); the one who made it is not told;
+- a poll about to close (``poll-closing:<id>``, :func:`rules.closing_reminder_at`), to
+  those who have not voted: planned with the poll, and withdrawn for a resident at the
+  commit of their vote (:func:`note_voted`);
 - a decision on a proposal (diterima or ditolak), once per decision
   (``proposal-step:<id>``), to the residents of the wilayah it lies with; the one who
   decided is not told.
@@ -29,6 +32,7 @@ from community.notifications import outbox, planning
 from community.notifications import rules as delivery
 
 POLL_KIND = "new_poll"
+CLOSING_KIND = "poll_closing"
 DECISION_KIND = "decision"
 # The decisions residents are told of: the end of a proposal's road, yes or no.
 DECISIONS = frozenset({rules.Status.DITERIMA, rules.Status.DITOLAK})
@@ -37,6 +41,11 @@ DECISIONS = frozenset({rules.Status.DITERIMA, rules.Status.DITOLAK})
 def note_poll(poll_id: int) -> None:
     """A poll was made in this transaction: plan its push at the commit."""
     planning.note(db.session(), plan_poll_pushes, poll_id)
+
+
+def note_voted(poll_id: int, user_id: int) -> None:
+    """``user_id`` voted in this transaction: withdraw their closing reminder at the commit."""
+    planning.note(db.session(), withdraw_closing_reminders, (poll_id, user_id))
 
 
 def note_decision(step_id: int) -> None:
@@ -87,6 +96,28 @@ def plan_poll_pushes(items: Iterable[Hashable], *, now: datetime) -> None:
         where = _residents(poll.wilayah, besides=poll.created_by_id)
         _send(f"poll:{poll.id}", POLL_KIND, where, f"j{poll.id}", payload,
               max(now, poll.opens_at), now)  # fmt: skip
+
+        def closing(language: str, poll=poll) -> dict:
+            with force_locale(language or "id"):
+                title = _("Jajak pendapat segera ditutup: %(wilayah)s",
+                          wilayah=poll.wilayah.full_name)  # fmt: skip
+                body = _("Anda belum memilih: %(question)s", question=poll.question)
+            return {"title": title[:120], "body": delivery.preview(body),
+                    "url": f"/jajak/{poll.id}", "tag": f"rukun-j{poll.id}"}  # fmt: skip
+
+        reminder = rules.closing_reminder_at(poll.opens_at, poll.closes_at)
+        if reminder > now:  # the maker votes too: everyone living there is reminded
+            _send(f"poll-closing:{poll.id}", CLOSING_KIND, _residents(poll.wilayah, besides=None),
+                  f"jt{poll.id}", closing, reminder, now)  # fmt: skip
+
+
+def withdraw_closing_reminders(items: Iterable[Hashable], *, now: datetime) -> None:
+    """Those who voted are not reminded (their pending reminder is cancelled)."""
+    by_poll: dict[int, list[int]] = {}
+    for poll_id, user_id in items:
+        by_poll.setdefault(poll_id, []).append(user_id)
+    for poll_id, user_ids in by_poll.items():
+        outbox.plan(f"poll-closing:{poll_id}", CLOSING_KIND, user_ids, lambda person: [])
 
 
 def plan_decision_pushes(items: Iterable[Hashable], *, now: datetime) -> None:

@@ -1,5 +1,5 @@
 """What musyawarah tells residents, registered with notifications: the "Musyawarah"
-switch on the preferences page and the two kinds of push it governs (see notices.py)."""
+switch on the preferences page and the three kinds of push it governs (see notices.py)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,7 @@ def register() -> None:
     kinds.register(
         kinds.Kind(notices.DECISION_KIND, _l("Keputusan usulan"), switch="wants_musyawarah")
     )
+    kinds.register(
+        kinds.Kind(notices.CLOSING_KIND, _l("Jajak pendapat segera ditutup"),
+                   switch="wants_musyawarah")
+    )  # fmt: skip

@@ -1,10 +1,13 @@
 """What the musyawarah domain keeps about a person (UU PDP), and what deleting the account
 does to it. In the download: the proposals they sent, the ones they support, their
-comments, the polls they voted in and, for an open ballot, their choices.
+comments, the polls they voted in and, for an open ballot, their choices, and the times
+they said they can attend.
 
-Deleting the account deletes their supports and comments (``CASCADE``); their proposals,
+Deleting the account deletes their supports, comments and the times they ticked on a
+time poll (``CASCADE``); their proposals,
 the history steps they made, the polls they ran and their votes stay for the wilayah,
-nameless (``SET NULL``), so counts and turnout do not change. Notulen they wrote or
+nameless (``SET NULL``), so counts and turnout do not change; a proposal's photo stays
+with it (it shows the place, and the wilayah still decides on it). Notulen they wrote or
 changed stay with the meeting, nameless. A secret ballot names nobody
 in the first place.
 """
@@ -28,6 +31,9 @@ from community.musyawarah.models import (
     Proposal,
     ProposalComment,
     ProposalSupport,
+    TimeMark,
+    TimeOption,
+    TimePoll,
 )
 
 
@@ -44,6 +50,7 @@ def _export_proposals(user: User) -> list[dict[str, Any]]:
             "body": p.body,
             "category": p.category,
             "location": p.location,
+            "has_photo": p.photo_name is not None,
             "status": p.status,
             "proposed_at": as_utc(p.created_at).isoformat(),
         }
@@ -99,11 +106,26 @@ def _export_votes(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _export_time_marks(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(TimePoll.id, TimePoll.title, TimeOption.starts_at)
+        .join(TimeOption, TimeOption.time_poll_id == TimePoll.id)
+        .join(TimeMark, TimeMark.option_id == TimeOption.id)
+        .where(TimeMark.user_id == user.id)
+        .order_by(TimePoll.id, TimeOption.starts_at)
+    ).all()
+    return [
+        {"time_poll": poll_id, "title": title, "can_attend_at": as_utc(at).isoformat()}
+        for poll_id, title, at in rows
+    ]
+
+
 def register_exports() -> None:
     privacy.register_exporter("musyawarah_proposals", _export_proposals)
     privacy.register_exporter("musyawarah_supports", _export_supports)
     privacy.register_exporter("musyawarah_comments", _export_comments)
     privacy.register_exporter("musyawarah_votes", _export_votes)
+    privacy.register_exporter("musyawarah_time_marks", _export_time_marks)
     E, N, W = privacy.Exported, privacy.NotPersonal, privacy.Withheld
     key = N("an internal row number; means nothing outside this database")
     privacy.classify("proposal", {
@@ -115,6 +137,8 @@ def register_exports() -> None:
         "body": E("musyawarah_proposals[].body"),
         "category": E("musyawarah_proposals[].category"),
         "location": E("musyawarah_proposals[].location"),
+        "photo_name": N("a random file name the server chose; whether there is a photo is in "
+                        "musyawarah_proposals[].has_photo"),
         "status": E("musyawarah_proposals[].status"),
         "created_at": E("musyawarah_proposals[].proposed_at"),
         "updated_at": N("when the status last changed; the status itself is exported"),
@@ -173,6 +197,16 @@ def register_exports() -> None:
     })  # fmt: skip
     privacy.classify("paper_tally_count", {
         "tally_id": key, "option_id": poll, "votes": poll,
+    })  # fmt: skip
+    timepoll = N("a time poll is the wilayah's, like an activity: what, where and the times")
+    privacy.classify("time_poll", {
+        "id": key, "wilayah_id": timepoll, "created_by_id": key, "title": timepoll,
+        "place": timepoll, "chosen_option_id": timepoll, "activity_id": timepoll,
+        "created_at": timepoll,
+    })  # fmt: skip
+    privacy.classify("time_option", {"id": key, "time_poll_id": key, "starts_at": timepoll})
+    privacy.classify("time_mark", {
+        "option_id": E("musyawarah_time_marks[].can_attend_at"), "user_id": key,
     })  # fmt: skip
     link = N("which proposal or poll a meeting's notulen took up")
     privacy.classify("minutes_proposal", {"minutes_id": link, "proposal_id": link})

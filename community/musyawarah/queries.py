@@ -23,6 +23,9 @@ from community.musyawarah.models import (
     ProposalComment,
     ProposalStatusChange,
     ProposalSupport,
+    TimeMark,
+    TimeOption,
+    TimePoll,
 )
 
 # The page lists the newest; a kelurahan admin's whole subtree would not fit on a phone.
@@ -233,5 +236,47 @@ def list_paper_tallies(poll: Poll) -> list[PaperTally]:
             select(PaperTally)
             .where(PaperTally.poll_id == poll.id)
             .order_by(PaperTally.entered_at, PaperTally.id)
+        )
+    )
+
+
+# --- time polls --------------------------------------------------------------------------
+
+
+def get_time_poll(poll_id: int) -> TimePoll | None:
+    return db.session.get(TimePoll, poll_id)
+
+
+def list_time_polls(user: User) -> list[TimePoll]:
+    """The newest time polls the user sees."""
+    return list(
+        db.session.scalars(
+            select(TimePoll)
+            .where(_seen_by(user, TimePoll.wilayah_id))
+            .order_by(TimePoll.created_at.desc(), TimePoll.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def count_marks(poll: TimePoll) -> dict[int, int]:
+    """How many can attend at each time, in the poll's order (one query)."""
+    found = dict(
+        db.session.execute(
+            select(TimeOption.id, func.count(TimeMark.user_id))
+            .outerjoin(TimeMark, TimeMark.option_id == TimeOption.id)
+            .where(TimeOption.time_poll_id == poll.id)
+            .group_by(TimeOption.id)
+        ).all()
+    )
+    return {o.id: found.get(o.id, 0) for o in poll.options}
+
+
+def my_marks(poll: TimePoll, user: User) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(TimeMark.option_id)
+            .join(TimeOption, TimeOption.id == TimeMark.option_id)
+            .where(TimeOption.time_poll_id == poll.id, TimeMark.user_id == user.id)
         )
     )

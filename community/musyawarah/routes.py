@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -15,19 +16,24 @@ from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
 from community.core.forms import EmptyForm
-from community.core.time import WITA, utcnow
-from community.extensions import db
-from community.musyawarah import bp, queries, rules, services
+from community.core.photos import accept_photo_upload
+from community.core.time import WITA, format_wita, utcnow
+from community.extensions import csrf, db
+from community.musyawarah import bp, photos, queries, rules, services
 from community.musyawarah.forms import (
     CATEGORY_LABELS,
     ERRORS,
     KIND_LABELS,
+    PHOTO_MESSAGES,
     STATUS_LABELS,
     CommentForm,
+    MarkForm,
     MinutesForm,
+    PickForm,
     PollForm,
     ProposalForm,
     StatusForm,
+    TimePollForm,
     ballot_choices,
     ballot_error_field,
     ballot_form,
@@ -58,6 +64,7 @@ def index():
         "musyawarah/index.html",
         proposals=queries.list_proposals(current_user),
         polls=queries.list_polls(current_user),
+        time_polls=queries.list_time_polls(current_user),
         may_propose=current_user.rt is not None,
         may_poll=bool(areas.managed_wilayah(current_user)),
         exports=areas.managed_wilayah(current_user),
@@ -71,26 +78,35 @@ def index():
 
 @bp.route("/usulan/baru", methods=["GET", "POST"])
 @login_required
+@csrf.exempt  # checked in accept_photo_upload, after the upload limit is raised
 @per_user("MUSYAWARAH_LIMIT", "musyawarah")
 def propose():
     """A resident of an RT (signed in without an RT: 403). GET: the proposal form, to their RT, RW or
-    kelurahan. POST: sends it, 303 redirect to the proposal; 422 with the form on bad input
-    (an empty title or description, a wilayah not theirs); 400 without a CSRF token."""
+    kelurahan. POST: sends it (with an optional photo), 303 redirect to the proposal; 422
+    with the form on bad input (an empty title or description, a wilayah not theirs, a
+    photo that is not an image or over 5 MB: nothing kept); 400 without a CSRF token."""
+    accept_photo_upload()
     targets = services.proposal_targets(current_user)
     if not targets:
         abort(403)
     form = ProposalForm()
     form.scope.choices = [SelectChoice(w.id, w.full_name) for w in targets]
     if form.validate_on_submit():
+        photo = None
         try:
+            photo = photos.store(form.photo.data.stream) if form.photo.data else None
             proposal = services.propose(
                 db.session.get(Wilayah, form.scope.data), by=current_user,
                 title=form.title.data.strip(), body=form.body.data.strip(),
                 category=form.category.data, location=(form.location.data or "").strip(),
-                now=utcnow(),
+                now=utcnow(), photo_name=photo,
             )  # fmt: skip
+        except photos.PhotoError as exc:
+            db.session.rollback()
+            form.photo.errors.append(str(PHOTO_MESSAGES[exc.code]))
         except MusyawarahRefused as exc:
             db.session.rollback()
+            photos.remove(photo)
             _error(form, exc, "scope")
         else:
             db.session.commit()
@@ -98,6 +114,15 @@ def propose():
             return redirect(url_for("musyawarah.proposal", proposal_id=proposal.id), code=303)
     status = 422 if form.errors else 200
     return render("musyawarah/proposal_form.html", form=form, status=status)
+
+
+@bp.get("/usulan/<int:proposal_id>/foto")
+@login_required
+def proposal_photo(proposal_id: int):
+    """Whoever may see the proposal (VIEW; others 404): its photo as a JPEG (404 when it has
+    none), for this browser only (``private``)."""
+    proposal = _load_proposal(proposal_id)
+    return photos.response(proposal.photo_name)
 
 
 def _load_proposal(proposal_id: int, action: str = Action.VIEW) -> Proposal:
@@ -516,3 +541,137 @@ def paper(poll_id: int):
             return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
     status = 422 if form.errors else 200
     return render("musyawarah/paper.html", poll=poll, form=form, status=status)
+
+
+# --- time polls --------------------------------------------------------------------------
+
+
+@bp.route("/waktu-musyawarah/baru", methods=["GET", "POST"])
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def create_time_poll():
+    """Pengurus RT, ketua RW and admins, for a wilayah they organise for (MANAGE_ACTIVITIES;
+    no role: 403). GET: the time poll form ("kapan musyawarah?"), up to six times in WITA.
+    POST: makes it, 303 redirect to it; 422 with the form on bad input (fewer than two
+    times, the same time twice, a time past, a date without its hour); 400 without a CSRF
+    token."""
+    choices = [SelectChoice(w.id, w.full_name) for w in areas.organisable_wilayah(current_user)]
+    if not choices:
+        abort(403)
+    form = TimePollForm()
+    form.scope.choices = choices
+    if form.validate_on_submit():
+        wilayah = db.session.get(Wilayah, form.scope.data)
+        require(Action.MANAGE_ACTIVITIES, wilayah)
+        try:
+            poll = services.create_time_poll(
+                wilayah, by=current_user, title=form.title.data.strip(),
+                place=form.place.data.strip(),
+                times=[_wita(day, clock) for day, clock in form.wita_times()], now=utcnow(),
+            )  # fmt: skip
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            _error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Jajak waktu dibuat. Warga dapat menandai waktu yang mereka bisa."), "success")
+            return redirect(url_for("musyawarah.time_poll", poll_id=poll.id), code=303)
+    status = 422 if form.errors else 200
+    return render("musyawarah/time_poll_form.html", form=form, status=status)
+
+
+def _load_time_poll(poll_id: int, action: str = Action.VIEW):
+    poll = queries.get_time_poll(poll_id)
+    require(action, poll)
+    return poll
+
+
+def _time_poll_page(poll, *, mark_form=None, pick_form=None, status: int = 200):
+    decided = poll.chosen_option_id is not None
+    may_mark = (
+        rules.mark_problem(
+            is_decided=decided, lives_in_scope=services.lives_in(current_user, poll.wilayah)
+        )
+        is None
+    )
+    manages = can(Action.MANAGE_ACTIVITIES, poll)
+    labels_ = [SelectChoice(o.id, format_wita(o.starts_at, str(get_locale() or "id")))
+               for o in poll.options]  # fmt: skip
+    if may_mark and mark_form is None:
+        mark_form = MarkForm(formdata=None, times=queries.my_marks(poll, current_user))
+    if mark_form is not None:
+        mark_form.times.choices = labels_
+    if manages and not decided and pick_form is None:
+        pick_form = PickForm(formdata=None)
+    if pick_form is not None:
+        pick_form.option.choices = labels_
+    marks = queries.count_marks(poll)
+    return render(
+        "musyawarah/time_poll.html",
+        status=status,
+        poll=poll,
+        marks=marks,
+        best=rules.best_times(marks),
+        mark_form=mark_form if may_mark else None,
+        pick_form=pick_form if manages and not decided else None,
+    )
+
+
+@bp.get("/waktu-musyawarah/<int:poll_id>")
+@login_required
+def time_poll(poll_id: int):
+    """Anyone who may see the time poll (VIEW: they live in its wilayah or hold a role above
+    or below it; others 404): the proposed times (WITA) with how many can attend each, the
+    residents' form to tick theirs, the organiser's form to pick one, and once picked a
+    link to the musyawarah activity it made."""
+    return _time_poll_page(_load_time_poll(poll_id))
+
+
+@bp.post("/waktu-musyawarah/<int:poll_id>/tandai")
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def mark_times(poll_id: int):
+    """A resident of the time poll's wilayah until a time is picked (VIEW; others 404).
+    POST: their ticks become the times they ticked, 303 to the poll; 422 with the page
+    when they do not live there or a time is already picked; 400 without a CSRF token."""
+    poll = _load_time_poll(poll_id)
+    form = MarkForm()
+    form.times.choices = [SelectChoice(o.id, "") for o in poll.options]
+    if form.validate_on_submit():
+        try:
+            services.mark_times(poll, current_user, form.times.data or [])
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            flash(str(ERRORS[exc.code][1]), "error")
+            return _time_poll_page(poll, status=422)
+        db.session.commit()
+        flash(_("Waktu yang Anda bisa sudah tercatat."), "success")
+        return redirect(url_for("musyawarah.time_poll", poll_id=poll.id), code=303)
+    return _time_poll_page(poll, mark_form=form, status=422)
+
+
+@bp.post("/waktu-musyawarah/<int:poll_id>/tetapkan")
+@login_required
+def pick_time(poll_id: int):
+    """Whoever organises for the time poll's wilayah (MANAGE_ACTIVITIES; residents 403,
+    others 404). POST: picks the chosen time and makes the musyawarah activity there, 303
+    to the activity; 422 with the page when none is chosen, the time has passed or one was
+    already picked; 400 without a CSRF token."""
+    poll = _load_time_poll(poll_id, Action.MANAGE_ACTIVITIES)
+    form = PickForm()
+    form.option.choices = [SelectChoice(o.id, "") for o in poll.options]
+    if form.validate_on_submit():
+        option = next(o for o in poll.options if o.id == form.option.data)
+        try:
+            activity = services.pick_time(poll, option, by=current_user, now=utcnow())
+        except MusyawarahRefused as exc:
+            db.session.rollback()
+            form.option.errors.append(str(ERRORS[exc.code][1]))
+        else:
+            db.session.commit()
+            flash(_("Waktu musyawarah ditetapkan dan kegiatannya dibuat."), "success")
+            return redirect(url_for("events.detail", activity_id=activity.id), code=303)
+    if poll.chosen_option_id is not None:
+        flash(str(ERRORS[rules.MusyawarahError.ALREADY_DECIDED][1]), "error")
+        return _time_poll_page(poll, status=422)
+    return _time_poll_page(poll, pick_form=form, status=422)

@@ -45,6 +45,14 @@ MINUTES_MAX = 10_000
 # poll's result is final after that); a batch larger than a kelurahan's turnout is a typo.
 PAPER_GRACE_DAYS = 3
 PAPER_MAX_BALLOTS = 5000
+# A time poll ("kapan musyawarah?"): two to six proposed times fit a phone's screen and a
+# week's evenings; the meeting it makes lasts two hours unless its organiser edits it.
+TIME_OPTIONS_MIN = 2
+TIME_OPTIONS_MAX = 6
+MEETING_HOURS = 2
+# ...and the times lie within the next 90 days, like a poll's closing (a year 9999 typo
+# would otherwise become an activity).
+TIME_POLL_MAX_DAYS = 90
 
 
 class PollKind(StrEnum):
@@ -105,6 +113,12 @@ class MusyawarahError(StrEnum):
     PAPER_TOO_LATE = "paper_too_late"
     PAPER_BAD_COUNT = "paper_bad_count"
     PAPER_TOO_MANY_VOTES = "paper_too_many_votes"
+    # time polls
+    TOO_FEW_TIMES = "too_few_times"
+    DUPLICATE_TIME = "duplicate_time"
+    TIME_IN_PAST = "time_in_past"
+    TIME_TOO_FAR = "time_too_far"
+    ALREADY_DECIDED = "already_decided"
     # notulen
     NOT_A_MEETING = "not_a_meeting"
     MEETING_CANCELLED = "meeting_cancelled"
@@ -222,6 +236,18 @@ def poll_state(opens_at: datetime, closes_at: datetime, now: datetime) -> PollSt
     if now < closes_at:
         return PollState.DIBUKA
     return PollState.DITUTUP
+
+
+# Residents who have not voted are reminded this long before a poll closes (#16): a day
+# leaves an evening to talk it over. A poll open for less than twice that is reminded at
+# its halfway point instead, so the reminder never comes before the poll has been seen.
+CLOSING_REMINDER = timedelta(hours=24)
+
+
+def closing_reminder_at(opens_at: datetime, closes_at: datetime) -> datetime:
+    """When the residents of a poll who have not voted yet are reminded that it closes."""
+    halfway = opens_at + (closes_at - opens_at) / 2
+    return max(closes_at - CLOSING_REMINDER, halfway)
 
 
 def results_visible(state: str, shows_live: bool, is_secret: bool) -> bool:
@@ -394,3 +420,47 @@ def with_paper(tally: Tally, paper: dict[int, int]) -> Tally:
     """The tally with the paper marks added, option by option (each mark one point: paper
     is counted only for a single or multiple choice)."""
     return Tally({o: n + paper.get(o, 0) for o, n in tally.scores.items()})
+
+
+# --- time polls --------------------------------------------------------------------------
+
+
+def time_poll_problem(times: Sequence[datetime], now: datetime) -> MusyawarahError | None:
+    """Why a time poll cannot offer these times, or None: two to six different times, all
+    still ahead and within :data:`TIME_POLL_MAX_DAYS`."""
+    if len(times) < TIME_OPTIONS_MIN:
+        return MusyawarahError.TOO_FEW_TIMES
+    if len(set(times)) != len(times):
+        return MusyawarahError.DUPLICATE_TIME
+    if any(t <= now for t in times):
+        return MusyawarahError.TIME_IN_PAST
+    if any(t - now > timedelta(days=TIME_POLL_MAX_DAYS) for t in times):
+        return MusyawarahError.TIME_TOO_FAR
+    return None
+
+
+def mark_problem(*, is_decided: bool, lives_in_scope: bool) -> MusyawarahError | None:
+    """Why this person cannot tick the times that suit them, or None: residents of the
+    wilayah, until the organiser has picked one."""
+    if is_decided:
+        return MusyawarahError.ALREADY_DECIDED
+    if not lives_in_scope:
+        return MusyawarahError.NOT_ELIGIBLE
+    return None
+
+
+def pick_problem(*, is_decided: bool, starts_at: datetime, now: datetime) -> MusyawarahError | None:
+    """Why the organiser cannot pick this time now, or None: once, and a time still ahead."""
+    if is_decided:
+        return MusyawarahError.ALREADY_DECIDED
+    if starts_at <= now:
+        return MusyawarahError.TIME_IN_PAST
+    return None
+
+
+def best_times(marks: dict[int, int]) -> tuple[int, ...]:
+    """The options most people can attend (several when tied; none before anyone ticked)."""
+    if not any(marks.values()):
+        return ()
+    top = max(marks.values())
+    return tuple(o for o, n in marks.items() if n == top)

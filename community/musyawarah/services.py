@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,9 @@ from community.musyawarah.models import (
     ProposalComment,
     ProposalStatusChange,
     ProposalSupport,
+    TimeMark,
+    TimeOption,
+    TimePoll,
 )
 from community.musyawarah.rules import MusyawarahError as E
 
@@ -72,9 +75,10 @@ def propose(
     category: str,
     location: str,
     now: datetime,
+    photo_name: str | None = None,
 ) -> Proposal:
     """A new proposal to ``wilayah`` (one of :func:`proposal_targets`), status diajukan,
-    with its first history step."""
+    with its first history step (and the stored photo ``photo_name``, if any)."""
     if wilayah.id not in {w.id for w in proposal_targets(by)}:
         raise MusyawarahRefused(E.NOT_RESIDENT)
     proposal = Proposal(
@@ -85,6 +89,7 @@ def propose(
         body=body,
         category=category,
         location=location,
+        photo_name=photo_name,
         status=rules.Status.DIAJUKAN,
         created_at=now,
         updated_at=now,
@@ -262,6 +267,8 @@ def vote(poll: Poll, user: User, choices: Sequence[int], *, now: datetime) -> No
                 BallotChoice(option_id=option, rank=rank) for rank, option in enumerate(choices, 1)
             ]
             db.session.add(ballot)
+            if not voted:
+                notices.note_voted(poll.id, user.id)  # no "segera ditutup" reminder for them
     except IntegrityError:
         # the same person voted at the same moment from another tab: one ballot stays
         raise MusyawarahRefused(E.ALREADY_VOTED) from None
@@ -413,3 +420,69 @@ def write_minutes(
     db.session.flush()
     db.session.expire(minutes)
     return minutes
+
+
+# --- time polls --------------------------------------------------------------------------
+
+
+def create_time_poll(
+    wilayah: Wilayah, *, by: User, title: str, place: str, times: Sequence[datetime],
+    now: datetime,
+) -> TimePoll:  # fmt: skip
+    """A time poll for the residents of ``wilayah`` (the caller checked that ``by``
+    organises there)."""
+    problem = rules.time_poll_problem(times, now)
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    poll = TimePoll(wilayah_id=wilayah.id, created_by_id=by.id, title=title, place=place,
+                    created_at=now)  # fmt: skip
+    poll.options = [TimeOption(starts_at=t) for t in sorted(times)]
+    db.session.add(poll)
+    db.session.flush()
+    return poll
+
+
+def mark_times(poll: TimePoll, user: User, option_ids: Sequence[int]) -> None:
+    """``user``'s ticks become exactly ``option_ids`` (none: they can come at no time)."""
+    problem = rules.mark_problem(
+        is_decided=poll.chosen_option_id is not None, lives_in_scope=lives_in(user, poll.wilayah)
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    known = {o.id for o in poll.options}
+    db.session.execute(
+        delete(TimeMark).where(TimeMark.user_id == user.id, TimeMark.option_id.in_(known))
+    )
+    db.session.add_all(
+        TimeMark(option_id=o, user_id=user.id) for o in sorted(set(option_ids) & known)
+    )
+    db.session.flush()
+
+
+def pick_time(poll: TimePoll, option: TimeOption, *, by: User, now: datetime):
+    """The organiser picks ``option``: the musyawarah activity is made at that time in the
+    poll's wilayah (for :data:`rules.MEETING_HOURS`), once; a guarded UPDATE keeps two
+    organisers pressing at once from making two."""
+    from community.events import services as events
+
+    problem = rules.pick_problem(
+        is_decided=poll.chosen_option_id is not None, starts_at=option.starts_at, now=now
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    done = db.session.execute(
+        TimePoll.__table__.update()
+        .where(TimePoll.id == poll.id, TimePoll.chosen_option_id.is_(None))
+        .values(chosen_option_id=option.id)
+    )
+    if done.rowcount != 1:
+        raise MusyawarahRefused(E.ALREADY_DECIDED)
+    activity = events.create_activity(
+        poll.wilayah, by=by, now=now, kind=rules.MEETING_KIND, title=poll.title, place=poll.place,
+        starts_at=option.starts_at, ends_at=option.starts_at + timedelta(hours=rules.MEETING_HOURS),
+    )  # fmt: skip
+    db.session.execute(
+        TimePoll.__table__.update().where(TimePoll.id == poll.id).values(activity_id=activity.id)
+    )
+    db.session.expire(poll)
+    return activity

@@ -5,6 +5,7 @@ result with turnout."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ from community.core.time import WITA, utcnow
 from community.extensions import db
 from community.musyawarah.models import Poll
 from tests.browser.conftest import PASSWORD, check_page, sign_in
+from tests.browser.test_announcements import _photo
 
 
 def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_result(
@@ -37,8 +39,14 @@ def test_a_proposal_is_supported_and_forwarded_and_a_ranking_poll_shows_its_resu
         "Gang Kenanga gelap setelah magrib.\nAnak-anak pulang mengaji."
     )
     page.get_by_label("Lokasi (tidak wajib)").fill("Gang Kenanga, depan musala")
+    page.get_by_label("Foto (tidak wajib)").set_input_files(
+        {"name": "gang.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+    )
     page.get_by_role("button", name="Ajukan usulan").click()
     expect(page.get_by_role("heading", name="Lampu jalan Gang Kenanga")).to_be_visible()
+    photo = page.get_by_role("img", name="Foto usulan: Lampu jalan Gang Kenanga")
+    expect(photo).to_be_visible()  # served to its author, and decoded by the browser
+    assert photo.evaluate("img => img.naturalWidth") > 0
     expect(page.locator("#support-panel")).to_contain_text("0 dukungan")
     proposal_url = page.url
 
@@ -228,3 +236,67 @@ def test_the_pengurus_enters_paper_ballots_from_a_phone(
     expect(page.locator("#paper-heading + ul")).to_contain_text("dicatat oleh Sekretaris Kertas")
     check_page(page, "jajak-hasil-kertas")
     screenshot(page, "jajak-hasil-kertas")
+
+
+def test_residents_tick_times_and_the_organiser_makes_the_meeting(
+    open_context, make_account, live_server, screenshot
+):
+    """Kapan musyawarah? The sekretaris proposes two evenings in WITA, a resident ticks the
+    one she can attend, the sekretaris picks it and lands on the musyawarah activity."""
+    from community.events.models import Activity
+
+    rt = "RT 01 / RW 01"
+    warga = make_account("Warga Jajak Waktu", rt=rt)
+    sekretaris = make_account("Sekretaris Jajak Waktu", rt=rt, role=Role.SEKRETARIS)
+    today = utcnow().astimezone(WITA).date()
+    first, second = today + timedelta(days=5), today + timedelta(days=6)
+
+    pengurus = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    pengurus.goto("/musyawarah")
+    pengurus.get_by_role("link", name="Kapan musyawarah?").click()
+    check_page(pengurus, "jajak-waktu-baru")
+    pengurus.get_by_label("Untuk warga").select_option(label=rt)
+    pengurus.get_by_label("Judul musyawarah").fill("Musyawarah kerja bakti Januari")
+    pengurus.get_by_label("Tempat").fill("Rumah Ketua RT")
+    pengurus.get_by_label("Tanggal 1").fill(first.isoformat())
+    pengurus.get_by_label("Jam 1 (WITA)").fill("19:30")
+    pengurus.get_by_label("Tanggal 2").fill(second.isoformat())
+    pengurus.get_by_label("Jam 2 (WITA)").fill("20:00")
+    pengurus.get_by_role("button", name="Buat jajak waktu").click()
+    expect(pengurus.get_by_role("heading", name="Musyawarah kerja bakti Januari")).to_be_visible()
+    poll_url = pengurus.url
+
+    page = sign_in(open_context("phone").new_page(), warga.phone, PASSWORD)
+    page.goto(poll_url)
+    page.get_by_label("20.00 WITA").check()
+    check_page(page, "jajak-waktu-tandai")
+    page.get_by_role("button", name="Simpan waktu saya").click()
+    expect(page.locator(".flash")).to_contain_text("Waktu yang Anda bisa sudah tercatat.")
+    rows = page.locator(".time-marks tbody tr")
+    expect(rows.nth(1)).to_contain_text("20.00 WITA")
+    expect(rows.nth(1)).to_contain_text("1")
+    expect(rows.nth(1)).to_contain_text("Paling banyak bisa")
+    screenshot(page, "jajak-waktu-tandai")
+
+    pengurus.reload()
+    pengurus.get_by_role("group", name="Waktu yang ditetapkan").get_by_label("20.00 WITA").check()
+    check_page(pengurus, "jajak-waktu-tetapkan")
+    pengurus.get_by_role("button", name="Tetapkan dan buat kegiatan").click()
+    expect(pengurus.locator(".flash")).to_contain_text("Waktu musyawarah ditetapkan")
+    expect(pengurus.get_by_role("heading", name="Musyawarah kerja bakti Januari")).to_be_visible()
+    expect(pengurus).to_have_url(re.compile(r"/kegiatan/\d+$"))
+
+    def made() -> tuple[str, int, int]:
+        activity = db.session.scalar(
+            select(Activity).where(Activity.title == "Musyawarah kerja bakti Januari")
+        )
+        wita = activity.starts_at.astimezone(WITA)
+        return activity.kind, wita.day, wita.hour * 60 + wita.minute
+
+    assert live_server.query(made) == ("musyawarah", second.day, 20 * 60)
+    page.goto(poll_url)
+    expect(page.get_by_role("status").filter(has_text="Waktu ditetapkan.")).to_be_visible()
+    page.get_by_role("link", name="Lihat kegiatan musyawarah").click()
+    expect(page.get_by_role("heading", name="Musyawarah kerja bakti Januari")).to_be_visible()
+    check_page(page, "jajak-waktu-kegiatan")
+    screenshot(page, "jajak-waktu-kegiatan")

@@ -285,9 +285,10 @@ def _moderate(allowed: str, **others: str) -> dict[str, str]:
 # --- musyawarah: a proposal by Siti to RT A, a poll of RT A, made for the request -------
 
 
-def _usulan(w: World) -> int:
+def _usulan(w: World, photo: bool = False) -> int:
     from community.accounts.models import User
     from community.areas.models import Wilayah
+    from community.musyawarah import photos
     from community.musyawarah import services as musyawarah
 
     siti = db.session.get(User, w["resident_a"].id)
@@ -297,7 +298,7 @@ def _usulan(w: World) -> int:
     proposal = musyawarah.propose(
         db.session.get(Wilayah, w.rt_a.id), by=siti,
         title="Lampu jalan gang 3", body="Gelap setelah magrib", category="infrastruktur",
-        location="", now=w.now,
+        location="", now=w.now, photo_name=photos.store(io.BytesIO(_PHOTO)) if photo else None,
     )  # fmt: skip
     db.session.commit()
     return proposal.id
@@ -351,12 +352,33 @@ def _musyawarah_held(w: World) -> int:
     return activity.id
 
 
+def _waktu(w: World) -> int:
+    """A time poll of RT A with two evenings ahead."""
+    from datetime import timedelta
+
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    poll = musyawarah.create_time_poll(
+        db.session.get(Wilayah, w.rt_a.id), by=db.session.get(User, w["pengurus_a"].id),
+        title="Musyawarah RT 01", place="Rumah ketua",
+        times=[w.now + timedelta(days=3), w.now + timedelta(days=4)], now=w.now,
+    )  # fmt: skip
+    db.session.commit()
+    return poll.id
+
+
+def waktu(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/waktu-musyawarah/{_waktu(w)}{suffix}"
+
+
 def notulen(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/kegiatan/{_musyawarah_held(w)}/notulen{suffix}"
 
 
-def usulan(suffix: str = "") -> Callable[[World], str]:
-    return lambda w: f"/usulan/{_usulan(w)}{suffix}"
+def usulan(suffix: str = "", photo: bool = False) -> Callable[[World], str]:
+    return lambda w: f"/usulan/{_usulan(w, photo)}{suffix}"
 
 
 # People with an RT may propose; those without one (pending, the admins) may not.
@@ -1110,6 +1132,13 @@ ROUTES: list[Route] = [
     Route("musyawarah.propose", "GET", lambda w: "/usulan/baru", expect("200", **PROPOSE)),
     Route("musyawarah.propose", "POST", lambda w: "/usulan/baru", expect("422", **PROPOSE)),
     Route("musyawarah.proposal", "GET", usulan(), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.proposal_photo",
+        "GET",
+        usulan("/foto", photo=True),
+        expect("200", **SEE_ACTIVITY_A),
+    ),
+    Route("musyawarah.proposal_photo", "GET", usulan("/foto"), expect("404", anonymous="login")),
     Route("musyawarah.proposal", "GET", _usulan_supported, expect("200", **SEE_ACTIVITY_A)),
     Route(
         "musyawarah.proposal", "GET", lambda w: "/usulan/999999", expect("404", anonymous="login")
@@ -1180,6 +1209,34 @@ ROUTES: list[Route] = [
         act("rt_a", "/notulen/tulis"),
         expect("404", anonymous="login", resident_a="403"),
     ),
+    # a time poll of RT A: seen like its activities; ticked by its residents (422 for the
+    # rest: not living there); picked by its organisers
+    Route(
+        "musyawarah.create_time_poll",
+        "GET",
+        lambda w: "/waktu-musyawarah/baru",
+        expect("200", **NO_ROLE_403),
+    ),
+    Route(
+        "musyawarah.create_time_poll",
+        "POST",
+        lambda w: "/waktu-musyawarah/baru",
+        expect("422", **NO_ROLE_403),
+    ),
+    Route("musyawarah.time_poll", "GET", waktu(), expect("200", **SEE_ACTIVITY_A)),
+    Route(
+        "musyawarah.time_poll",
+        "GET",
+        lambda w: "/waktu-musyawarah/999999",
+        expect("404", anonymous="login"),
+    ),
+    Route(
+        "musyawarah.mark_times",
+        "POST",
+        waktu("/tandai"),
+        expect("422", **SEE_ACTIVITY_A, resident_a="303", pengurus_a="303"),
+    ),
+    Route("musyawarah.pick_time", "POST", waktu("/tetapkan"), expect("422", **MANAGE_ACTIVITY_A)),
     # paper ballots of RT A's poll: its pengurus and those above
     Route(
         "musyawarah.paper",

@@ -217,7 +217,7 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
 
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
     """A proposal supported, commented and discussed; a ranking poll with a vote; the
-    notulen of the meeting that took both up; a single-choice poll with paper ballots."""
+    notulen of the meeting that took both up; a single-choice poll with paper ballots; a time poll ticked and decided."""
     from community.musyawarah import services as musyawarah
 
     proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
@@ -241,6 +241,11 @@ def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
                                     kind="tunggal", options=["Sabtu", "Minggu"], max_choices=1,
                                     is_secret=False, shows_live=False, opens_at=now,
                                     closes_at=now + timedelta(days=3), now=now)  # fmt: skip
+    when = musyawarah.create_time_poll(rt, by=ketua, title="Musyawarah", place="Balai",
+                                       times=[now + timedelta(days=2), now + timedelta(days=3)],
+                                       now=now)  # fmt: skip
+    musyawarah.mark_times(when, resident, [when.options[0].id])
+    musyawarah.pick_time(when, when.options[0], by=ketua, now=now)
     musyawarah.enter_paper(single, by=ketua, ballots=3,
                            votes={single.options[0].id: 2, single.options[1].id: 1}, now=now)  # fmt: skip
 

@@ -395,3 +395,57 @@ def test_the_report_refuses_a_month_to_come_and_what_is_not_a_month(app, world, 
     assert "Warga terdaftar" not in text_of(future)
     assert garbage.status_code == 422 and "Warga terdaftar" not in text_of(garbage)
     assert default.status_code == 200 and "Ringkasan Kelurahan Komet" in text_of(default)
+
+
+def test_decisions_count_usulan_supports_and_turnout_with_paper_ballots(
+    app, world, as_user, neighbourhood
+):
+    from community.musyawarah import services as musyawarah
+
+    now = utcnow()
+    with app.app_context():
+        rt_a = db.session.get(Wilayah, world.rt_a.id)
+        siti = db.session.get(User, world["resident_a"].id)
+        pengurus = db.session.get(User, world["pengurus_a"].id)
+        made = [db.session.get(User, i) for i in neighbourhood]
+        lamp = musyawarah.propose(rt_a, by=siti, title="Lampu jalan", body="Gelap",
+                                  category="infrastruktur", location="Gang 3",
+                                  now=now - timedelta(days=10))  # fmt: skip
+        for person in made[:6]:
+            musyawarah.support(lamp, person, now=now - timedelta(days=9))
+        poll = musyawarah.create_poll(rt_a, by=pengurus, question="Hari kerja bakti",
+                                      description="", kind="tunggal", options=["Sabtu", "Minggu"],
+                                      max_choices=1, is_secret=False, shows_live=False,
+                                      opens_at=now - timedelta(days=6),
+                                      closes_at=now - timedelta(days=2),
+                                      now=now - timedelta(days=7))  # fmt: skip
+        sabtu, minggu = (o.id for o in poll.options)
+        for person in made[:2]:
+            musyawarah.vote(poll, person, [sabtu], now=now - timedelta(days=5))
+        # three residents without a phone voted on paper at the meeting
+        musyawarah.enter_paper(poll, by=pengurus, ballots=3, votes={sabtu: 1, minggu: 2},
+                               now=now - timedelta(days=1))  # fmt: skip
+        db.session.commit()
+    page = as_user(world["ketua_rw"]).get(f"/dasbor/{world.rw.id}", query_string=_last_month(world))
+
+    found = _figures_in(page, "Partisipasi dalam keputusan")
+    assert found["Usulan warga"] == "1"
+    assert found["Dukungan untuk usulan"] == "6"
+    assert found["Jajak pendapat selesai"] == "1"
+    # 2 on the phone + 3 on paper = 5 ballots; who could vote: RT A's 11 residents
+    assert found["Partisipasi pemilih"] == "45% (5 suara dari 11 warga)"
+
+
+def _figures_in(response, heading: str) -> dict[str, str]:
+    """The dt/dd figures that follow the heading ``heading``."""
+    doc = lxml.html.document_fromstring(response.get_data(as_text=True))
+    title = next(h for h in doc.cssselect("h3") if h.text_content().strip() == heading)
+    figures = title.getnext()
+    while figures.tag != "dl":
+        figures = figures.getnext()
+    return {
+        div.cssselect("dt")[0].text_content().strip(): " ".join(
+            div.cssselect("dd")[0].text_content().split()
+        )
+        for div in figures.cssselect("div")
+    }

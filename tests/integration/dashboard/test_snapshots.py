@@ -1,7 +1,6 @@
-"""The worker's counts of the city (#17): summed for any wilayah they give the figures
-counted live, a page reads them (one statement, no answer table) and says when they were
-counted, and what they cannot answer (a kind, two chosen dates, old counts) is counted
-live."""
+"""The worker's counts of the city (#17): summed for any wilayah and any kind they give
+the figures counted live, a page reads them (no answer table) and says when they were
+counted, and what they cannot answer (two chosen dates, old counts) is counted live."""
 
 from __future__ import annotations
 
@@ -29,18 +28,21 @@ def test_the_city_s_counts_give_every_level_the_figures_counted_live(app, world,
         took = snapshots.refresh(now)
         assert set(took) == {"bulan", "kuartal", "tahun"}
         period = rules.resolve_period(preset, None, None, now.astimezone(WITA).date())
-        grain, computed_at = snapshots.current(period, None, now)
+        grain, computed_at = snapshots.current(period, now)
         assert computed_at == now
         for key in ("kota", "kelurahan", "rw", "rt_a", "rt_b", "rt_c"):
             scope = db.session.get(Wilayah, getattr(world, key).id)
-            live = queries.compute(scope, period, None, now=now)
-            summed = queries.from_snapshot(scope, period, grain, computed_at)
-            assert summed.as_of == now
-            assert dataclasses.replace(summed, as_of=None) == live, key
+            for kind in (None, "gotong_royong", "pengajian", "olahraga", "arisan"):
+                live = queries.compute(scope, period, kind, now=now)
+                summed = queries.from_snapshot(scope, period, kind, grain, computed_at)
+                assert summed.as_of == now
+                assert dataclasses.replace(summed, as_of=None) == live, (key, kind)
         if preset == "tahun":  # the neighbourhood's month is in it: the sums are not all 0
             scope = db.session.get(Wilayah, world.rw.id)
-            summed = queries.from_snapshot(scope, period, grain, computed_at)
+            summed = queries.from_snapshot(scope, period, None, grain, computed_at)
             assert (summed.active, summed.activities, summed.check_ins) == (9, 3, 8)
+            gotong = queries.from_snapshot(scope, period, "gotong_royong", grain, computed_at)
+            assert (gotong.active, gotong.active_with_needs, gotong.check_ins) == (6, 1, 6)
 
 
 @pytest.mark.usefixtures("neighbourhood")
@@ -68,7 +70,7 @@ def test_the_page_sums_the_worker_s_counts_and_says_when_they_were_counted(app, 
 
 
 @pytest.mark.usefixtures("neighbourhood")
-def test_a_kind_two_dates_or_old_counts_are_counted_live(app, world, as_user):
+def test_two_chosen_dates_or_old_counts_are_counted_live(app, world, as_user):
     ketua_rw = as_user(world["ketua_rw"])
     base = f"/dasbor/{world.rw.id}"
     with app.app_context():
@@ -77,11 +79,11 @@ def test_a_kind_two_dates_or_old_counts_are_counted_live(app, world, as_user):
     with app.app_context():
         snapshots.refresh(utcnow())
         assert db.session.query(DashboardSnapshot).count() == 3  # replaced, not added
-    assert COUNTED_AT in ketua_rw.get(f"{base}?periode=tahun").get_data(as_text=True)
-    for query in ("periode=tahun&jenis=olahraga", "periode=atur&dari=2026-01-01&sampai=2026-02-01"):
-        page = ketua_rw.get(f"{base}?{query}")
-        assert page.status_code == 200
-        assert COUNTED_AT not in page.get_data(as_text=True), query
+    for query in ("periode=tahun", "periode=bulan&jenis=olahraga"):
+        assert COUNTED_AT in ketua_rw.get(f"{base}?{query}").get_data(as_text=True), query
+    page = ketua_rw.get(f"{base}?periode=atur&dari=2026-01-01&sampai=2026-02-01")
+    assert page.status_code == 200
+    assert COUNTED_AT not in page.get_data(as_text=True)
 
 
 def test_the_worker_counts_the_dashboard_on_its_schedule(app, world):

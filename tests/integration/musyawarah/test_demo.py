@@ -55,3 +55,27 @@ def test_the_demo_resident_sees_the_proposals_and_ranks_the_priorities(app):
     page = html.unescape(text_of(client.get(f"/jajak/{closed_poll}")))
     assert "Terbanyak: Minggu pagi" in page
     assert "8 dari 10 warga sudah memilih (80%)." in page
+
+
+def test_the_demo_resident_ticks_the_evenings_of_the_time_poll(app):
+    import lxml.html
+
+    from community.musyawarah.models import TimePoll
+
+    with app.app_context():
+        accounts = demo.load_demo(now=utcnow())
+        db.session.commit()
+        phone = next(a.phone for a in accounts if a.role == "Warga RT 01 / RW 01")
+        resident = db.session.scalar(select(User).where(User.phone == phone))
+        poll = db.session.scalar(select(TimePoll))
+        url, options = f"/waktu-musyawarah/{poll.id}", [o.id for o in poll.options]
+    client = sign_in(app.test_client(), resident)
+    listed = html.unescape(text_of(client.get("/musyawarah")))
+    assert "Musyawarah prioritas Musrenbang RT 01" in listed
+    form = f"form[action='{url}/tandai']"
+    assert submit_form(client, url, form, {"times": [str(options[1])]}).status_code == 303
+    doc = lxml.html.document_fromstring(client.get(url).get_data(as_text=True))
+    rows = doc.cssselect("table.time-marks tbody tr")
+    # six neighbours ticked the Saturday evening and three each of the others; now seven
+    assert [int(r.cssselect("td")[-1].text_content()) for r in rows] == [3, 7, 3]
+    assert "Paling banyak bisa" in rows[1].text_content()

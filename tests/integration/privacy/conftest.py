@@ -141,7 +141,7 @@ def _seed_arisan(rt, person, neighbour, *, now) -> None:
 
 def _seed_musyawarah(rt, person, neighbour, *, now) -> None:
     """He proposes and comments, supports the neighbour's proposal, runs a poll and votes
-    on an open ballot. A proposal stays for the wilayah when he goes (nameless), so it
+    on an open ballot, and ticks a time on a time poll. A proposal stays for the wilayah when he goes (nameless), so it
     carries no canary; his comment goes with him."""
     from community.musyawarah import services as musyawarah
 
@@ -156,6 +156,10 @@ def _seed_musyawarah(rt, person, neighbour, *, now) -> None:
                                   is_secret=False, shows_live=False, opens_at=now,
                                   closes_at=now + timedelta(days=1), now=now)  # fmt: skip
     musyawarah.vote(poll, person, [poll.options[0].id], now=now)
+    when = musyawarah.create_time_poll(rt, by=person, title="Kapan rapat", place="Balai",
+                                       times=[now + timedelta(days=2), now + timedelta(days=3)],
+                                       now=now)  # fmt: skip
+    musyawarah.mark_times(when, person, [when.options[1].id])
 
 
 def text_columns():

@@ -203,7 +203,7 @@ def test_a_monthly_report_covers_one_calendar_month_by_default_the_last_whole_on
     assert rules.report_month(first_day, first_day) == Period(first_day, first_day, "laporan")
 
 
-def test_the_worker_s_counts_answer_a_preset_of_all_kinds_while_current():
+def test_the_worker_s_counts_answer_a_preset_while_current():
     now = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
     today = date(2026, 12, 4)
     year = rules.resolve_period("tahun", None, None, today)
@@ -211,20 +211,17 @@ def test_the_worker_s_counts_answer_a_preset_of_all_kinds_while_current():
 
     assert rules.SNAPSHOT_EVERY_MINUTES == 10
     assert timedelta(minutes=30) == rules.SNAPSHOT_MAX_AGE
-    assert rules.snapshot_answers(year, None, year, counted, now)  # exactly the limit
+    assert rules.snapshot_answers(year, year, counted, now)  # exactly the limit
     # older than the limit: a stopped worker must not hide behind old figures
-    assert not rules.snapshot_answers(year, None, year, counted - timedelta(seconds=1), now)
-    assert not rules.snapshot_answers(year, None, year, None, now)
-    assert not rules.snapshot_answers(year, None, None, now, now)
-    # a kind, or two chosen dates, are counted for the page
-    assert not rules.snapshot_answers(year, "olahraga", year, now, now)
+    assert not rules.snapshot_answers(year, year, counted - timedelta(seconds=1), now)
+    assert not rules.snapshot_answers(year, year, None, now)
+    assert not rules.snapshot_answers(year, None, now, now)
+    # two chosen dates are counted for the page
     chosen = rules.resolve_period("atur", year.first, year.last, today)
-    assert not rules.snapshot_answers(chosen, None, year, now, now)
+    assert not rules.snapshot_answers(chosen, year, now, now)
     # counted yesterday (WITA): the period has moved by a day, whichever end differs
     yesterday = rules.resolve_period("tahun", None, None, today - timedelta(days=1))
-    assert not rules.snapshot_answers(year, None, yesterday, now, now)
+    assert not rules.snapshot_answers(year, yesterday, now, now)
     month = rules.resolve_period("bulan", None, None, today)
-    assert rules.snapshot_answers(month, None, Period(month.first, today, "bulan"), now, now)
-    assert not rules.snapshot_answers(
-        month, None, Period(date(2026, 11, 30), today, "bulan"), now, now
-    )
+    assert rules.snapshot_answers(month, Period(month.first, today, "bulan"), now, now)
+    assert not rules.snapshot_answers(month, Period(date(2026, 11, 30), today, "bulan"), now, now)

@@ -468,3 +468,68 @@ def test_with_paper_adds_marks_per_option():
     assert combined.scores == {11: 2, 12: 4, 13: 1, 14: 0}
     assert combined.winners == (12,)
     assert rules.with_paper(tally, {}).scores == tally.scores
+
+
+# --- time polls --------------------------------------------------------------------------
+
+
+def test_the_time_poll_constants():
+    assert rules.TIME_OPTIONS_MIN == 2
+    assert rules.TIME_OPTIONS_MAX == 6
+    assert rules.MEETING_HOURS == 2
+    assert rules.TIME_POLL_MAX_DAYS == 90
+
+
+def test_a_time_poll_offers_two_different_times_ahead():
+    later = [NOW + HOUR, NOW + 2 * HOUR]
+    assert rules.time_poll_problem(later, NOW) is None
+    assert rules.time_poll_problem(later[:1], NOW) == E.TOO_FEW_TIMES
+    assert rules.time_poll_problem([], NOW) == E.TOO_FEW_TIMES
+    assert rules.time_poll_problem([NOW + HOUR, NOW + HOUR], NOW) == E.DUPLICATE_TIME
+    assert rules.time_poll_problem([NOW, NOW + HOUR], NOW) == E.TIME_IN_PAST
+    assert rules.time_poll_problem([NOW + HOUR, NOW - HOUR], NOW) == E.TIME_IN_PAST
+    far = NOW + timedelta(days=90)
+    assert rules.time_poll_problem([NOW + HOUR, far], NOW) is None
+    assert rules.time_poll_problem([NOW + HOUR, far + timedelta(seconds=1)], NOW) == E.TIME_TOO_FAR
+    assert rules.time_poll_problem([NOW - HOUR, far + HOUR], NOW) == E.TIME_IN_PAST
+
+
+def test_who_may_tick_and_when_the_organiser_may_pick():
+    assert rules.mark_problem(is_decided=False, lives_in_scope=True) is None
+    assert rules.mark_problem(is_decided=False, lives_in_scope=False) == E.NOT_ELIGIBLE
+    assert rules.mark_problem(is_decided=True, lives_in_scope=True) == E.ALREADY_DECIDED
+    assert rules.mark_problem(is_decided=True, lives_in_scope=False) == E.ALREADY_DECIDED
+    assert rules.pick_problem(is_decided=False, starts_at=NOW + HOUR, now=NOW) is None
+    assert rules.pick_problem(is_decided=False, starts_at=NOW, now=NOW) == E.TIME_IN_PAST
+    assert rules.pick_problem(is_decided=True, starts_at=NOW + HOUR, now=NOW) == E.ALREADY_DECIDED
+
+
+def test_best_times():
+    assert rules.best_times({1: 3, 2: 5, 3: 5}) == (2, 3)
+    assert rules.best_times({1: 3, 2: 1}) == (1,)
+    assert rules.best_times({1: 0, 2: 2}) == (2,)
+    assert rules.best_times({1: 0, 2: 0}) == ()
+    assert rules.best_times({}) == ()
+
+
+_marks = st.dictionaries(st.integers(1, 50), st.integers(0, 30), max_size=8)
+
+
+@given(_marks)
+def test_the_best_times_are_those_most_can_attend(marks):
+    best = rules.best_times(marks)
+    assert list(best) == [o for o in marks if o in best]  # in the poll's order
+    if not any(marks.values()):
+        assert best == ()
+    else:
+        top = max(marks.values())
+        assert best and all(marks[o] == top for o in best)
+        assert all(n < top for o, n in marks.items() if o not in best)
+
+
+@given(st.lists(st.integers(-48, 24 * 91).map(lambda h: NOW + h * HOUR), max_size=8))
+def test_a_time_poll_is_refused_exactly_when_a_rule_is_broken(times):
+    problem = rules.time_poll_problem(times, NOW)
+    ahead = all(NOW < t <= NOW + timedelta(days=90) for t in times)
+    fine = len(times) >= 2 and len(set(times)) == len(times) and ahead
+    assert (problem is None) == fine
