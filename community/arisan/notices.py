@@ -69,7 +69,7 @@ def replan_for_users(user_ids: Iterable[Hashable], *, now: datetime) -> None:
 
 
 def forget_name(name: str, round_ids: Iterable[int]) -> None:
-    """An account goes: no winner push of these rounds names them any more, "warga
+    """An account goes: no winner (or turn) push of these rounds names them any more, "warga
     terhapus" instead, whether sent or cancelled (the outbox's ledger), still to go (planned
     again by :func:`note_round` too), or their own."""
     rows = db.session.scalars(
@@ -177,10 +177,12 @@ def _plan_one(round_: ArisanRound, now: datetime) -> None:
         if drawn is None:
             return []
         with force_locale(languages[person.user_id]):
+            shown = [n or _("warga terhapus") for n in names]
             payload = {
-                "title": _(
-                    "Pemenang kocokan: %(names)s",
-                    names=", ".join(n or _("warga terhapus") for n in names),
+                "title": (
+                    _("Giliran arisan: %(names)s", names=", ".join(shown))
+                    if drawn.kind == "urut"  # urutan tetap: a turn, not a draw
+                    else _("Pemenang kocokan: %(names)s", names=", ".join(shown))
                 )[:120],
                 "body": _("%(name)s, putaran %(n)s", name=group.name, n=round_.number),
                 "url": _url(round_),

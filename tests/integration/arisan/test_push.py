@@ -234,3 +234,13 @@ def test_dissolving_the_group_cancels_the_reminder(app, world, as_user, make_gro
                        data={"confirm": "y"})  # fmt: skip
     assert gone.status_code == 303
     assert pending(app, "arisan_iuran") == {}
+
+
+def test_a_fixed_order_turn_is_announced_as_a_turn(app, world, as_user, make_group):
+    group_id = make_group(fixed_order=True)
+    ids = with_phones(app, "Siti Aminah")
+    ketua = as_user(world["pengurus_a"])
+    given = submit_form(ketua, f"/arisan/{group_id}", "form.arisan-turn-form")
+    assert given.status_code == 303
+    payload = json.loads(pending(app, "arisan_menang")[ids["Siti Aminah"]].payload)
+    assert payload["title"].startswith("Giliran arisan: ")
