@@ -96,8 +96,8 @@ def test_each_reads_it_in_their_own_language(app, world, as_user, phones):
 
 
 def test_in_quiet_hours_it_waits_and_a_change_before_then_is_what_goes(app, world, as_user, phones):
-    ketua = as_user(world["pengurus_a"])
     with at(datetime.combine(TODAY, time(22, 0), tzinfo=WITA)):
+        ketua = as_user(world["pengurus_a"])  # signed in then: a later session is refused
         posted = post(ketua, world.rt_a.id, "Ronda malam ini di pos 2")
         run_worker(app)
         assert phones["resident_a"].received == []
@@ -111,8 +111,8 @@ def test_in_quiet_hours_it_waits_and_a_change_before_then_is_what_goes(app, worl
 
 
 def test_deleting_it_before_the_push_went_cancels_the_push(app, world, as_user, phones):
-    ketua = as_user(world["pengurus_a"])
     with at(datetime.combine(TODAY, time(23, 0), tzinfo=WITA)):
+        ketua = as_user(world["pengurus_a"])  # signed in then: a later session is refused
         posted = post(ketua, world.rt_a.id, "Salah ketik, abaikan")
         deleted = submit_form(ketua, f"/pengumuman/{posted}", "form[action$='/hapus']")
         assert deleted.status_code == 303
