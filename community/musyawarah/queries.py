@@ -4,6 +4,7 @@ comments and history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -226,6 +227,21 @@ def list_musrenbang(wilayah: Wilayah) -> list[ProposalLine]:
             line.proposal.category, line.proposal.origin_wilayah.full_name, line.supports,
             line.proposal.id,
         ),
+    )  # fmt: skip
+
+
+def list_priority_polls(wilayah: Wilayah, now: datetime) -> list[Poll]:
+    """The ranking polls of ``wilayah``'s subtree that have closed (their results are
+    out), newest first, at most ``rules.MUSRENBANG_PRIORITY_POLLS``: the priorities the
+    wilayah set for the Musrenbang."""
+    return list(
+        db.session.scalars(
+            select(Poll)
+            .where(Poll.wilayah_id.in_(_subtree(wilayah)), Poll.kind == rules.PollKind.PERINGKAT,
+                   Poll.closes_at <= now)
+            .order_by(Poll.closes_at.desc(), Poll.id.desc())
+            .limit(rules.MUSRENBANG_PRIORITY_POLLS)
+        )
     )  # fmt: skip
 
 

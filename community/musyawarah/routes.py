@@ -478,11 +478,13 @@ def musrenbang(wilayah_id: int):
     category and the RT they came from, with status, where each lies now and supports;
     no names. Links to the CSV."""
     wilayah = _export_scope(wilayah_id)
+    now = utcnow()
     return render(
         "musyawarah/musrenbang.html",
         wilayah=wilayah,
         lines=queries.list_musrenbang(wilayah),
-        printed_at=utcnow(),
+        priorities=[(p, services.results(p)) for p in queries.list_priority_polls(wilayah, now)],
+        printed_at=now,
         **LABELS,
     )
 
@@ -511,6 +513,28 @@ def musrenbang_csv(wilayah_id: int):
         for p in [line.proposal]
     ]
     return csv_response(f"musrenbang-{wilayah.level}-{wilayah.id}.csv", header, rows)
+
+
+@bp.get("/musyawarah/musrenbang/<int:wilayah_id>/prioritas.csv")
+@login_required
+def musrenbang_priorities_csv(wilayah_id: int):
+    """Who may see the Musrenbang page (as :func:`musrenbang`): the results of its latest
+    closed ranking polls as a CSV file (";" separated, for Excel with Indonesian settings),
+    one row per option: the poll, its wilayah, the place, the option and its Borda points,
+    ballots and who could vote. No voter is named."""
+    wilayah = _export_scope(wilayah_id)
+    header = ["jajak_pendapat", "wilayah", "ditutup", "peringkat", "pilihan", "poin",
+              "suara", "warga_berhak"]  # fmt: skip
+    rows = []
+    for poll in queries.list_priority_polls(wilayah, utcnow()):
+        result = services.results(poll)
+        closed = poll.closes_at.astimezone(WITA).date().isoformat()
+        for place, group in result.tally.places:
+            for option in group:
+                rows.append([poll.question, poll.wilayah.full_name, closed, place,
+                             result.options[option], result.tally.scores[option],
+                             result.ballots, result.eligible])  # fmt: skip
+    return csv_response(f"prioritas-{wilayah.level}-{wilayah.id}.csv", header, rows)
 
 
 # --- paper ballots -----------------------------------------------------------------------

@@ -238,6 +238,10 @@ def poll_state(opens_at: datetime, closes_at: datetime, now: datetime) -> PollSt
     return PollState.DITUTUP
 
 
+# The Musrenbang export shows the results of the wilayah's latest closed ranking polls (the
+# priorities it set), at most this many: a year of RT and RW priority polls.
+MUSRENBANG_PRIORITY_POLLS = 10
+
 # Residents who have not voted are reminded this long before a poll closes (#16): a day
 # leaves an evening to talk it over. A poll open for less than twice that is reminded at
 # its halfway point instead, so the reminder never comes before the poll has been seen.

@@ -1270,6 +1270,12 @@ ROUTES: list[Route] = [
         expect("200", **MANAGE_ACTIVITY_A),
     ),
     Route(
+        "musyawarah.musrenbang_priorities_csv",
+        "GET",
+        lambda w: f"/musyawarah/musrenbang/{w.rt_a.id}/prioritas.csv",
+        expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
         "musyawarah.musrenbang",
         "GET",
         lambda w: "/musyawarah/musrenbang/999999",

@@ -86,3 +86,63 @@ def test_residents_may_not_export(world, as_user, proposals):
     assert siti.get(f"/musyawarah/musrenbang/{world.rt_a.id}").status_code == 403
     assert siti.get(f"/musyawarah/musrenbang/{world.rt_a.id}.csv").status_code == 403
     assert "/musyawarah/musrenbang/" not in siti.get("/musyawarah").get_data(as_text=True)
+
+
+@pytest.fixture
+def priority_polls(app, world, make_user):
+    """RT A's ranking poll, closed yesterday: three ballots (Borda with three options:
+    2 points for a first place, 1 for a second). RT A's ranking poll still open, and RW 02's
+    closed one: neither is in RW 01's export."""
+    from datetime import timedelta
+
+    now = world.now
+    with app.app_context():
+        rt_a = db.session.get(Wilayah, world.rt_a.id)
+        rt_c = db.session.get(Wilayah, world.rt_c.id)
+        ketua = db.session.get(User, world["pengurus_a"].id)
+        voters = [db.session.get(User, world["resident_a"].id), ketua, make_user("Tetangga", rt_a)]
+
+        def ranking(wilayah, question, closes_in):
+            return musyawarah.create_poll(
+                wilayah, by=ketua, question=question, description="", kind="peringkat",
+                options=["Drainase", "Lampu", "Pos ronda"], max_choices=2, is_secret=True,
+                shows_live=False, opens_at=now - timedelta(days=5),
+                closes_at=now + closes_in, now=now - timedelta(days=6),
+            )  # fmt: skip
+
+        closed = ranking(rt_a, "Prioritas RT 01 untuk Musrenbang", -timedelta(days=1))
+        drainase, lampu, pos = (o.id for o in closed.options)
+        for voter, choices in zip(voters, ([drainase, lampu], [drainase, pos], [lampu, drainase]),
+                                  strict=True):  # fmt: skip
+            musyawarah.vote(closed, voter, choices, now=now - timedelta(days=3))
+        ranking(rt_a, "Prioritas yang masih dibuka", timedelta(days=3))
+        ranking(rt_c, "Prioritas RW 02", -timedelta(days=1))
+        db.session.commit()
+
+
+def test_the_export_holds_the_wilayah_s_priority_results(world, as_user, priority_polls):
+    rw = as_user(world["ketua_rw"])
+    text = html.unescape(text_of(rw.get(f"/musyawarah/musrenbang/{world.rw.id}")))
+    assert "Hasil jajak prioritas" in text
+    assert "Prioritas RT 01 untuk Musrenbang" in text
+    assert "3 suara dari" in text
+    # Borda: Drainase 2 + 2 + 1 = 5, Lampu 1 + 2 = 3, Pos ronda 1
+    assert "1 Drainase 5 2 Lampu 3 3 Pos ronda 1" in text
+    assert "masih dibuka" not in text and "RW 02" not in text
+
+    response = rw.get(f"/musyawarah/musrenbang/{world.rw.id}/prioritas.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))  # fmt: skip
+    assert rows[0] == ["jajak_pendapat", "wilayah", "ditutup", "peringkat", "pilihan", "poin",
+                       "suara", "warga_berhak"]  # fmt: skip
+    assert [r[3:6] for r in rows[1:]] == [["1", "Drainase", "5"], ["2", "Lampu", "3"],
+                                          ["3", "Pos ronda", "1"]]  # fmt: skip
+    assert {r[0] for r in rows[1:]} == {"Prioritas RT 01 untuk Musrenbang"}
+
+
+def test_no_closed_priority_poll_says_so(world, as_user, proposals):
+    text = html.unescape(
+        text_of(as_user(world["ketua_rw"]).get(f"/musyawarah/musrenbang/{world.rw.id}"))
+    )
+    assert "Belum ada jajak pendapat urutan prioritas yang ditutup di wilayah ini." in text
