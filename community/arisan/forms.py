@@ -54,6 +54,9 @@ MESSAGES = {
     E.USES_FIXED_ORDER: _l("Arisan ini memakai urutan tetap: catat giliran, bukan kocokan."),
     E.ALREADY_WON: _l("Nama ini sudah mendapat giliran di siklus ini."),
     E.FIXED_ORDER_ONE_WINNER: _l("Urutan tetap hanya untuk satu penerima per pertemuan."),
+    E.ORDER_INCOMPLETE: _l("Beri setiap nama nomor urutnya."),
+    E.ORDER_DUPLICATE: _l("Setiap nomor urut hanya untuk satu nama."),
+    E.ORDER_LOCKED: _l("Urutan tidak bisa diubah lagi: giliran pertama siklus ini sudah dicatat."),
     E.DISSOLVED: _l("Arisan ini sudah dibubarkan: tidak ada lagi yang dicatat selain koreksi."),
     PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
     PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
@@ -212,3 +215,22 @@ class UndoForm(RukunForm):
             Length(max=rules.MAX_REASON_CHARS, message=_l("Alasan paling banyak 300 karakter.")),
         ],
     )
+
+
+def order_form(names: list[tuple[int, str]], numbers: dict[int, int | None], **kwargs):
+    """Urutan tetap agreed in advance: for each name (slot id, label) a choice of its place,
+    1 to N, preset to the order agreed so far."""
+
+    class OrderForm(RukunForm):
+        pass
+
+    places = [SelectChoice("", _l("Pilih nomor"))] + [
+        SelectChoice(str(n), str(n)) for n in range(1, len(names) + 1)
+    ]
+    for slot_id, label in names:
+        place = numbers.get(slot_id)
+        setattr(OrderForm, f"urutan_{slot_id}", SelectField(
+            label, choices=places, validate_choice=True,
+            default="" if place is None else str(place),
+        ))  # fmt: skip
+    return OrderForm(**kwargs)

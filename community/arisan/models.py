@@ -127,6 +127,8 @@ class ArisanSlot(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("arisan_group.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("arisan_member.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=1)  # 1, or 2 for the second name
+    # Urutan tetap: its place (1 to N) in the order the group agreed; None until agreed.
+    turn_order: Mapped[int | None] = mapped_column()
 
     member: Mapped[ArisanMember] = relationship(back_populates="slots")
 

@@ -30,6 +30,7 @@ from community.arisan.forms import (
     ReportForm,
     TurnForm,
     UndoForm,
+    order_form,
 )
 from community.arisan.models import ArisanGroup, ArisanRound
 from community.arisan.receipts import RECEIPTS
@@ -209,10 +210,23 @@ def group(group_id: int):
     return _group_page(load_group(group_id))
 
 
+def _agreed_order(group: ArisanGroup) -> list[tuple[str, bool]]:
+    """Urutan tetap: (name, has had its turn this cycle) in the agreed order; [] until agreed."""
+    if not group.fixed_order:
+        return []
+    numbers = services.turn_order(group)
+    if any(n is None for n in numbers.values()):
+        return []
+    won = set(services.won_in_cycle(group, group.cycle))
+    names = sorted(_slot_names(group), key=lambda item: numbers[item[0]])
+    return [(label, slot_id in won) for slot_id, label in names]
+
+
 def _group_page(group: ArisanGroup, status: int = 200, error: str | None = None, **forms):
     return render(
         "arisan/group.html",
         group=group,
+        agreed_order=_agreed_order(group),
         view=queries.round_view(group, queries.latest_round(group)),
         rounds=queries.list_rounds(group),
         balik_modal=queries.balik_modal(group),
@@ -254,17 +268,63 @@ def _host_choices(group: ArisanGroup) -> list[SelectChoice]:
 
 def _turn_form(group: ArisanGroup, **kwargs) -> TurnForm:
     """Urutan tetap: the names that have not had their turn in the current cycle."""
+    if not group.fixed_order:
+        return TurnForm(**kwargs)
+    waiting = set(rules.still_to_win(services.slot_ids(group),
+                                     services.won_in_cycle(group, group.cycle)))  # fmt: skip
+    numbers = services.turn_order(group)
     form = TurnForm(**kwargs)
-    if group.fixed_order:
-        waiting = set(rules.still_to_win(services.slot_ids(group),
-                                         services.won_in_cycle(group, group.cycle)))  # fmt: skip
-        form.slot.choices = [
-            SelectChoice(str(line.id), (line.name or _("Warga terhapus"))
-                         + (" " + _("(nama kedua)") if line.position == 2 else ""))
-            for line in queries.slot_lines(group)
-            if line.id in waiting
-        ]  # fmt: skip
+    following = rules.next_in_order(numbers, waiting)
+    if following is not None and kwargs.get("formdata", False) is None:  # shown, not sent
+        form.slot.data = str(following)  # the agreed order says who is next
+    names = [(slot_id, label) for slot_id, label in _slot_names(group) if slot_id in waiting]
+    names.sort(key=lambda item: (numbers.get(item[0]) is None, numbers.get(item[0]) or 0))
+    form.slot.choices = [
+        SelectChoice(str(slot_id), label if numbers.get(slot_id) is None
+                     else f"{numbers[slot_id]}. {label}")
+        for slot_id, label in names
+    ]  # fmt: skip
     return form
+
+
+def _slot_names(group: ArisanGroup) -> list[tuple[int, str]]:
+    return [
+        (line.id, (line.name or _("Warga terhapus"))
+         + (" " + _("(nama kedua)") if line.position == 2 else ""))
+        for line in queries.slot_lines(group)
+    ]  # fmt: skip
+
+
+@bp.route("/arisan/<int:group_id>/urutan", methods=["GET", "POST"])
+@login_required
+@per_user("ARISAN_LIMIT", "arisan")
+def order(group_id: int):
+    """The group's pengelola (another member 403, others 404), for a group with urutan
+    tetap (a drawing group 404). GET: each name with its place in the order the members
+    agreed. POST: records it, 303 to the group; a place missing or given twice, or a change
+    after the cycle's first turn: 422 with the form and a message, nothing changed."""
+    group = load_group(group_id)
+    policies.require_role(group, policies.may_run_draw(group))
+    if not group.fixed_order:
+        abort(404)
+    form = order_form(_slot_names(group), services.turn_order(group))
+    error = None
+    if form.validate_on_submit():
+        numbers = {
+            slot_id: int(value) if (value := getattr(form, f"urutan_{slot_id}").data) else None
+            for slot_id, _label in _slot_names(group)
+        }
+        try:
+            services.set_turn_order(group, numbers, by=current_user)
+        except services.ArisanRefused as exc:
+            db.session.rollback()
+            error = exc.message(MESSAGES)
+        else:
+            db.session.commit()
+            flash(_("Urutan giliran disimpan."), "success")
+            return redirect(url_for("arisan.group", group_id=group.id), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render("arisan/order.html", group=group, form=form, error=error, status=status)
 
 
 def _action_forms(group: ArisanGroup) -> dict:

@@ -14,7 +14,7 @@ import calendar
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -115,6 +115,9 @@ class ArisanError(StrEnum):
     USES_FIXED_ORDER = "uses_fixed_order"
     ALREADY_WON = "already_won"
     FIXED_ORDER_ONE_WINNER = "fixed_order_one_winner"
+    ORDER_INCOMPLETE = "order_incomplete"
+    ORDER_DUPLICATE = "order_duplicate"
+    ORDER_LOCKED = "order_locked"
 
 
 # --- money -------------------------------------------------------------------------------
@@ -411,6 +414,28 @@ def turn_problem(slot_id: int, slot_ids: Iterable[int], won: Iterable[int]) -> A
     if slot_id not in still_to_win(slot_ids, won):
         return ArisanError.ALREADY_WON
     return None
+
+
+def order_problem(numbers: Mapping[int, int | None], slot_ids: Iterable[int],
+                  turns_given: int) -> ArisanError | None:  # fmt: skip
+    """Urutan tetap agreed in advance: why ``numbers`` (slot id -> its place, 1 to N) cannot
+    be the group's order, or None. Every slot gets a place and no place is given twice;
+    once a turn of the cycle has been given the order stands (it was agreed beforehand)."""
+    if turns_given:
+        return ArisanError.ORDER_LOCKED
+    slots = set(slot_ids)
+    if set(numbers) != slots or any(numbers[s] is None for s in slots):
+        return ArisanError.ORDER_INCOMPLETE
+    if sorted(numbers.values()) != list(range(1, len(slots) + 1)):
+        return ArisanError.ORDER_DUPLICATE
+    return None
+
+
+def next_in_order(numbers: Mapping[int, int | None], waiting: Iterable[int]) -> int | None:
+    """The slot whose turn the agreed order says comes next: the waiting one with the
+    lowest place; None when no order was agreed or nobody is waiting."""
+    placed = [(numbers[s], s) for s in waiting if numbers.get(s) is not None]
+    return min(placed)[1] if placed else None
 
 
 def fixed_order_problem(fixed_order: bool, winners: int) -> ArisanError | None:

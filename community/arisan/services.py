@@ -516,6 +516,32 @@ def draw_round(
     return row
 
 
+def turn_order(group: ArisanGroup) -> dict[int, int | None]:
+    """Urutan tetap: slot id -> its agreed place (None until the order is agreed)."""
+    return dict(
+        db.session.execute(
+            select(ArisanSlot.id, ArisanSlot.turn_order).where(ArisanSlot.group_id == group.id)
+        ).all()
+    )
+
+
+def set_turn_order(group: ArisanGroup, numbers: dict[int, int | None], *, by: User) -> None:
+    """Urutan tetap: record the order the members agreed (slot id -> place 1 to N), until
+    the first turn of the current cycle is given; logged with who set it."""
+    db.session.execute(select(ArisanGroup.id).where(ArisanGroup.id == group.id).with_for_update())
+    _still_running(group)
+    if not group.fixed_order:
+        raise ArisanRefused(ArisanError.NOT_FIXED_ORDER)
+    given = len(won_in_cycle(group, group.cycle))
+    problem = rules.order_problem(numbers, slot_ids(group), given)
+    if problem is not None:
+        raise ArisanRefused(problem)
+    for slot in db.session.scalars(select(ArisanSlot).where(ArisanSlot.group_id == group.id)):
+        slot.turn_order = numbers[slot.id]
+    db.session.flush()
+    log.info("arisan order agreed group=%s by=%s", group.id, by.id)
+
+
 def give_turn(
     round_: ArisanRound, slot: ArisanSlot, *, by: User, now: datetime,
     make_seed: SeedMaker = new_seed,

@@ -186,8 +186,9 @@ def test_the_pengelola_dissolves_and_sees_the_balik_modal(open_context, make_acc
 
 
 def test_a_fixed_order_group_records_whose_turn_it_is(open_context, make_account, screenshot):
-    """Ani makes an arisan with a fixed order: no draw; at the meeting she records that it
-    is Dewi's turn, and the round shows Dewi as its recipient."""
+    """Ani makes an arisan with a fixed order: no draw; she records the order the members
+    agreed (Dewi first), and at the meeting the turn form comes preset to Dewi: the round
+    shows Dewi as its recipient."""
     ani = make_account("Ani Urut", rt="RT 01 / RW 01")
     make_account("Dewi Urut", rt="RT 01 / RW 01")
     page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
@@ -205,7 +206,17 @@ def test_a_fixed_order_group_records_whose_turn_it_is(open_context, make_account
     expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
     check_page(page, "arisan-urutan-tetap")
 
-    page.get_by_label("Giliran putaran ini").select_option(label="Dewi Urut")
+    # the members agreed: Dewi first, then Ani; the pengelola records it once
+    page.get_by_role("link", name="Atur urutan giliran").click()
+    page.get_by_label("Dewi Urut").select_option("1")
+    page.get_by_label("Ani Urut").select_option("2")
+    check_page(page, "arisan-atur-urutan")
+    page.get_by_role("button", name="Simpan urutan").click()
+    expect(page.get_by_role("status").filter(has_text="Urutan giliran disimpan.")).to_be_visible()
+    expect(page.locator("ol.arisan-order li").first).to_have_text("Dewi Urut")
+    # the agreed order says whose turn it is: the form comes preset
+    turn = page.get_by_label("Giliran putaran ini")
+    expect(turn.locator("option:checked")).to_have_text("1. Dewi Urut")
     page.get_by_role("button", name="Catat giliran").click()
     status = page.get_by_role("status").filter(has_text="Pemenang")
     expect(status).to_contain_text("Dewi Urut")

@@ -861,6 +861,9 @@ ROUTES: list[Route] = [
         expect("303", **ARISAN_PENGELOLA),
         {"reason": "Gulungan jatuh"},
     ),
+    # The order agreed in advance, in a fixed-order group: its pengelola (an empty form: 422)
+    Route("arisan.order", "GET", arisan("/urutan", "fixed"), expect("200", **ARISAN_PENGELOLA)),
+    Route("arisan.order", "POST", arisan("/urutan", "fixed"), expect("422", **ARISAN_PENGELOLA)),
     Route("arisan.new_cycle", "POST", arisan("/siklus-baru"), expect("422", **ARISAN_PENGELOLA)),
     # Bubarkan without the tick: 422, nothing changed.
     Route("arisan.dissolve", "POST", arisan("/bubarkan"), expect("422", **ARISAN_PENGELOLA)),

@@ -101,3 +101,70 @@ def test_a_group_that_draws_records_no_turn_and_a_fixed_order_takes_one_name(app
     )
     assert two.status_code == 422
     assert "satu penerima per pertemuan" in said(two)
+
+
+ORDER = "form[action$='/urutan']"
+
+
+def test_the_order_agreed_in_advance_says_whose_turn_is_next(app, world, as_user):
+    siti, group_id = fixed_group(world, as_user)
+    page = f"/arisan/{group_id}"
+    shown = said(siti.get(page))
+    assert "Urutan yang disepakati belum dicatat." in shown and "Atur urutan giliran" in shown
+    with app.app_context():
+        slots = services.slot_ids(db.session.get(ArisanGroup, group_id))
+    # the members agreed on the reverse of the list: the last name receives first
+    places = {f"urutan_{s}": str(len(slots) - i) for i, s in enumerate(slots)}
+    saved = submit_form(siti, f"{page}/urutan", ORDER, data=places)
+    assert saved.status_code == 303, said(saved)
+    first = slots[-1]
+    form = find_form(siti.get(page).get_data(as_text=True), TURN)
+    selected = form.cssselect("select option[selected]")
+    assert [o.get("value") for o in selected] == [str(first)]  # preset to the next in order
+    labels = [o.text_content() for o in form.cssselect("select option")]
+    assert labels[0].startswith("1. ") and labels[-1].startswith(f"{len(slots)}. ")
+    # the pengelola sends the form as it is: the agreed first name has the turn
+    assert submit_form(siti, page, TURN).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(ArisanDraw.winners)) == str(first)
+    assert said(siti.get(page)).count("sudah menerima") == 1
+    # agreed beforehand: once a turn is given the order stands
+    again = submit_form(siti, f"{page}/urutan", ORDER, data={f"urutan_{slots[0]}": "1",
+                                                             f"urutan_{first}": str(len(slots))})  # fmt: skip
+    assert again.status_code == 422
+    assert "Urutan tidak bisa diubah lagi" in said(again)
+
+
+def test_an_order_with_a_place_given_twice_is_refused_and_nothing_kept(app, world, as_user):
+    siti, group_id = fixed_group(world, as_user)
+    with app.app_context():
+        group = db.session.get(ArisanGroup, group_id)
+        slots = services.slot_ids(group)
+    twice = {f"urutan_{s}": "1" for s in slots}
+    response = submit_form(siti, f"/arisan/{group_id}/urutan", ORDER, data=twice)
+    assert response.status_code == 422
+    assert "Setiap nomor urut hanya untuk satu nama." in said(response)
+    missing = submit_form(
+        siti, f"/arisan/{group_id}/urutan", ORDER, data={f"urutan_{slots[0]}": ""}
+    )
+    assert missing.status_code == 422
+    assert "Beri setiap nama nomor urutnya." in said(missing)
+    with app.app_context():
+        assert set(services.turn_order(db.session.get(ArisanGroup, group_id)).values()) == {None}
+
+
+def test_only_the_pengelola_of_a_fixed_order_group_sets_the_order(app, world, as_user):
+    from community.accounts.models import User
+
+    _siti, group_id = fixed_group(world, as_user)
+    with app.app_context():
+        group = db.session.get(ArisanGroup, group_id)
+        others = [db.session.get(User, m.user_id) for m in group.members
+                  if m.user_id and not m.is_pengelola]  # fmt: skip
+    assert others, "the group has members besides its pengelola"
+    assert as_user(others[0]).get(f"/arisan/{group_id}/urutan").status_code == 403
+    assert as_user(world["resident_b"]).get(f"/arisan/{group_id}/urutan").status_code == 404
+    drawing = submit_form(as_user(world["resident_a"]), NEW, CREATE_FORM,
+                          data=create_data(world, dua_nama=[]))  # fmt: skip
+    drawing_id = int(drawing.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert as_user(world["resident_a"]).get(f"/arisan/{drawing_id}/urutan").status_code == 404
