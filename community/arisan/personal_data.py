@@ -202,6 +202,7 @@ def register_exports() -> None:
     privacy.classify("arisan_slot", {
         "id": key, "group_id": key, "member_id": key,
         "position": N("first or second name of a member; their count is in arisan[].slots"),
+        "turn_order": N("the group's agreed order of turns, the same list for every member"),
     })  # fmt: skip
     ledger = N("the group's ledger")
     privacy.classify("arisan_round", {
