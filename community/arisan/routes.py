@@ -690,7 +690,8 @@ def dissolve(group_id: int):
     if not form.validate_on_submit():
         return _refused(group, _("Centang dulu bahwa Anda mengerti."), dissolve_form=form)
     try:
-        services.dissolve(group, by=current_user, now=utcnow())
+        services.dissolve(group, by=current_user, now=utcnow(),
+                          cancel_reason=_("Arisan ini dibubarkan."))  # fmt: skip
     except services.ArisanRefused as exc:
         return _refused(group, exc.message(MESSAGES))
     db.session.commit()

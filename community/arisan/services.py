@@ -651,11 +651,13 @@ def start_new_cycle(
 # --- bubarkan ----------------------------------------------------------------------------
 
 
-def dissolve(group: ArisanGroup, *, by: User, now: datetime) -> rules.Dissolution:
+def dissolve(group: ArisanGroup, *, by: User, now: datetime,
+             cancel_reason: str) -> rules.Dissolution:  # fmt: skip
     """Bubarkan: the group stops before its cycle ends. Nothing more is recorded but a
     koreksi; the balik modal (who gets back what, who owes what) is computed from the
     ledger as it stands, shown to the members. The reminder of the open round is
-    cancelled."""
+    cancelled, and its meeting too when it has not begun (``cancel_reason`` says why,
+    in the words of whoever dissolved it)."""
     db.session.execute(select(ArisanGroup.id).where(ArisanGroup.id == group.id).with_for_update())
     db.session.refresh(group)
     _still_running(group)
@@ -670,5 +672,8 @@ def dissolve(group: ArisanGroup, *, by: User, now: datetime) -> rules.Dissolutio
     )
     if latest is not None:
         notices.note_round(latest)  # no reminder for a meeting that will not be held
+        meeting = db.session.get(ArisanRound, latest).activity
+        if meeting is not None and not meeting.is_cancelled and meeting.starts_at > now:
+            events.cancel_activity(meeting, reason=cancel_reason, now=now)
     log.info("arisan group dissolved id=%s by=%s", group.id, by.id)
     return rules.dissolution(entries_of(group), slot_ids(group))

@@ -9,7 +9,7 @@ import html
 
 from sqlalchemy import func, select
 
-from community.arisan.models import ArisanEntry, ArisanGroup
+from community.arisan.models import ArisanEntry, ArisanGroup, ArisanRound
 from community.extensions import db
 from tests.conftest import text_of
 from tests.forms import find_form, form_fields, submit_form
@@ -39,6 +39,13 @@ def test_the_pengelola_dissolves_and_every_member_sees_the_balik_modal(app, worl
         group = db.session.get(ArisanGroup, group_id)
         assert group.dissolved_at is not None
         assert group.dissolved_by_id == world["pengurus_a"].id
+        # the next meeting, not yet held, leaves the calendar with the reason
+        rounds = db.session.scalars(
+            select(ArisanRound).where(ArisanRound.group_id == group_id).order_by(ArisanRound.number)
+        ).all()
+        assert len(rounds) == 2
+        meeting = rounds[-1].activity
+        assert meeting.is_cancelled and meeting.cancel_reason == "Arisan ini dibubarkan."
 
     siti = said(siti_client.get(page))
     assert "Arisan ini sudah dibubarkan" in siti
