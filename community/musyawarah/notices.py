@@ -5,6 +5,9 @@ and wants "Musyawarah" (``wants_musyawarah``), at once or at the end of their qu
 - a poll about to close (``poll-closing:<id>``, :func:`rules.closing_reminder_at`), to
   those who have not voted: planned with the poll, and withdrawn for a resident at the
   commit of their vote (:func:`note_voted`);
+- a time poll ("Kapan musyawarah?", ``time-poll:<id>``) when it is made, to the residents
+  of its wilayah but its maker; and the time picked (``time-picked:<id>``), to those who
+  ticked a time, but the one who picked it;
 - a decision on a proposal (diterima or ditolak), once per decision
   (``proposal-step:<id>``), to the residents of the wilayah it lies with; the one who
   decided is not told.
@@ -25,14 +28,24 @@ from sqlalchemy import select
 
 from community.accounts.models import User
 from community.areas.models import Wilayah
+from community.core.time import format_wita
 from community.extensions import db
 from community.musyawarah import rules
-from community.musyawarah.models import Poll, Proposal, ProposalStatusChange
+from community.musyawarah.models import (
+    Poll,
+    Proposal,
+    ProposalStatusChange,
+    TimeMark,
+    TimeOption,
+    TimePoll,
+)
 from community.notifications import outbox, planning
 from community.notifications import rules as delivery
 
 POLL_KIND = "new_poll"
 CLOSING_KIND = "poll_closing"
+TIME_POLL_KIND = "time_poll"
+TIME_PICKED_KIND = "time_picked"
 DECISION_KIND = "decision"
 # The decisions residents are told of: the end of a proposal's road, yes or no.
 DECISIONS = frozenset({rules.Status.DITERIMA, rules.Status.DITOLAK})
@@ -46,6 +59,16 @@ def note_poll(poll_id: int) -> None:
 def note_voted(poll_id: int, user_id: int) -> None:
     """``user_id`` voted in this transaction: withdraw their closing reminder at the commit."""
     planning.note(db.session(), withdraw_closing_reminders, (poll_id, user_id))
+
+
+def note_time_poll(poll_id: int) -> None:
+    """A time poll was made in this transaction: plan its push at the commit."""
+    planning.note(db.session(), plan_time_poll_pushes, poll_id)
+
+
+def note_time_picked(poll_id: int, by_id: int) -> None:
+    """A time poll's time was picked in this transaction (by ``by_id``)."""
+    planning.note(db.session(), plan_time_picked_pushes, (poll_id, by_id))
 
 
 def note_decision(step_id: int) -> None:
@@ -138,3 +161,43 @@ def plan_decision_pushes(items: Iterable[Hashable], *, now: datetime) -> None:
 
         where = _residents(proposal.wilayah, besides=step.changed_by_id)
         _send(f"proposal-step:{step.id}", DECISION_KIND, where, f"u{step.id}", payload, now, now)
+
+
+def plan_time_poll_pushes(items: Iterable[Hashable], *, now: datetime) -> None:
+    for poll_id in items:
+        poll = db.session.get(TimePoll, poll_id)
+        if poll is None:
+            continue
+
+        def payload(language: str, poll=poll) -> dict:
+            with force_locale(language or "id"):
+                title = _("Kapan musyawarah? %(wilayah)s", wilayah=poll.wilayah.full_name)
+                body = _("Tandai waktu yang Anda bisa: %(title)s", title=poll.title)
+            return {"title": title[:120], "body": delivery.preview(body),
+                    "url": f"/waktu-musyawarah/{poll.id}", "tag": f"rukun-w{poll.id}"}  # fmt: skip
+
+        where = _residents(poll.wilayah, besides=poll.created_by_id)
+        _send(f"time-poll:{poll.id}", TIME_POLL_KIND, where, f"w{poll.id}", payload, now, now)
+
+
+def plan_time_picked_pushes(items: Iterable[Hashable], *, now: datetime) -> None:
+    for poll_id, by_id in items:
+        poll = db.session.get(TimePoll, poll_id)
+        if poll is None or poll.activity_id is None:
+            continue
+        chosen = db.session.get(TimeOption, poll.chosen_option_id)
+
+        def payload(language: str, poll=poll, chosen=chosen) -> dict:
+            with force_locale(language or "id"):
+                when = format_wita(chosen.starts_at, language or "id", with_year=False)
+                title = _("Musyawarah jadi: %(when)s", when=when)
+            return {"title": title[:120], "body": delivery.preview(poll.title),
+                    "url": f"/kegiatan/{poll.activity_id}", "tag": f"rukun-w{poll.id}"}  # fmt: skip
+
+        ticked = (
+            select(TimeMark.user_id)
+            .join(TimeOption, TimeOption.id == TimeMark.option_id)
+            .where(TimeOption.time_poll_id == poll.id)
+        )
+        where = [User.id.in_(ticked), User.id != by_id]
+        _send(f"time-picked:{poll.id}", TIME_PICKED_KIND, where, f"wt{poll.id}", payload, now, now)

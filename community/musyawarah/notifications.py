@@ -1,5 +1,5 @@
 """What musyawarah tells residents, registered with notifications: the "Musyawarah"
-switch on the preferences page and the three kinds of push it governs (see notices.py)."""
+switch on the preferences page and the kinds of push it governs (see notices.py)."""
 
 from __future__ import annotations
 
@@ -24,5 +24,12 @@ def register() -> None:
     )
     kinds.register(
         kinds.Kind(notices.CLOSING_KIND, _l("Jajak pendapat segera ditutup"),
+                   switch="wants_musyawarah")
+    )  # fmt: skip
+    kinds.register(
+        kinds.Kind(notices.TIME_POLL_KIND, _l("Kapan musyawarah?"), switch="wants_musyawarah")
+    )
+    kinds.register(
+        kinds.Kind(notices.TIME_PICKED_KIND, _l("Waktu musyawarah ditetapkan"),
                    switch="wants_musyawarah")
     )  # fmt: skip

@@ -439,6 +439,7 @@ def create_time_poll(
     poll.options = [TimeOption(starts_at=t) for t in sorted(times)]
     db.session.add(poll)
     db.session.flush()
+    notices.note_time_poll(poll.id)  # a push to the wilayah's residents
     return poll
 
 
@@ -485,4 +486,5 @@ def pick_time(poll: TimePoll, option: TimeOption, *, by: User, now: datetime):
         TimePoll.__table__.update().where(TimePoll.id == poll.id).values(activity_id=activity.id)
     )
     db.session.expire(poll)
+    notices.note_time_picked(poll.id, by.id)  # a push to those who ticked a time
     return activity

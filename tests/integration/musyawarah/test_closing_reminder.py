@@ -1,6 +1,7 @@
-"""A poll about to close reaches, by push, the residents of its wilayah who have not voted
-(#16): planned with the poll, withdrawn for each resident at their vote (cast through the
-page's own form), delivered through the stand-in push service a day before closing."""
+"""Musyawarah pushes of the later increments (#16), through the pages' own forms and the
+stand-in push service: a poll about to close reaches the residents of its wilayah who have
+not voted (planned with the poll, withdrawn at each vote, a day before closing); a time
+poll reaches the residents when it is made, and the time picked reaches who ticked one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time_machine
 from community.core.time import WITA
 from community.extensions import db
 from community.musyawarah import rules
-from community.musyawarah.models import Poll
+from community.musyawarah.models import Poll, TimePoll
 from community.notifications import kinds
 from community.notifications import rules as delivery
 from community.notifications.rules import QUIET_END_DEFAULT, QUIET_START_DEFAULT
@@ -76,3 +77,44 @@ def test_a_vote_withdraws_the_reminder(app, world, as_user, phones):
     with time_machine.travel(_reminded_at(app, poll_id) + timedelta(hours=1), tick=False):
         run_worker(app)
     assert len(phones["resident_a"].received) == before
+
+
+def test_a_time_poll_reaches_the_rt_and_the_picked_time_reaches_who_ticked(
+    app, world, as_user, phones
+):
+    from community.core.time import format_wita
+
+    day = NOON.astimezone(WITA).date() + timedelta(days=3)
+    with time_machine.travel(NOON, tick=False):
+        ketua = as_user(world["pengurus_a"])
+        new = "/waktu-musyawarah/baru"
+        made = submit_form(ketua, new, f"form[action='{new}']", {
+            "scope": str(world.rt_a.id), "title": "Musyawarah Musrenbang RT 01",
+            "place": "Rumah Ketua RT", "day_1": day.isoformat(), "clock_1": "19:30",
+            "day_2": (day + timedelta(days=1)).isoformat(), "clock_2": "20:00"})  # fmt: skip
+        assert made.status_code == 303
+        url = made.headers["Location"]
+        poll_id = int(url.rsplit("/", 1)[1])
+        run_worker(app)
+        assert shown(phones["resident_a"]) == [
+            {"title": "Kapan musyawarah? RT 01 / RW 01",
+             "body": "Tandai waktu yang Anda bisa: Musyawarah Musrenbang RT 01",
+             "url": url, "tag": f"rukun-w{poll_id}"}
+        ]  # fmt: skip
+        assert phones["pengurus_a"].received == [] and phones["resident_b"].received == []
+        with app.app_context():
+            first = db.session.get(TimePoll, poll_id).options[0]
+            first_id, starts = first.id, first.starts_at
+        siti = as_user(world["resident_a"])
+        ticked = submit_form(siti, url, f"form[action='{url}/tandai']", {"times": [str(first_id)]})
+        assert ticked.status_code == 303
+        picked = submit_form(
+            ketua, url, f"form[action='{url}/tetapkan']", {"option": str(first_id)}
+        )
+        assert picked.status_code == 303
+        run_worker(app)
+    told = shown(phones["resident_a"])[-1]
+    assert told == {"title": f"Musyawarah jadi: {format_wita(starts, 'id', with_year=False)}",
+                    "body": "Musyawarah Musrenbang RT 01", "url": picked.headers["Location"],
+                    "tag": f"rukun-w{poll_id}"}  # fmt: skip
+    assert phones["pengurus_a"].received == [] and phones["resident_b"].received == []
