@@ -510,6 +510,11 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
+_ANIMATIONS_ENDED = """() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null)))"""
+
+
 def check_a11y(page: Page, name: str) -> None:
     """axe-core (npm) on the current page, WCAG 2.0/2.1 A and AA: zero violations.
 
@@ -521,6 +526,9 @@ def check_a11y(page: Page, name: str) -> None:
         _AXE_SOURCE = AXE_FILE.read_text(encoding="utf-8") + "\n;undefined"
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_AXE_SOURCE)
+    # A page is judged as a person reads it, not mid-animation: a winner fading in has no
+    # contrast yet. Finite animations are let end (a spinner's endless one is not waited on).
+    page.evaluate(_ANIMATIONS_ENDED)
     violations = page.evaluate(_AXE_RUN, AXE_TAGS)
     if violations:
         out = ARTIFACTS / "axe" / f"{_slug(name)}.json"
