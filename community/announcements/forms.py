@@ -8,16 +8,13 @@ from wtforms import BooleanField, DateField, SelectField, TextAreaField, TimeFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.announcements import rules
-from community.core.forms import RukunForm
-from community.core.photo_rules import PhotoProblem
+from community.core.forms import PHOTO_MESSAGES, RukunForm
 
 ERRORS = {
     rules.AnnouncementError.EXPIRY_PAST: ("expires_on", _l("Waktu berakhir harus setelah sekarang.")),
     rules.AnnouncementError.EXPIRY_TOO_FAR: ("expires_on", _l("Waktu berakhir paling lama setahun dari sekarang.")),
     rules.AnnouncementError.EXPIRY_NO_DATE: ("expires_on", _l("Isi tanggalnya juga, atau kosongkan jamnya.")),
-    PhotoProblem.PHOTO_TOO_BIG: ("photo", _l("Foto terlalu besar: paling besar 5 MB.")),
-    PhotoProblem.PHOTO_NOT_IMAGE: ("photo", _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP.")),
-    PhotoProblem.PHOTO_TOO_MANY_PIXELS: ("photo", _l("Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP.")),
+    **{problem: ("photo", message) for problem, message in PHOTO_MESSAGES.items()},
 }  # fmt: skip
 
 

@@ -20,8 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from community.arisan import rules
 from community.arisan.rules import ArisanError as E
-from community.core.forms import RukunForm
-from community.core.photo_rules import PhotoProblem
+from community.core.forms import PHOTO_MESSAGES, RukunForm
 
 MESSAGES = {
     E.AMOUNT_EMPTY: _l("Isi jumlah iurannya, misalnya 50.000."),
@@ -58,11 +57,7 @@ MESSAGES = {
     E.ORDER_DUPLICATE: _l("Setiap nomor urut hanya untuk satu nama."),
     E.ORDER_LOCKED: _l("Urutan tidak bisa diubah lagi: giliran pertama siklus ini sudah dicatat."),
     E.DISSOLVED: _l("Arisan ini sudah dibubarkan: tidak ada lagi yang dicatat selain koreksi."),
-    PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
-    PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
-    PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
-        "Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP."
-    ),
+    **PHOTO_MESSAGES,
 }
 # The rejection of a report says why, as an undo does, in its own words.
 REJECT_REASON_TOO_SHORT = _l("Tulis alasan penolakan, paling sedikit 5 huruf.")

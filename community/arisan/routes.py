@@ -307,12 +307,13 @@ def order(group_id: int):
     policies.require_role(group, policies.may_run_draw(group))
     if not group.fixed_order:
         abort(404)
-    form = order_form(_slot_names(group), services.turn_order(group))
+    names = _slot_names(group)
+    form = order_form(names, services.turn_order(group))
     error = None
     if form.validate_on_submit():
         numbers = {
             slot_id: int(value) if (value := getattr(form, f"urutan_{slot_id}").data) else None
-            for slot_id, _label in _slot_names(group)
+            for slot_id, _label in names
         }
         try:
             services.set_turn_order(group, numbers, by=current_user)

@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
+from community.core.photo_rules import PhotoProblem
+
 BUILTIN_MESSAGES = {
     "This field is required.": _l("Isian ini wajib diisi."),
     "Not a valid integer value.": _l("Isian ini harus berupa angka."),
@@ -107,3 +109,14 @@ class RukunForm(FlaskForm):
 
 class EmptyForm(RukunForm):
     """A form with only the CSRF token, for one-button actions."""
+
+
+# What a resident's photo (an announcement's, a receipt, a proposal's) can be refused for
+# (:class:`community.core.photo_rules.PhotoProblem`), said on its field.
+PHOTO_MESSAGES = {
+    PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
+    PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
+    PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
+        "Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP."
+    ),
+}

@@ -165,6 +165,20 @@ def _ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _in_scope(path: str):
+    """The ids of the wilayah at ``path`` and below ("" for every wilayah)."""
+    return select(Wilayah.id).where(Wilayah.path.like(path + "%")).scalar_subquery()
+
+
+def _held(start: datetime, end: datetime, kind: str | None) -> list:
+    """An activity held from ``start`` to ``end`` (of ``kind``, if given): not cancelled."""
+    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
+            Activity.starts_at < end]  # fmt: skip
+    if kind:
+        held.append(Activity.kind == kind)
+    return held
+
+
 def _needs():
     return or_(User.needs_wheelchair, User.needs_lift, User.needs_hearing, User.needs_vision)
 
@@ -237,11 +251,8 @@ def gather(path: str, start: datetime, end: datetime, kind: str | None) -> Grain
     """The grain of the subtree at ``path`` ("" for every wilayah), for activities held
     from ``start`` to ``end``: six grouped statements."""
     grain = Grain()
-    in_scope = select(Wilayah.id).where(Wilayah.path.like(path + "%")).scalar_subquery()
-    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
-            Activity.starts_at < end]  # fmt: skip
-    if kind:
-        held.append(Activity.kind == kind)
+    in_scope = _in_scope(path)
+    held = _held(start, end, kind)
 
     # residents (and those who told their pengurus of a need) per RT
     for rt_id, count, needs in db.session.execute(
@@ -418,13 +429,8 @@ def assemble(scope: Wilayah, period: Period, kind: str | None, grain: Grain,
         if report is not None:
             report.quiet_rts.append(_with_parent(n, by_id, report.wilayah_id))
     figures.unit_reports = sorted(reports.values(), key=lambda r: r.name)
-    in_scope = select(Wilayah.id).where(Wilayah.path.like(scope.path + "%")).scalar_subquery()
-    held = [Activity.is_cancelled.is_(False), Activity.starts_at >= start,
-            Activity.starts_at < end]  # fmt: skip
-    if kind:
-        held.append(Activity.kind == kind)
     _decisions(figures, scope, start, end, {k: v[0] for k, v in residents.items()}, nodes)
-    _arisan(figures, in_scope, held)
+    _arisan(figures, _in_scope(scope.path), _held(start, end, kind))
     return figures
 
 

@@ -21,7 +21,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.forms import RukunForm
-from community.core.photo_rules import PhotoProblem
 from community.musyawarah import rules
 from community.musyawarah.rules import MusyawarahError as E
 
@@ -361,13 +360,3 @@ class PickForm(RukunForm):
         choices=[],
         validators=[DataRequired(_l("Pilih satu waktu."))],
     )
-
-
-# What a proposal's photo can be refused for, said on its field (the announcement's words).
-PHOTO_MESSAGES = {
-    PhotoProblem.PHOTO_TOO_BIG: _l("Foto terlalu besar: paling besar 5 MB."),
-    PhotoProblem.PHOTO_NOT_IMAGE: _l("Berkas ini bukan foto. Pilih foto JPEG, PNG, atau WebP."),
-    PhotoProblem.PHOTO_TOO_MANY_PIXELS: _l(
-        "Ukuran gambar terlalu besar. Pilih foto biasa dari kamera HP."
-    ),
-}

@@ -5,25 +5,6 @@ proposals' own folder; served to whoever may see the proposal."""
 
 from __future__ import annotations
 
-from typing import IO
+from community.core.photos import PhotoFolder
 
-from community.core.photos import PhotoError, PhotoFolder
-
-__all__ = ["PhotoError", "remove", "response", "store"]
-
-_PHOTOS = PhotoFolder("PROPOSAL_PHOTO_FOLDER")
-
-
-def store(stream: IO[bytes]) -> str:
-    """Check, clean and write the upload; answers its new random file name."""
-    return _PHOTOS.store(stream)
-
-
-def remove(name: str | None) -> None:
-    """Delete a stored photo (a proposal that was not saved after all)."""
-    _PHOTOS.remove(name)
-
-
-def response(name: str | None):
-    """The photo as a private JPEG, or 404."""
-    return _PHOTOS.response(name)
+PHOTOS = PhotoFolder("PROPOSAL_PHOTO_FOLDER")

@@ -15,16 +15,15 @@ from wtforms.fields.choices import SelectChoice
 from community.areas import services as areas
 from community.areas.models import Wilayah
 from community.core.authz import Action, can, require
-from community.core.forms import EmptyForm
-from community.core.photos import accept_photo_upload
+from community.core.forms import PHOTO_MESSAGES, EmptyForm
+from community.core.photos import PhotoError, accept_photo_upload
 from community.core.time import WITA, format_wita, utcnow
 from community.extensions import csrf, db
-from community.musyawarah import bp, photos, queries, rules, services
+from community.musyawarah import bp, queries, rules, services
 from community.musyawarah.forms import (
     CATEGORY_LABELS,
     ERRORS,
     KIND_LABELS,
-    PHOTO_MESSAGES,
     STATUS_LABELS,
     CommentForm,
     MarkForm,
@@ -41,6 +40,7 @@ from community.musyawarah.forms import (
     paper_votes,
 )
 from community.musyawarah.models import Poll, Proposal
+from community.musyawarah.photos import PHOTOS
 from community.musyawarah.services import MusyawarahRefused
 from community.web.downloads import csv_response
 from community.web.htmx import render
@@ -94,19 +94,19 @@ def propose():
     if form.validate_on_submit():
         photo = None
         try:
-            photo = photos.store(form.photo.data.stream) if form.photo.data else None
+            photo = PHOTOS.store(form.photo.data.stream) if form.photo.data else None
             proposal = services.propose(
                 db.session.get(Wilayah, form.scope.data), by=current_user,
                 title=form.title.data.strip(), body=form.body.data.strip(),
                 category=form.category.data, location=(form.location.data or "").strip(),
                 now=utcnow(), photo_name=photo,
             )  # fmt: skip
-        except photos.PhotoError as exc:
+        except PhotoError as exc:
             db.session.rollback()
             form.photo.errors.append(str(PHOTO_MESSAGES[exc.code]))
         except MusyawarahRefused as exc:
             db.session.rollback()
-            photos.remove(photo)
+            PHOTOS.remove(photo)
             _error(form, exc, "scope")
         else:
             db.session.commit()
@@ -122,7 +122,7 @@ def proposal_photo(proposal_id: int):
     """Whoever may see the proposal (VIEW; others 404): its photo as a JPEG (404 when it has
     none), for this browser only (``private``)."""
     proposal = _load_proposal(proposal_id)
-    return photos.response(proposal.photo_name)
+    return PHOTOS.response(proposal.photo_name)
 
 
 def _load_proposal(proposal_id: int, action: str = Action.VIEW) -> Proposal:

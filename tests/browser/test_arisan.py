@@ -12,6 +12,23 @@ from community.core.time import WITA, utcnow
 from tests.browser.conftest import PASSWORD, check_page, sign_in
 
 
+def _make_arisan(page, name: str, members, *, fixed_order: bool = False) -> None:
+    """Fill and send the new-arisan form as its maker would: Rp50.000, first meeting a week
+    from today at 19.30 WITA at Bu Ani's, with ``members`` ticked."""
+    page.goto("/arisan/baru")
+    page.get_by_label("Nama arisan").fill(name)
+    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
+    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
+    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
+    page.get_by_label("Jam (WITA)").fill("19:30")
+    page.get_by_label("Tempat").fill("Rumah Bu Ani")
+    for member in members:
+        page.get_by_label(member, exact=True).check()
+    if fixed_order:
+        page.get_by_label("Urutan tetap, tanpa kocokan").check()
+    page.get_by_role("button", name="Buat arisan").click()
+
+
 def test_a_round_marks_payments_draws_and_shows_the_winner(open_context, make_account,
                                                            screenshot):  # fmt: skip
     ani = make_account("Ani Arisan", rt="RT 01 / RW 01")
@@ -72,15 +89,7 @@ def test_a_member_reports_a_transfer_and_the_bendahara_approves_it(open_context,
     ani = make_account("Ani Bendahara", rt="RT 01 / RW 01")
     dewi = make_account("Dewi Transfer", rt="RT 01 / RW 01")
     page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
-    page.goto("/arisan/baru")
-    page.get_by_label("Nama arisan").fill("Arisan Transfer Uji")
-    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
-    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
-    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
-    page.get_by_label("Jam (WITA)").fill("19:30")
-    page.get_by_label("Tempat").fill("Rumah Bu Ani")
-    page.get_by_label("Dewi Transfer", exact=True).check()
-    page.get_by_role("button", name="Buat arisan").click()
+    _make_arisan(page, "Arisan Transfer Uji", ["Dewi Transfer"])
     expect(page.get_by_role("heading", name="Arisan Transfer Uji")).to_be_visible()
     round_url = page.url.split("#")[0].rstrip("/") + "/putaran/1"
 
@@ -119,16 +128,7 @@ def test_the_bendahara_records_a_fine_and_the_pengelola_chooses_the_host(
     make_account("Dewi Telat", rt="RT 01 / RW 01")
     make_account("Eko Tuan Rumah", rt="RT 01 / RW 01")
     page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
-    page.goto("/arisan/baru")
-    page.get_by_label("Nama arisan").fill("Arisan Denda Uji")
-    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
-    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
-    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
-    page.get_by_label("Jam (WITA)").fill("19:30")
-    page.get_by_label("Tempat").fill("Rumah Bu Ani")
-    for name in ("Dewi Telat", "Eko Tuan Rumah"):
-        page.get_by_label(name, exact=True).check()
-    page.get_by_role("button", name="Buat arisan").click()
+    _make_arisan(page, "Arisan Denda Uji", ("Dewi Telat", "Eko Tuan Rumah"))
     expect(page.get_by_role("heading", name="Arisan Denda Uji")).to_be_visible()
 
     page.get_by_label("Tuan rumah").select_option(label="Eko Tuan Rumah")
@@ -156,15 +156,7 @@ def test_the_pengelola_dissolves_and_sees_the_balik_modal(open_context, make_acc
     ani = make_account("Ani Bubar", rt="RT 01 / RW 01")
     make_account("Dewi Bubar", rt="RT 01 / RW 01")
     page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
-    page.goto("/arisan/baru")
-    page.get_by_label("Nama arisan").fill("Arisan Bubar Uji")
-    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
-    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
-    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
-    page.get_by_label("Jam (WITA)").fill("19:30")
-    page.get_by_label("Tempat").fill("Rumah Bu Ani")
-    page.get_by_label("Dewi Bubar", exact=True).check()
-    page.get_by_role("button", name="Buat arisan").click()
+    _make_arisan(page, "Arisan Bubar Uji", ["Dewi Bubar"])
     expect(page.get_by_role("heading", name="Arisan Bubar Uji")).to_be_visible()
     for name in ("Ani Bubar", "Dewi Bubar"):
         page.get_by_role("button", name=f"Tandai lunas ({name})").click()
@@ -192,16 +184,7 @@ def test_a_fixed_order_group_records_whose_turn_it_is(open_context, make_account
     ani = make_account("Ani Urut", rt="RT 01 / RW 01")
     make_account("Dewi Urut", rt="RT 01 / RW 01")
     page = sign_in(open_context("phone").new_page(), ani.phone, PASSWORD)
-    page.goto("/arisan/baru")
-    page.get_by_label("Nama arisan").fill("Arisan Urut Uji")
-    page.get_by_label("Iuran per putaran (Rp)").fill("50.000")
-    meeting = (utcnow().astimezone(WITA) + timedelta(days=7)).date()
-    page.get_by_label("Tanggal pertemuan pertama").fill(meeting.isoformat())
-    page.get_by_label("Jam (WITA)").fill("19:30")
-    page.get_by_label("Tempat").fill("Rumah Bu Ani")
-    page.get_by_label("Dewi Urut", exact=True).check()
-    page.get_by_label("Urutan tetap, tanpa kocokan").check()
-    page.get_by_role("button", name="Buat arisan").click()
+    _make_arisan(page, "Arisan Urut Uji", ["Dewi Urut"], fixed_order=True)
     expect(page.get_by_role("heading", name="Arisan Urut Uji")).to_be_visible()
     expect(page.get_by_role("button", name="Mulai kocokan")).to_have_count(0)
     check_page(page, "arisan-urutan-tetap")

@@ -288,8 +288,8 @@ def _moderate(allowed: str, **others: str) -> dict[str, str]:
 def _usulan(w: World, photo: bool = False) -> int:
     from community.accounts.models import User
     from community.areas.models import Wilayah
-    from community.musyawarah import photos
     from community.musyawarah import services as musyawarah
+    from community.musyawarah.photos import PHOTOS
 
     siti = db.session.get(User, w["resident_a"].id)
     siti.rt_id = w.rt_a.id  # a route run before on the same world (headers test) may move her
@@ -298,7 +298,7 @@ def _usulan(w: World, photo: bool = False) -> int:
     proposal = musyawarah.propose(
         db.session.get(Wilayah, w.rt_a.id), by=siti,
         title="Lampu jalan gang 3", body="Gelap setelah magrib", category="infrastruktur",
-        location="", now=w.now, photo_name=photos.store(io.BytesIO(_PHOTO)) if photo else None,
+        location="", now=w.now, photo_name=PHOTOS.store(io.BytesIO(_PHOTO)) if photo else None,
     )  # fmt: skip
     db.session.commit()
     return proposal.id
