@@ -243,6 +243,9 @@ def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
     for n, voter in enumerate(warga01[3:9]):
         ranking = [ids[0], ids[1], ids[2]] if n % 3 else [ids[1], ids[0], ids[3]]
         musyawarah.vote(priorities, voter, ranking, now=now - day)
+    # two elderly neighbours without a phone ranked on paper; the ketua entered them
+    musyawarah.enter_paper_ranking(priorities, by=ketua01, ballots=2,
+                                   order=[ids[0], ids[3], ids[1]], now=now - day)  # fmt: skip
     kerja_bakti = musyawarah.create_poll(
         rt01, by=ketua01, question="Hari kerja bakti bulan depan", kind="tunggal",
         description="", options=["Sabtu pagi", "Minggu pagi"], max_choices=1, is_secret=True,

@@ -17,7 +17,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.core.forms import RukunForm
@@ -66,7 +73,6 @@ ERRORS = {
     E.SUPPORT_CLOSED: ("support", _l("Usulan ini sudah diputuskan; dukungan ditutup.")),
     E.OWN_PROPOSAL: ("support", _l("Ini usulan Anda sendiri.")),
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
-    E.PAPER_NOT_FOR_RANKING: ("ballots", _l("Suara kertas hanya untuk pilih satu atau pilih beberapa.")),
     E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
     E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
     E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
@@ -206,20 +212,25 @@ def ballot_form(poll, labels: list[tuple[int, str]], **kwargs) -> RukunForm:
             _l("Pilihan Anda"), coerce=int, choices=options, validators=[Optional()]
         )
     else:
-        blank = [SelectChoice(0, _l("— tidak dipilih —"))]
-        for place in range(1, min(poll.max_choices, len(options)) + 1):
-            setattr(
-                BallotForm,
-                f"rank_{place}",
-                SelectField(
-                    _l("Pilihan ke-%(n)s", n=place),
-                    coerce=int,
-                    choices=blank + options,
-                    default=0,
-                    validators=[Optional()],
-                ),
-            )
+        _add_rank_fields(BallotForm, poll, options)
     return BallotForm(**kwargs)
+
+
+def _add_rank_fields(form_class, poll, options: list[SelectChoice]) -> None:
+    """The selects of a ranking: ``rank_1`` for the 1st place, ... up to N."""
+    blank = [SelectChoice(0, _l("— tidak dipilih —"))]
+    for place in range(1, min(poll.max_choices, len(options)) + 1):
+        setattr(
+            form_class,
+            f"rank_{place}",
+            SelectField(
+                _l("Pilihan ke-%(n)s", n=place),
+                coerce=int,
+                choices=blank + options,
+                default=0,
+                validators=[Optional()],
+            ),
+        )
 
 
 def ballot_choices(poll, form) -> list[int]:
@@ -261,19 +272,28 @@ class MinutesForm(RukunForm):
 
 
 def paper_form(poll, **kwargs) -> RukunForm:
-    """Counts of a batch of paper ballots: how many ballots (``ballots``) and the marks
-    for each option (``option_<id>``, 0 when left empty)."""
+    """A batch of paper ballots. For a single or multiple choice: how many ballots
+    (``ballots``) and the marks for each option (``option_<id>``, 0 when left empty). For
+    a ranking: one order as on the ballots (``rank_1``, ... as on a phone; none chosen for
+    blank ballots) and how many ballots carry it (``ballots``, 1 unless several read the
+    same)."""
+    ranking = poll.kind == rules.PollKind.PERINGKAT
 
     class PaperForm(RukunForm):
         ballots = IntegerField(
-            _l("Jumlah surat suara kertas"),
+            _l("Jumlah surat suara dengan urutan ini") if ranking
+            else _l("Jumlah surat suara kertas"),
+            default=1 if ranking else None,
             validators=[
-                DataRequired(_l("Isi jumlah surat suara.")),
+                InputRequired(_l("Isi jumlah surat suara.")),
                 NumberRange(min=1, max=rules.PAPER_MAX_BALLOTS,
                             message=_l("Jumlah surat suara antara 1 dan 5.000.")),
             ],
         )  # fmt: skip
 
+    if ranking:
+        _add_rank_fields(PaperForm, poll, [SelectChoice(o.id, o.label) for o in poll.options])
+        return PaperForm(**kwargs)
     for option in poll.options:
         setattr(
             PaperForm,

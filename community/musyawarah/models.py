@@ -332,7 +332,8 @@ class MinutesPoll(db.Model):
 class PaperTally(db.Model):
     """A batch of paper ballots a pengurus counted and entered (for residents without a
     phone): how many ballots, who entered them and when. The marks per option are
-    :class:`PaperTallyCount`; nothing here names a voter."""
+    :class:`PaperTallyCount` (a single or multiple choice), or the order all its ballots
+    share is :class:`PaperTallyRank` (a ranking); nothing here names a voter."""
 
     __tablename__ = "paper_tally"
 
@@ -365,6 +366,26 @@ class PaperTallyCount(db.Model):
     votes: Mapped[int] = mapped_column()
 
     __table_args__ = (CheckConstraint("votes >= 0", name="votes_not_negative"),)
+
+
+class PaperTallyRank(db.Model):
+    """One place on the ranked paper ballots of a batch: every ballot of the batch puts
+    ``option`` at ``place`` (1 is the first). A batch without any is blank ballots."""
+
+    __tablename__ = "paper_tally_rank"
+
+    tally_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_tally.id", ondelete="CASCADE"), primary_key=True
+    )
+    place: Mapped[int] = mapped_column(primary_key=True)
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_option.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (
+        UniqueConstraint("tally_id", "option_id"),  # an option has one place on a ballot
+        CheckConstraint(f"place BETWEEN 1 AND {rules.MAX_OPTIONS}", name="place_range"),
+    )
 
 
 class TimePoll(db.Model):

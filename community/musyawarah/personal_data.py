@@ -198,6 +198,7 @@ def register_exports() -> None:
     privacy.classify("paper_tally_count", {
         "tally_id": key, "option_id": poll, "votes": poll,
     })  # fmt: skip
+    privacy.classify("paper_tally_rank", {"tally_id": key, "place": poll, "option_id": poll})
     timepoll = N("a time poll is the wilayah's, like an activity: what, where and the times")
     privacy.classify("time_poll", {
         "id": key, "wilayah_id": timepoll, "created_by_id": key, "title": timepoll,

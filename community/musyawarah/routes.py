@@ -545,26 +545,37 @@ def musrenbang_priorities_csv(wilayah_id: int):
 @per_user("MUSYAWARAH_LIMIT", "musyawarah")
 def paper(poll_id: int):
     """Pengurus of the poll's wilayah or above (MANAGE_ACTIVITIES; residents 403, others
-    404). GET: the form for a batch of paper ballots, one count per option. POST: adds it
-    (logged with who and when), 303 to the poll; 422 with the form on counts that do not
-    add up, a ranking poll, before opening or after the grace days; 400 without a CSRF
-    token."""
+    404). GET: the form for a batch of paper ballots: one count per option, or for a
+    ranking one order and how many ballots carry it. POST: adds it (logged with who and
+    when), 303 to the poll, or for a ranking back to this form for the next order; 422
+    with the form on counts that do not add up, an order a ballot may not have, before
+    opening or after the grace days; 400 without a CSRF token."""
     poll = queries.get_poll(poll_id)
     require(Action.MANAGE_ACTIVITIES, poll)
+    ranking = poll.kind == rules.PollKind.PERINGKAT
     form = paper_form(poll)
     if form.validate_on_submit():
         try:
-            services.enter_paper(poll, by=current_user, ballots=form.ballots.data,
-                                 votes=paper_votes(poll, form), now=utcnow())  # fmt: skip
+            if ranking:
+                services.enter_paper_ranking(poll, by=current_user, ballots=form.ballots.data,
+                                             order=ballot_choices(poll, form), now=utcnow())  # fmt: skip
+            else:
+                services.enter_paper(poll, by=current_user, ballots=form.ballots.data,
+                                     votes=paper_votes(poll, form), now=utcnow())  # fmt: skip
         except MusyawarahRefused as exc:
             db.session.rollback()
-            _error(form, exc)
+            _error(form, exc, "rank_1" if exc.code in rules.ORDER_PROBLEMS else "ballots")
         else:
             db.session.commit()
+            if ranking:
+                flash(_("Dicatat: %(n)s surat suara. Catat urutan berikutnya, atau kembali "
+                        "ke jajak pendapat.", n=form.ballots.data), "success")  # fmt: skip
+                return redirect(url_for("musyawarah.paper", poll_id=poll.id), code=303)
             flash(_("Suara kertas dicatat."), "success")
             return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
     status = 422 if form.errors else 200
-    return render("musyawarah/paper.html", poll=poll, form=form, status=status)
+    entered = sum(batch.ballots for batch in queries.list_paper_tallies(poll))
+    return render("musyawarah/paper.html", poll=poll, form=form, entered=entered, status=status)
 
 
 # --- time polls --------------------------------------------------------------------------

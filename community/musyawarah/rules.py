@@ -109,7 +109,6 @@ class MusyawarahError(StrEnum):
     OWN_PROPOSAL = "own_proposal"
     NOT_RESIDENT = "not_resident"
     # paper ballots
-    PAPER_NOT_FOR_RANKING = "paper_not_for_ranking"
     PAPER_TOO_LATE = "paper_too_late"
     PAPER_BAD_COUNT = "paper_bad_count"
     PAPER_TOO_MANY_VOTES = "paper_too_many_votes"
@@ -212,6 +211,13 @@ def turnout_percent(ballots: int, eligible: int) -> int:
 def max_choices_allowed(kind: str, max_choices: int) -> int:
     """How many options one ballot may hold: one for a single-choice poll."""
     return 1 if kind == PollKind.TUNGGAL else max_choices
+
+
+# What :func:`ballot_problem` finds wrong with the order of a ballot itself.
+ORDER_PROBLEMS = frozenset({
+    MusyawarahError.NO_CHOICE, MusyawarahError.UNKNOWN_OPTION,
+    MusyawarahError.DUPLICATE_CHOICE, MusyawarahError.TOO_MANY_CHOICES,
+})  # fmt: skip
 
 
 def ballot_problem(
@@ -391,6 +397,21 @@ def musrenbang_order(
 # --- paper ballots -----------------------------------------------------------------------
 
 
+def _paper_batch_problem(
+    *, opens_at: datetime, closes_at: datetime, now: datetime, ballots: int
+) -> MusyawarahError | None:
+    """Why a batch of ``ballots`` paper ballots cannot be entered now, or None: from the
+    poll's opening to :data:`PAPER_GRACE_DAYS` after its closing, 1 to
+    :data:`PAPER_MAX_BALLOTS` ballots."""
+    if now < opens_at:
+        return MusyawarahError.NOT_OPEN_YET
+    if now >= closes_at + timedelta(days=PAPER_GRACE_DAYS):
+        return MusyawarahError.PAPER_TOO_LATE
+    if not 1 <= ballots <= PAPER_MAX_BALLOTS:
+        return MusyawarahError.PAPER_BAD_COUNT
+    return None
+
+
 def paper_problem(
     kind: str,
     *,
@@ -401,17 +422,16 @@ def paper_problem(
     votes: Sequence[int],
     max_choices: int,
 ) -> MusyawarahError | None:
-    """Why these counts of paper ballots cannot be entered, or None. ``ballots`` is the
-    number of paper ballots in the batch, ``votes`` the marks per option. A ranking is not
-    counted on paper here (its points need every ballot's order). Each paper ballot holds
-    one mark (a single choice) or up to N (a multiple choice); a blank one holds none."""
-    if kind == PollKind.PERINGKAT:
-        return MusyawarahError.PAPER_NOT_FOR_RANKING
-    if now < opens_at:
-        return MusyawarahError.NOT_OPEN_YET
-    if now >= closes_at + timedelta(days=PAPER_GRACE_DAYS):
-        return MusyawarahError.PAPER_TOO_LATE
-    if not 1 <= ballots <= PAPER_MAX_BALLOTS or any(v < 0 for v in votes):
+    """Why these counts of paper ballots for a single or multiple choice cannot be
+    entered, or None. ``ballots`` is the number of paper ballots in the batch, ``votes``
+    the marks per option. Each paper ballot holds one mark (a single choice) or up to N (a
+    multiple choice); a blank one holds none. (A ranking is entered ballot order by ballot
+    order: :func:`paper_ranking_problem`.)"""
+    problem = _paper_batch_problem(opens_at=opens_at, closes_at=closes_at, now=now,
+                                   ballots=ballots)  # fmt: skip
+    if problem is not None:
+        return problem
+    if any(v < 0 for v in votes):
         return MusyawarahError.PAPER_BAD_COUNT
     if any(v > ballots for v in votes):
         return MusyawarahError.PAPER_TOO_MANY_VOTES
@@ -420,9 +440,41 @@ def paper_problem(
     return None
 
 
+def paper_ranking_problem(
+    order: Sequence[int],
+    option_ids: Collection[int],
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    ballots: int,
+    max_choices: int,
+) -> MusyawarahError | None:
+    """Why ``ballots`` paper ballots of a ranking, all ranking the options in ``order``,
+    cannot be entered, or None. The pengurus reads the ballots out and enters each order
+    once with how many ballots carry it (in a small RT many do); an empty ``order`` is
+    that many blank ballots. The order obeys what a ballot on a phone obeys."""
+    problem = _paper_batch_problem(opens_at=opens_at, closes_at=closes_at, now=now,
+                                   ballots=ballots)  # fmt: skip
+    if problem is not None or not order:
+        return problem
+    return ballot_problem(PollKind.PERINGKAT, order, option_ids, max_choices)
+
+
+def paper_ranking_points(marks: Iterable[tuple[int, int, int]], m: int) -> dict[int, int]:
+    """The Borda points of ranked paper ballots among ``m`` options, entered as
+    ``(ballots, option, place)``: that many ballots put ``option`` at ``place`` (1 is the
+    first), each giving it ``m - place`` points, as the same ballot on a phone would."""
+    points: dict[int, int] = {}
+    for ballots, option, place in marks:
+        points[option] = points.get(option, 0) + ballots * (m - place)
+    return points
+
+
 def with_paper(tally: Tally, paper: dict[int, int]) -> Tally:
-    """The tally with the paper marks added, option by option (each mark one point: paper
-    is counted only for a single or multiple choice)."""
+    """The tally with the paper's points added, option by option (a mark of a single or
+    multiple choice is one point; a ranking's points come from
+    :func:`paper_ranking_points`)."""
     return Tally({o: n + paper.get(o, 0) for o, n in tally.scores.items()})
 
 

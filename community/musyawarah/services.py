@@ -27,6 +27,7 @@ from community.musyawarah.models import (
     MinutesRevision,
     PaperTally,
     PaperTallyCount,
+    PaperTallyRank,
     Poll,
     PollOption,
     PollVoter,
@@ -276,8 +277,8 @@ def vote(poll: Poll, user: User, choices: Sequence[int], *, now: datetime) -> No
 
 @dataclass(frozen=True)
 class Results:
-    """``tally`` counts every ballot, on a phone and on paper; ``paper`` is the paper
-    marks per option, shown apart. ``ballots`` and ``eligible`` include the paper ballots
+    """``tally`` counts every ballot, on a phone and on paper; ``paper`` is the paper's
+    points per option (its marks; Borda points for a ranking), shown apart. ``ballots`` and ``eligible`` include the paper ballots
     (their voters have no account, so they are not among the residents counted)."""
 
     tally: rules.Tally
@@ -318,19 +319,29 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
 
 
 def paper_counts(poll: Poll) -> tuple[int, dict[int, int]]:
-    """``(paper ballots, marks per option)`` of every batch entered."""
-    marks = dict(
-        db.session.execute(
-            select(PaperTallyCount.option_id, func.sum(PaperTallyCount.votes))
-            .join(PaperTally, PaperTally.id == PaperTallyCount.tally_id)
-            .where(PaperTally.poll_id == poll.id)
-            .group_by(PaperTallyCount.option_id)
+    """``(paper ballots, points per option)`` of every batch entered: a mark is a point
+    for a single or multiple choice; a ranking's places give Borda points."""
+    in_poll = PaperTally.poll_id == poll.id
+    if poll.kind == rules.PollKind.PERINGKAT:
+        marks = db.session.execute(
+            select(PaperTally.ballots, PaperTallyRank.option_id, PaperTallyRank.place)
+            .join(PaperTallyRank, PaperTallyRank.tally_id == PaperTally.id)
+            .where(in_poll)
         ).all()
-    )
+        points = rules.paper_ranking_points(marks, len(poll.options))
+    else:
+        points = dict(
+            db.session.execute(
+                select(PaperTallyCount.option_id, func.sum(PaperTallyCount.votes))
+                .join(PaperTally, PaperTally.id == PaperTallyCount.tally_id)
+                .where(in_poll)
+                .group_by(PaperTallyCount.option_id)
+            ).all()
+        )
     ballots = db.session.scalar(
-        select(func.coalesce(func.sum(PaperTally.ballots), 0)).where(PaperTally.poll_id == poll.id)
+        select(func.coalesce(func.sum(PaperTally.ballots), 0)).where(in_poll)
     )
-    return ballots, {o: int(n) for o, n in marks.items()}
+    return ballots, {o: int(n) for o, n in points.items()}
 
 
 def results(poll: Poll) -> Results:
@@ -351,13 +362,20 @@ def results(poll: Poll) -> Results:
     return Results(tally, options, voted, eligible, paper, paper_ballots)
 
 
+def _paper_batch(poll: Poll, by: User, ballots: int, now: datetime) -> PaperTally:
+    batch = PaperTally(poll_id=poll.id, ballots=ballots, entered_by_id=by.id, entered_at=now)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
 def enter_paper(
     poll: Poll, *, by: User, ballots: int, votes: dict[int, int], now: datetime
 ) -> PaperTally:
-    """Add a batch of ``ballots`` paper ballots with ``votes`` marks per option id (the
-    caller checked that ``by`` manages the poll's wilayah). Logged with who and when;
-    refused for a ranking, before opening, after the grace days, or with counts that do
-    not add up."""
+    """Add a batch of ``ballots`` paper ballots of a single or multiple choice with
+    ``votes`` marks per option id (the caller checked that ``by`` manages the poll's
+    wilayah). Logged with who and when; refused before opening, after the grace days, or
+    with counts that do not add up."""
     option_ids = [o.id for o in poll.options]
     counts = [votes.get(o, 0) for o in option_ids]
     problem = rules.paper_problem(
@@ -366,12 +384,31 @@ def enter_paper(
     )  # fmt: skip
     if problem is not None:
         raise MusyawarahRefused(problem)
-    batch = PaperTally(poll_id=poll.id, ballots=ballots, entered_by_id=by.id, entered_at=now)
-    db.session.add(batch)
-    db.session.flush()
+    batch = _paper_batch(poll, by, ballots, now)
     db.session.add_all(
         PaperTallyCount(tally_id=batch.id, option_id=o, votes=n)
         for o, n in zip(option_ids, counts, strict=True)
+    )
+    db.session.flush()
+    return batch
+
+
+def enter_paper_ranking(
+    poll: Poll, *, by: User, ballots: int, order: Sequence[int], now: datetime
+) -> PaperTally:
+    """Add ``ballots`` ranked paper ballots that all rank the options in ``order`` (option
+    ids, first place first; empty for blank ballots). Logged with who and when; refused
+    before opening, after the grace days, or with an order a ballot may not have."""
+    problem = rules.paper_ranking_problem(
+        order, {o.id for o in poll.options}, opens_at=poll.opens_at, closes_at=poll.closes_at,
+        now=now, ballots=ballots, max_choices=poll.max_choices,
+    )  # fmt: skip
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    batch = _paper_batch(poll, by, ballots, now)
+    db.session.add_all(
+        PaperTallyRank(tally_id=batch.id, place=place, option_id=option)
+        for place, option in enumerate(order, start=1)
     )
     db.session.flush()
     return batch

@@ -300,3 +300,68 @@ def test_residents_tick_times_and_the_organiser_makes_the_meeting(
     expect(page.get_by_role("heading", name="Musyawarah kerja bakti Januari")).to_be_visible()
     check_page(page, "jajak-waktu-kegiatan")
     screenshot(page, "jajak-waktu-kegiatan")
+
+
+def test_the_pengurus_enters_ranked_paper_ballots_order_by_order(
+    open_context, make_account, live_server, screenshot
+):
+    """A ranking on paper from a phone: each order read out is entered with how many
+    ballots carry it, the form stays for the next order, and the Borda points count."""
+    from community.accounts.models import User
+    from community.areas.models import Wilayah
+    from community.musyawarah import services as musyawarah
+
+    rt = "RT 01 / RW 01"
+    sekretaris = make_account("Sekretaris Peringkat", rt=rt, role=Role.SEKRETARIS)
+    rt_id = live_server.wilayah_id(rt, parent="RW 01")
+
+    def open_poll() -> int:
+        now = utcnow()
+        by = db.session.scalar(select(User).where(User.name == "Sekretaris Peringkat"))
+        poll = musyawarah.create_poll(
+            db.session.get(Wilayah, rt_id), by=by, question="Prioritas Musrenbang RT 01",
+            description="", kind="peringkat",
+            options=["Drainase Gang Mawar", "Lampu jalan", "Pos kamling"], max_choices=2,
+            is_secret=False, shows_live=True, opens_at=now,
+            closes_at=now + timedelta(days=2), now=now,
+        )  # fmt: skip
+        db.session.commit()
+        return poll.id
+
+    poll_id = live_server.query(open_poll)
+    page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
+    page.goto(f"/jajak/{poll_id}")
+    page.get_by_role("link", name="Catat suara kertas").click()
+    expect(page.get_by_text("Sudah dicatat: 0 surat suara kertas.")).to_be_visible()
+    check_page(page, "jajak-kertas-peringkat")
+    page.get_by_label("Pilihan ke-1").select_option(label="Drainase Gang Mawar")
+    page.get_by_label("Pilihan ke-2").select_option(label="Lampu jalan")
+    page.get_by_label("Jumlah surat suara dengan urutan ini").fill("2")
+    page.get_by_role("button", name="Simpan suara kertas").click()
+    expect(page.locator(".flash")).to_contain_text("Dicatat: 2 surat suara.")
+    expect(page.get_by_text("Sudah dicatat: 2 surat suara kertas.")).to_be_visible()
+    # the form is fresh for the next ballot: nothing chosen, one ballot
+    expect(page.get_by_label("Pilihan ke-1")).to_have_value("0")
+    expect(page.get_by_label("Jumlah surat suara dengan urutan ini")).to_have_value("1")
+    # a slip of the thumb: the same option twice is refused and nothing is added
+    page.get_by_label("Pilihan ke-1").select_option(label="Pos kamling")
+    page.get_by_label("Pilihan ke-2").select_option(label="Pos kamling")
+    page.get_by_role("button", name="Simpan suara kertas").click()
+    expect(
+        page.get_by_text("Setiap pilihan hanya boleh muncul sekali dalam urutan.").first
+    ).to_be_visible()
+    expect(page.get_by_text("Sudah dicatat: 2 surat suara kertas.")).to_be_visible()
+    check_page(page, "jajak-kertas-peringkat-salah")
+    screenshot(page, "salah")
+    page.get_by_label("Pilihan ke-2").select_option(label="— tidak dipilih —")
+    page.get_by_role("button", name="Simpan suara kertas").click()
+    expect(page.get_by_text("Sudah dicatat: 3 surat suara kertas.")).to_be_visible()
+    page.get_by_role("link", name="Kembali ke jajak pendapat").click()
+    # Drainase 2 x 2 = 4, Lampu 2 x 1 = 2, Pos kamling 1 x 2 = 2
+    expect(page.get_by_text("Termasuk 3 surat suara kertas.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Terbanyak")).to_contain_text(
+        "Drainase Gang Mawar"
+    )
+    expect(page.locator("table.poll-results tbody tr").first).to_contain_text("4")
+    check_page(page, "jajak-hasil-kertas-peringkat")
+    screenshot(page, "jajak-kertas-peringkat")

@@ -217,7 +217,8 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
 
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
     """A proposal supported, commented and discussed; a ranking poll with a vote; the
-    notulen of the meeting that took both up; a single-choice poll with paper ballots; a time poll ticked and decided."""
+    notulen of the meeting that took both up; a single-choice poll with paper ballots, the
+    ranking with some too; a time poll ticked and decided."""
     from community.musyawarah import services as musyawarah
 
     proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
@@ -248,6 +249,8 @@ def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
     musyawarah.pick_time(when, when.options[0], by=ketua, now=now)
     musyawarah.enter_paper(single, by=ketua, ballots=3,
                            votes={single.options[0].id: 2, single.options[1].id: 1}, now=now)  # fmt: skip
+    musyawarah.enter_paper_ranking(poll, by=ketua, ballots=2, order=[poll.options[1].id],
+                                   now=now)  # fmt: skip
 
 
 def _browser_subscription() -> dict:

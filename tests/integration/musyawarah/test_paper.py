@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
+import lxml.html
 import pytest
 import time_machine
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from community.accounts.models import User
 from community.areas.models import Wilayah
 from community.extensions import db
 from community.musyawarah import services as musyawarah
-from community.musyawarah.models import PaperTally
+from community.musyawarah.models import PaperTally, PaperTallyRank
 from tests.conftest import text_of
 from tests.forms import submit_form
 
@@ -24,12 +25,12 @@ def said(response) -> str:
     return html.unescape(text_of(response))
 
 
-def _poll(app, world, kind="tunggal"):
+def _poll(app, world, kind="tunggal", options=("Sabtu", "Minggu")):
     with app.app_context():
         ketua = db.session.get(User, world["pengurus_a"].id)
         poll = musyawarah.create_poll(
             db.session.get(Wilayah, world.rt_a.id), by=ketua, question="Jadwal kerja bakti",
-            description="", kind=kind, options=["Sabtu", "Minggu"], max_choices=2,
+            description="", kind=kind, options=list(options), max_choices=2,
             is_secret=False, shows_live=False, opens_at=world.now,
             closes_at=world.now + timedelta(days=2), now=world.now,
         )  # fmt: skip
@@ -84,16 +85,81 @@ def test_counts_that_do_not_add_up_change_nothing(app, world, as_user):
         response = _enter(ketua, poll_id, ballots="1", **{f"option_{sabtu}": "1"})
         assert response.status_code == 422
         assert "paling lambat dicatat 3 hari setelah ditutup" in said(response)
+    with time_machine.travel(world.now - timedelta(minutes=5)):
+        response = _enter(as_user(world["pengurus_a"]), poll_id, **{f"option_{sabtu}": "1"},
+                          ballots="1")  # fmt: skip
+        assert response.status_code == 422
+        assert "Jajak pendapat ini belum dibuka." in said(response)
     with app.app_context():
         assert db.session.scalar(select(func.count(PaperTally.id))) == 0
 
 
-def test_a_ranking_has_no_paper_form(app, world, as_user):
-    poll_id, _ = _poll(app, world, kind="peringkat")
+def test_ranked_paper_ballots_are_entered_order_by_order(app, world, as_user):
+    """A ranking on paper: the pengurus reads the ballots out and enters each order with
+    how many ballots carry it, staying on the form for the next; blank ballots are an
+    empty order; the points are Borda points, as on a phone."""
+    poll_id, (sabtu, minggu, _senin) = _poll(app, world, "peringkat",
+                                             ("Sabtu", "Minggu", "Senin"))  # fmt: skip
     ketua = as_user(world["pengurus_a"])
-    assert "Catat suara kertas" not in said(ketua.get(f"/jajak/{poll_id}"))
-    page = ketua.get(f"/jajak/{poll_id}/kertas")
-    assert "Suara kertas hanya untuk pilih satu atau pilih beberapa." in said(page)
+    assert "Catat suara kertas" in said(ketua.get(f"/jajak/{poll_id}"))
+    form_page = said(ketua.get(f"/jajak/{poll_id}/kertas"))
+    assert "Sudah dicatat: 0 surat suara kertas." in form_page
+    assert "Pilihan ke-1" in form_page and "Pilihan ke-2" in form_page
+    assert "Pilihan ke-3" not in form_page  # N = 2
+    response = _enter(ketua, poll_id, rank_1=str(minggu), rank_2=str(sabtu), ballots="3")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/jajak/{poll_id}/kertas")
+    page = said(ketua.get(response.headers["Location"]))
+    assert "Dicatat: 3 surat suara." in page
+    assert "Sudah dicatat: 3 surat suara kertas." in page
+    # one blank ballot: nothing chosen (the form's own default count is 1)
+    assert _enter(ketua, poll_id).status_code == 303
+    with app.app_context():
+        ranks = db.session.execute(
+            select(PaperTally.ballots, PaperTallyRank.place, PaperTallyRank.option_id)
+            .outerjoin(PaperTallyRank).order_by(PaperTally.id, PaperTallyRank.place)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in ranks] == [(3, 1, minggu), (3, 2, sabtu), (1, None, None)]
+    # the results count them once the poll closes: phone [Sabtu] = 2, paper 3 x (Minggu 2,
+    # Sabtu 1): Minggu 6, Sabtu 5, Senin 0
+    with time_machine.travel(world.now + timedelta(days=2, minutes=1)):
+        response = as_user(world["resident_a"]).get(f"/jajak/{poll_id}")
+    page = said(response)
+    assert "Termasuk 4 surat suara kertas." in page
+    assert "5 dari" in page
+    assert "Terbanyak: Minggu" in page
+    doc = lxml.html.document_fromstring(response.get_data(as_text=True))
+    rows = [[td.text_content().strip() for td in tr.cssselect("td")]
+            for tr in doc.cssselect("table.poll-results tbody tr")]  # fmt: skip
+    # place, option, points, of which on paper
+    assert rows == [["1", "Minggu", "6", "6"], ["2", "Sabtu", "5", "3"], ["3", "Senin", "0", "0"]]
+
+
+def test_an_order_a_ballot_may_not_have_changes_nothing(app, world, as_user):
+    poll_id, (sabtu, _minggu, senin) = _poll(app, world, "peringkat",
+                                             ("Sabtu", "Minggu", "Senin"))  # fmt: skip
+    ketua = as_user(world["pengurus_a"])
+    response = _enter(ketua, poll_id, rank_1=str(sabtu), rank_2=str(sabtu), ballots="2")
+    assert response.status_code == 422
+    assert "Setiap pilihan hanya boleh muncul sekali dalam urutan." in said(response)
+    for ballots in ("0", "5001", "-3"):
+        response = _enter(ketua, poll_id, rank_1=str(senin), ballots=ballots)
+        assert response.status_code == 422
+        assert "Jumlah surat suara antara 1 dan 5.000." in said(response)
+    response = _enter(ketua, poll_id, rank_1=str(senin), ballots="")
+    assert response.status_code == 422
+    assert "Isi jumlah surat suara." in said(response)
+    with time_machine.travel(world.now + timedelta(days=5, minutes=1)):
+        response = _enter(as_user(world["pengurus_a"]), poll_id, rank_1=str(senin))
+        assert response.status_code == 422
+        assert "paling lambat dicatat 3 hari setelah ditutup" in said(response)
+    with time_machine.travel(world.now - timedelta(minutes=5)):
+        response = _enter(as_user(world["pengurus_a"]), poll_id, rank_1=str(senin))
+        assert response.status_code == 422
+        assert "Jajak pendapat ini belum dibuka." in said(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PaperTally.id))) == 0
+    assert "Sudah dicatat: 0 surat suara kertas." in said(ketua.get(f"/jajak/{poll_id}/kertas"))
 
 
 @pytest.mark.parametrize("who", ["resident_a", "resident_b"])

@@ -450,16 +450,86 @@ def test_paper_counts_that_add_up():
     assert _paper(votes=(0, 0)) is None
 
 
-def test_paper_is_not_for_a_ranking():
-    assert _paper(K.PERINGKAT, votes=(1, 1), max_choices=2) == E.PAPER_NOT_FOR_RANKING
-
-
 def test_paper_from_opening_to_three_days_after_closing():
     assert _paper(now=NOW - HOUR) is None
     assert _paper(now=NOW - HOUR - timedelta(seconds=1)) == E.NOT_OPEN_YET
     late = NOW + HOUR + timedelta(days=3)
     assert _paper(now=late - timedelta(seconds=1)) is None
     assert _paper(now=late) == E.PAPER_TOO_LATE
+    # the window is checked before the counts: a late batch is late, whatever it holds
+    assert _paper(now=late, ballots=0) == E.PAPER_TOO_LATE
+
+
+def _ranked(order=(12, 11), *, now=NOW, ballots=3, max_choices=2, options=OPTIONS,
+            opens_at=NOW - HOUR, closes_at=NOW + HOUR):  # fmt: skip
+    return rules.paper_ranking_problem(
+        list(order), set(options), opens_at=opens_at, closes_at=closes_at, now=now,
+        ballots=ballots, max_choices=max_choices,
+    )  # fmt: skip
+
+
+def test_ranked_paper_ballots_are_an_order_a_ballot_may_have():
+    assert _ranked() is None
+    assert _ranked((13,)) is None  # ranks fewer than N
+    assert _ranked(()) is None  # blank ballots
+    assert _ranked((12, 12)) == E.DUPLICATE_CHOICE
+    assert _ranked((12, 99)) == E.UNKNOWN_OPTION
+    assert _ranked((12, 11, 13)) == E.TOO_MANY_CHOICES
+    assert _ranked((12, 11, 13), max_choices=3) is None
+
+
+def test_ranked_paper_ballots_are_counted_like_other_paper():
+    assert _ranked(ballots=1) is None
+    assert _ranked(ballots=5000) is None
+    assert _ranked(ballots=0) == E.PAPER_BAD_COUNT
+    assert _ranked(ballots=5001) == E.PAPER_BAD_COUNT
+    assert _ranked((), ballots=0) == E.PAPER_BAD_COUNT  # blank, but no ballots
+    assert _ranked(now=NOW - HOUR) is None
+    assert _ranked(now=NOW - HOUR - timedelta(seconds=1)) == E.NOT_OPEN_YET
+    late = NOW + HOUR + timedelta(days=3)
+    assert _ranked(now=late - timedelta(seconds=1)) is None
+    assert _ranked(now=late) == E.PAPER_TOO_LATE
+    assert _ranked((12, 12), now=late) == E.PAPER_TOO_LATE
+
+
+def test_ranked_paper_points_are_borda_points_times_ballots():
+    # four options: a first place is worth 3, a second 2
+    marks = [(3, 12, 1), (3, 11, 2), (2, 11, 1), (1, 14, 1), (1, 13, 2)]
+    assert rules.paper_ranking_points(marks, 4) == {12: 9, 11: 6 + 6, 14: 3, 13: 2}
+    assert rules.paper_ranking_points([], 4) == {}
+    # the last of m places is worth nothing, as on a phone
+    assert rules.paper_ranking_points([(5, 13, 4)], 4) == {13: 0}
+
+
+@given(
+    order=st.permutations(OPTIONS).flatmap(
+        lambda p: st.integers(0, len(p)).map(lambda k: tuple(p[:k]))
+    ),
+    ballots=st.integers(1, 30),
+)
+def test_ranked_paper_counts_as_the_same_ballots_on_phones(order, ballots):
+    """n paper ballots with one order add exactly what n phone ballots with it count."""
+    marks = [(ballots, option, place) for place, option in enumerate(order, start=1)]
+    on_paper = rules.with_paper(rules.count_borda([], OPTIONS),
+                                rules.paper_ranking_points(marks, len(OPTIONS)))  # fmt: skip
+    assert on_paper == rules.count_borda([list(order)] * ballots, OPTIONS)
+
+
+@given(
+    batches=st.lists(
+        st.tuples(st.integers(1, 9), st.permutations(OPTIONS).map(lambda p: tuple(p[:2]))),
+        max_size=6,
+    ),
+    phone=st.lists(st.permutations(OPTIONS).map(lambda p: list(p[:3])), max_size=6),
+)
+def test_paper_and_phone_ballots_add_up(batches, phone):
+    """Mixing: the phone tally with the paper points added is the Borda count of all the
+    ballots together, whatever the split."""
+    marks = [(n, o, place) for n, order in batches for place, o in enumerate(order, start=1)]
+    combined = rules.with_paper(rules.count_borda(phone, OPTIONS),
+                                rules.paper_ranking_points(marks, len(OPTIONS)))  # fmt: skip
+    every = phone + [list(order) for n, order in batches for _ in range(n)]
+    assert combined == rules.count_borda(every, OPTIONS)
 
 
 def test_with_paper_adds_marks_per_option():
