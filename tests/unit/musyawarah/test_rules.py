@@ -426,6 +426,22 @@ def test_musrenbang_order_follows_the_category_enum():
 def test_the_paper_constants():
     assert rules.PAPER_GRACE_DAYS == 3
     assert rules.PAPER_MAX_BALLOTS == 5000
+    # what is wrong with an order itself (shown under "Pilihan ke-1" on the paper form)
+    assert {E.NO_CHOICE, E.UNKNOWN_OPTION, E.DUPLICATE_CHOICE, E.TOO_MANY_CHOICES} == (
+        rules.ORDER_PROBLEMS
+    )
+
+
+@given(
+    choices=st.lists(st.sampled_from([*OPTIONS, 99]), max_size=6),
+    kind=st.sampled_from(list(K)),
+    max_choices=st.integers(1, 4),
+)
+def test_a_ballot_is_refused_only_for_its_order(choices, kind, max_choices):
+    """Whatever ballot_problem finds is one of ORDER_PROBLEMS: the paper form can show it
+    under the order's first select."""
+    problem = rules.ballot_problem(kind, choices, OPTIONS, max_choices)
+    assert problem is None or problem in rules.ORDER_PROBLEMS
 
 
 def _paper(kind=K.TUNGGAL, *, now=NOW, ballots=10, votes=(6, 4), max_choices=1,
