@@ -471,7 +471,7 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
     rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
     paper = (  # ballots of residents without a phone, entered by the pengurus
         select(func.coalesce(func.sum(PaperTally.ballots), 0))
-        .where(PaperTally.poll_id == Poll.id)
+        .where(PaperTally.poll_id == Poll.id, PaperTally.is_counted)
         .correlate(Poll)
         .scalar_subquery()
     )

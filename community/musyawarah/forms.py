@@ -75,6 +75,7 @@ ERRORS = {
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
     E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
     E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
+    E.PAPER_ALREADY_WITHDRAWN: ("ballots", _l("Pencatatan ini sudah dibatalkan.")),
     E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
     E.TOO_FEW_TIMES: ("day_1", _l("Tulis paling sedikit 2 waktu, masing-masing dengan tanggal dan jam.")),
     E.DUPLICATE_TIME: ("day_1", _l("Ada waktu yang sama. Setiap waktu harus berbeda.")),

@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.areas.models import Wilayah
@@ -344,8 +345,28 @@ class PaperTally(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Withdrawn (entered by mistake): kept in the log, no longer counted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
 
-    entered_by: Mapped[User | None] = relationship(lazy="joined")  # noqa: F821
+    entered_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[entered_by_id], lazy="joined"
+    )
+    withdrawn_by: Mapped[User | None] = relationship(  # noqa: F821
+        foreign_keys=[withdrawn_by_id], lazy="joined"
+    )
+
+    @hybrid_property
+    def is_counted(self) -> bool:
+        """Counted in the results and turnout: not withdrawn."""
+        return self.withdrawn_at is None
+
+    @is_counted.inplace.expression
+    @classmethod
+    def _is_counted_expression(cls):
+        return cls.withdrawn_at.is_(None)
 
     __table_args__ = (
         CheckConstraint(f"ballots BETWEEN 1 AND {rules.PAPER_MAX_BALLOTS}", name="ballots_range"),

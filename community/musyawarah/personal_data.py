@@ -193,7 +193,7 @@ def register_exports() -> None:
     paper = W("a pengurus' entry of paper ballot counts: the poll's record, naming no voter")
     privacy.classify("paper_tally", {
         "id": key, "poll_id": paper, "ballots": paper, "entered_by_id": paper,
-        "entered_at": paper,
+        "entered_at": paper, "withdrawn_at": paper, "withdrawn_by_id": paper,
     })  # fmt: skip
     privacy.classify("paper_tally_count", {
         "tally_id": key, "option_id": poll, "votes": poll,

@@ -246,7 +246,8 @@ def list_priority_polls(wilayah: Wilayah, now: datetime) -> list[Poll]:
 
 
 def list_paper_tallies(poll: Poll) -> list[PaperTally]:
-    """The paper batches entered for ``poll``, oldest first, with who entered them."""
+    """The paper batches entered for ``poll``, oldest first, with who entered them (and
+    who withdrew them)."""
     return list(
         db.session.scalars(
             select(PaperTally)
@@ -254,6 +255,12 @@ def list_paper_tallies(poll: Poll) -> list[PaperTally]:
             .order_by(PaperTally.entered_at, PaperTally.id)
         )
     )
+
+
+def get_paper_tally(poll: Poll, tally_id: int) -> PaperTally | None:
+    """A paper batch of ``poll`` (None for another poll's, or none)."""
+    batch = db.session.get(PaperTally, tally_id)
+    return batch if batch is not None and batch.poll_id == poll.id else None
 
 
 # --- time polls --------------------------------------------------------------------------

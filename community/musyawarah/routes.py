@@ -339,6 +339,11 @@ def _poll_page(poll: Poll, form=None, status: int = 200):
         minutes_about=_visible_minutes(queries.list_minutes_about_poll(poll.id)),
         manages=can(Action.MANAGE_ACTIVITIES, poll),
         paper_log=queries.list_paper_tallies(poll),
+        paper_withdrawable=rules.paper_withdraw_problem(
+            closes_at=poll.closes_at, now=now, withdrawn=False
+        )
+        is None,
+        action_form=EmptyForm(formdata=None),
         **LABELS,
     )
 
@@ -574,8 +579,40 @@ def paper(poll_id: int):
             flash(_("Suara kertas dicatat."), "success")
             return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
     status = 422 if form.errors else 200
-    entered = sum(batch.ballots for batch in queries.list_paper_tallies(poll))
+    entered = sum(b.ballots for b in queries.list_paper_tallies(poll) if b.is_counted)
     return render("musyawarah/paper.html", poll=poll, form=form, entered=entered, status=status)
+
+
+@bp.post("/jajak/<int:poll_id>/kertas/<int:tally_id>/batal")
+@login_required
+@per_user("MUSYAWARAH_LIMIT", "musyawarah")
+def withdraw_paper(poll_id: int, tally_id: int):
+    """Pengurus of the poll's wilayah or above (MANAGE_ACTIVITIES; residents 403, others
+    404; another poll's batch 404): takes back a batch of paper ballots entered by
+    mistake. It stays in the log, struck out with who withdrew it, and no longer counts.
+    303 to the poll; 422 with the poll page when already withdrawn or after the grace
+    days; 400 without a CSRF token."""
+    poll = queries.get_poll(poll_id)
+    require(Action.MANAGE_ACTIVITIES, poll)
+    batch = queries.get_paper_tally(poll, tally_id)
+    if batch is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_paper(poll, batch, by=current_user, now=utcnow())
+    except MusyawarahRefused as exc:
+        db.session.rollback()
+        if exc.code == rules.MusyawarahError.PAPER_TOO_LATE:
+            flash(_("Hasilnya sudah final: pencatatan tidak dapat dibatalkan lagi lewat "
+                    "3 hari setelah ditutup."), "error")  # fmt: skip
+        else:
+            flash(str(ERRORS[exc.code][1]), "error")
+        return _poll_page(poll, status=422)
+    db.session.commit()
+    flash(_("Pencatatan %(n)s surat suara kertas dibatalkan; tidak dihitung lagi.",
+            n=batch.ballots), "success")  # fmt: skip
+    return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
 
 
 # --- time polls --------------------------------------------------------------------------

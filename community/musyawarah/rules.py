@@ -112,6 +112,7 @@ class MusyawarahError(StrEnum):
     PAPER_TOO_LATE = "paper_too_late"
     PAPER_BAD_COUNT = "paper_bad_count"
     PAPER_TOO_MANY_VOTES = "paper_too_many_votes"
+    PAPER_ALREADY_WITHDRAWN = "paper_already_withdrawn"
     # time polls
     TOO_FEW_TIMES = "too_few_times"
     DUPLICATE_TIME = "duplicate_time"
@@ -397,6 +398,11 @@ def musrenbang_order(
 # --- paper ballots -----------------------------------------------------------------------
 
 
+def _paper_too_late(closes_at: datetime, now: datetime) -> bool:
+    """Paper is entered (or withdrawn) until :data:`PAPER_GRACE_DAYS` after the closing."""
+    return now >= closes_at + timedelta(days=PAPER_GRACE_DAYS)
+
+
 def _paper_batch_problem(
     *, opens_at: datetime, closes_at: datetime, now: datetime, ballots: int
 ) -> MusyawarahError | None:
@@ -405,7 +411,7 @@ def _paper_batch_problem(
     :data:`PAPER_MAX_BALLOTS` ballots."""
     if now < opens_at:
         return MusyawarahError.NOT_OPEN_YET
-    if now >= closes_at + timedelta(days=PAPER_GRACE_DAYS):
+    if _paper_too_late(closes_at, now):
         return MusyawarahError.PAPER_TOO_LATE
     if not 1 <= ballots <= PAPER_MAX_BALLOTS:
         return MusyawarahError.PAPER_BAD_COUNT
@@ -459,6 +465,19 @@ def paper_ranking_problem(
     if problem is not None or not order:
         return problem
     return ballot_problem(PollKind.PERINGKAT, order, option_ids, max_choices)
+
+
+def paper_withdraw_problem(
+    *, closes_at: datetime, now: datetime, withdrawn: bool
+) -> MusyawarahError | None:
+    """Why a batch of paper ballots entered by mistake cannot be withdrawn now, or None:
+    once, and only while paper may still be entered (after the grace days the result is
+    final). A withdrawn batch stays in the log, no longer counted."""
+    if withdrawn:
+        return MusyawarahError.PAPER_ALREADY_WITHDRAWN
+    if _paper_too_late(closes_at, now):
+        return MusyawarahError.PAPER_TOO_LATE
+    return None
 
 
 def paper_ranking_points(marks: Iterable[tuple[int, int, int]], m: int) -> dict[int, int]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
@@ -309,7 +309,7 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
     )
     paper = (
         select(func.coalesce(func.sum(PaperTally.ballots), 0))
-        .where(PaperTally.poll_id == poll.id)
+        .where(PaperTally.poll_id == poll.id, PaperTally.is_counted)
         .scalar_subquery()
     )
     n_residents, n_voted, n_here, n_paper = db.session.execute(
@@ -319,9 +319,9 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
 
 
 def paper_counts(poll: Poll) -> tuple[int, dict[int, int]]:
-    """``(paper ballots, points per option)`` of every batch entered: a mark is a point
+    """``(paper ballots, points per option)`` of every batch entered and not withdrawn: a mark is a point
     for a single or multiple choice; a ranking's places give Borda points."""
-    in_poll = PaperTally.poll_id == poll.id
+    in_poll = and_(PaperTally.poll_id == poll.id, PaperTally.is_counted)
     if poll.kind == rules.PollKind.PERINGKAT:
         marks = db.session.execute(
             select(PaperTally.ballots, PaperTallyRank.option_id, PaperTallyRank.place)
@@ -412,6 +412,19 @@ def enter_paper_ranking(
     )
     db.session.flush()
     return batch
+
+
+def withdraw_paper(poll: Poll, batch: PaperTally, *, by: User, now: datetime) -> None:
+    """Take back a batch of paper ballots entered by mistake (the caller checked that
+    ``by`` manages the poll's wilayah): it stays in the log with who withdrew it and when,
+    and no longer counts. Refused twice, or once the grace days are over."""
+    problem = rules.paper_withdraw_problem(
+        closes_at=poll.closes_at, now=now, withdrawn=batch.withdrawn_at is not None
+    )
+    if problem is not None:
+        raise MusyawarahRefused(problem)
+    batch.withdrawn_at, batch.withdrawn_by_id = now, by.id
+    db.session.flush()
 
 
 # --- notulen -----------------------------------------------------------------------------

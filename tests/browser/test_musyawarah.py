@@ -364,4 +364,15 @@ def test_the_pengurus_enters_ranked_paper_ballots_order_by_order(
     )
     expect(page.locator("table.poll-results tbody tr").first).to_contain_text("4")
     check_page(page, "jajak-hasil-kertas-peringkat")
+    # the two Drainase ballots were entered by mistake: withdrawn from the log on the phone
+    page.get_by_role("button", name=re.compile(r"^Batalkan pencatatan 2 surat suara")).click()
+    expect(page.locator(".flash")).to_contain_text(
+        "Pencatatan 2 surat suara kertas dibatalkan; tidak dihitung lagi."
+    )
+    expect(page.locator("#paper-heading + ul del")).to_have_text("2 surat suara")
+    expect(page.locator("#paper-heading + ul")).to_contain_text("Dibatalkan, tidak dihitung")
+    expect(page.get_by_text("Termasuk 1 surat suara kertas.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Terbanyak")).to_contain_text("Pos kamling")
+    expect(page.get_by_role("button", name=re.compile(r"^Batalkan pencatatan"))).to_have_count(1)
+    check_page(page, "jajak-kertas-dibatalkan")
     screenshot(page, "jajak-kertas-peringkat")

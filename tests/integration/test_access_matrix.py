@@ -321,6 +321,21 @@ def _jajak(w: World, kind: str = "peringkat") -> int:
     return poll.id
 
 
+def _kertas(w: World, poll_id: int | None = None) -> str:
+    """The withdraw URL of a batch of paper ballots entered for RT A's poll (or, with
+    ``poll_id``, the URL naming that other poll)."""
+    from community.accounts.models import User
+    from community.musyawarah import queries
+    from community.musyawarah import services as musyawarah
+
+    own = _jajak(w, "tunggal")
+    poll = queries.get_poll(own)
+    batch = musyawarah.enter_paper(poll, by=db.session.get(User, w["pengurus_a"].id), ballots=2,
+                                   votes={poll.options[0].id: 2}, now=w.now)  # fmt: skip
+    db.session.commit()
+    return f"/jajak/{poll_id or own}/kertas/{batch.id}/batal"
+
+
 def _usulan_supported(w: World) -> str:
     """RT A's proposal that its ketua supports: his page shows the withdraw button."""
     from community.accounts.models import User
@@ -1258,6 +1273,18 @@ ROUTES: list[Route] = [
         "GET",
         lambda w: f"/jajak/{_jajak(w)}/kertas",
         expect("200", **MANAGE_ACTIVITY_A),
+    ),
+    Route(
+        "musyawarah.withdraw_paper",
+        "POST",
+        _kertas,
+        expect("303", **MANAGE_ACTIVITY_A),
+    ),
+    Route(  # a batch named under another poll: not found by those who manage that poll
+        "musyawarah.withdraw_paper",
+        "POST",
+        lambda w: _kertas(w, poll_id=_jajak(w, "tunggal")),
+        expect("404", **MANAGE_ACTIVITY_A),
     ),
     # the Musrenbang export of RT A: whoever manages it (no names on it)
     Route(

@@ -49,8 +49,9 @@ FORM_CONTENT = "application/x-www-form-urlencoded"
 
 def _world_with_everything(app, world) -> list[str]:
     """Every state that shows a form: a task Siti signed up for, her answer, a comment and
-    a hidden one, a walk-in, a weekly series, an activity starting soon (self check-in open) and a phone
-    with notifications on. Returns the extra pages to open."""
+    a hidden one, a walk-in, a weekly series, an activity starting soon (self check-in open), a phone
+    with notifications on and a poll with paper ballots (their "Batalkan" form). Returns the
+    extra pages to open."""
     from datetime import timedelta
 
     from community.events import rules, services
@@ -84,10 +85,21 @@ def _world_with_everything(app, world) -> list[str]:
                 user_id=user.id, endpoint=f"https://fcm.googleapis.com/fcm/send/fuzz-{user.id}",
                 p256dh="B" + "A" * 86, auth="A" * 22,
             ))  # fmt: skip
+        from community.musyawarah import services as musyawarah
+
+        poll = musyawarah.create_poll(
+            db.session.get(type(world.rt_a), world.rt_a.id), by=pengurus, question="Hari",
+            description="", kind="tunggal", options=["Sabtu", "Minggu"], max_choices=1,
+            is_secret=False, shows_live=False, opens_at=world.now,
+            closes_at=world.now + timedelta(days=2), now=world.now,
+        )  # fmt: skip
+        musyawarah.enter_paper(poll, by=pengurus, ballots=2, votes={poll.options[0].id: 2},
+                               now=world.now)  # fmt: skip
         db.session.commit()
         return [
             f"/kegiatan/{series[0].id}",
             f"/kegiatan/{soon.id}/hadir/{attendance.check_in_token(soon)}",
+            f"/jajak/{poll.id}",
         ]
 
 

@@ -218,7 +218,7 @@ def _seed_arisan(rt, ketua, resident, *, now) -> None:
 def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
     """A proposal supported, commented and discussed; a ranking poll with a vote; the
     notulen of the meeting that took both up; a single-choice poll with paper ballots, the
-    ranking with some too; a time poll ticked and decided."""
+    ranking with some too and a batch withdrawn; a time poll ticked and decided."""
     from community.musyawarah import services as musyawarah
 
     proposal = musyawarah.propose(rt, by=resident, title="Lampu jalan", body="Gelap",
@@ -251,6 +251,8 @@ def _seed_musyawarah(rt, ketua, resident, *, now) -> None:
                            votes={single.options[0].id: 2, single.options[1].id: 1}, now=now)  # fmt: skip
     musyawarah.enter_paper_ranking(poll, by=ketua, ballots=2, order=[poll.options[1].id],
                                    now=now)  # fmt: skip
+    mistake = musyawarah.enter_paper_ranking(poll, by=ketua, ballots=9, order=[], now=now)
+    musyawarah.withdraw_paper(poll, mistake, by=ketua, now=now)
 
 
 def _browser_subscription() -> dict:

@@ -425,6 +425,10 @@ def test_decisions_count_usulan_supports_and_turnout_with_paper_ballots(
         # three residents without a phone voted on paper at the meeting
         musyawarah.enter_paper(poll, by=pengurus, ballots=3, votes={sabtu: 1, minggu: 2},
                                now=now - timedelta(days=1))  # fmt: skip
+        # ... and a batch typed twice by mistake, withdrawn: not counted
+        twice = musyawarah.enter_paper(poll, by=pengurus, ballots=3, votes={sabtu: 1, minggu: 2},
+                                       now=now - timedelta(days=1))  # fmt: skip
+        musyawarah.withdraw_paper(poll, twice, by=pengurus, now=now - timedelta(days=1))
         db.session.commit()
     page = as_user(world["ketua_rw"]).get(f"/dasbor/{world.rw.id}", query_string=_last_month(world))
 

@@ -5,6 +5,7 @@ entered them and when; counts that do not add up answer 422 and change nothing."
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 import lxml.html
@@ -18,7 +19,7 @@ from community.extensions import db
 from community.musyawarah import services as musyawarah
 from community.musyawarah.models import PaperTally, PaperTallyRank
 from tests.conftest import text_of
-from tests.forms import submit_form
+from tests.forms import find_form, form_fields, submit_form
 
 
 def said(response) -> str:
@@ -166,3 +167,57 @@ def test_an_order_a_ballot_may_not_have_changes_nothing(app, world, as_user):
 def test_residents_may_not_enter_paper(app, world, as_user, who):
     poll_id, _ = _poll(app, world)
     assert as_user(world[who]).get(f"/jajak/{poll_id}/kertas").status_code in (403, 404)
+
+
+WITHDRAW = re.compile(r"/jajak/\d+/kertas/\d+/batal")
+
+
+def _withdraw_form(client, poll_id):
+    """The first "Batalkan" form of the poll page's paper log, as rendered now."""
+    html_page = client.get(f"/jajak/{poll_id}").get_data(as_text=True)
+    form = find_form(html_page, f"form[action^='/jajak/{poll_id}/kertas/'][action$='/batal']")
+    return form.get("action"), form_fields(form)
+
+
+def test_a_batch_entered_by_mistake_is_withdrawn_and_no_longer_counts(app, world, as_user):
+    """A typo in a batch (5 instead of 3 ballots) is withdrawn from the poll page: struck
+    out in the log with who withdrew it, left out of the results and turnout; entered
+    again right. A second tab's stale button, and any after the grace days, change
+    nothing."""
+    poll_id, (sabtu, minggu) = _poll(app, world)
+    ketua = as_user(world["pengurus_a"])
+    _enter(ketua, poll_id, ballots="5", **{f"option_{sabtu}": "5"})
+    assert "6 dari" in said(ketua.get(f"/jajak/{poll_id}"))  # 1 on a phone + 5
+    resident_page = as_user(world["resident_a"]).get(f"/jajak/{poll_id}").get_data(as_text=True)
+    assert not WITHDRAW.search(resident_page)
+    action, fields = _withdraw_form(ketua, poll_id)
+    response = submit_form(ketua, f"/jajak/{poll_id}", f"form[action='{action}']")
+    assert response.status_code == 303
+    page = said(ketua.get(f"/jajak/{poll_id}"))
+    assert "Pencatatan 5 surat suara kertas dibatalkan; tidak dihitung lagi." in page
+    assert "Dibatalkan, tidak dihitung" in page and "oleh Haji Rahmat" in page
+    assert "1 dari" in page  # the phone ballot only
+    # the same button from a tab opened before: refused, nothing changes
+    stale = ketua.post(action, data=dict(fields))
+    assert stale.status_code == 422
+    assert "Pencatatan ini sudah dibatalkan." in said(stale)
+    _enter(ketua, poll_id, ballots="3", **{f"option_{minggu}": "3"})
+    with app.app_context():
+        withdrawn = db.session.scalars(select(PaperTally).order_by(PaperTally.id)).all()
+        assert [(b.ballots, b.is_counted) for b in withdrawn] == [(5, False), (3, True)]
+    with time_machine.travel(world.now + timedelta(days=2, minutes=1)):
+        page = said(as_user(world["resident_a"]).get(f"/jajak/{poll_id}"))
+        # Sabtu: 1 on a phone; Minggu: 3 on paper; the withdrawn 5 for Sabtu are not there
+        assert "Termasuk 3 surat suara kertas." in page and "4 dari" in page
+        assert "Terbanyak: Minggu" in page
+    # the page opened on the last evening of the grace days, the button pressed after it
+    with time_machine.travel(world.now + timedelta(days=4, hours=23)):
+        ketua = as_user(world["pengurus_a"])
+        action, fields = _withdraw_form(ketua, poll_id)  # the 3-ballot batch's
+    with time_machine.travel(world.now + timedelta(days=5, minutes=1)):
+        late = ketua.post(action, data=dict(fields))
+        assert late.status_code == 422
+        assert "Hasilnya sudah final" in said(late)
+        assert not WITHDRAW.search(late.get_data(as_text=True))  # no button any more
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(PaperTally.is_counted)) == 1

@@ -508,6 +508,21 @@ def test_ranked_paper_ballots_are_counted_like_other_paper():
     assert _ranked((12, 12), now=late) == E.PAPER_TOO_LATE
 
 
+def test_a_paper_batch_is_withdrawn_once_while_paper_may_be_entered():
+    closes_at = NOW + HOUR
+    late = closes_at + timedelta(days=3)
+
+    def problem(now, withdrawn=False):
+        return rules.paper_withdraw_problem(closes_at=closes_at, now=now, withdrawn=withdrawn)
+
+    assert problem(NOW) is None
+    assert problem(closes_at + HOUR) is None  # closed, within the grace days
+    assert problem(late - timedelta(seconds=1)) is None
+    assert problem(late) == E.PAPER_TOO_LATE  # the result is final
+    assert problem(NOW, withdrawn=True) == E.PAPER_ALREADY_WITHDRAWN
+    assert problem(late, withdrawn=True) == E.PAPER_ALREADY_WITHDRAWN
+
+
 def test_ranked_paper_points_are_borda_points_times_ballots():
     # four options: a first place is worth 3, a second 2
     marks = [(3, 12, 1), (3, 11, 2), (2, 11, 1), (1, 14, 1), (1, 13, 2)]
