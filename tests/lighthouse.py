@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -125,6 +126,9 @@ def _start_app(folder: Path):
     return app, base, f"{cookie.key}={cookie.value}", activity_id
 
 
+ATTEMPTS = 5
+
+
 def _lighthouse(url: str, out: Path, chrome_flags: str, cookie: str | None) -> dict:
     cmd = [
         str(ROOT / "node_modules/.bin/lighthouse"),
@@ -138,13 +142,16 @@ def _lighthouse(url: str, out: Path, chrome_flags: str, cookie: str | None) -> d
         cmd.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")}
     # On a busy 2-core machine Lighthouse sometimes fails to record its trace (NO_NAVSTART);
-    # that is the tool, not the page: try up to three times before failing the step.
-    for attempt in range(3):
+    # that is the tool, not the page (its scores are not judged from a failed run): try up
+    # to five times, a few seconds apart, before failing the step. Twice in a row was seen
+    # on 2026-12-04, so three tries left too little room.
+    for attempt in range(ATTEMPTS):
         if subprocess.run(cmd, env=env, timeout=180, check=False).returncode == 0:
             break
         print(f"lighthouse run {attempt + 1} failed, retrying", file=sys.stderr)
+        time.sleep(5)
     else:
-        raise RuntimeError(f"Lighthouse failed three times on {url}")
+        raise RuntimeError(f"Lighthouse failed {ATTEMPTS} times on {url}")
     report = json.loads(out.read_text())
     return {name: cat["score"] for name, cat in report["categories"].items()}
 
