@@ -469,12 +469,8 @@ def _decisions(figures: Figures, scope: Wilayah, start: datetime, end: datetime,
         .where(origin, Proposal.created_at >= start, Proposal.created_at < end)
     ).one()
     rt_paths = [(n.path, residents.get(n.id, 0)) for n in nodes if n.level == Level.RT]
-    paper = (  # ballots of residents without a phone, entered by the pengurus
-        select(func.coalesce(func.sum(PaperTally.ballots), 0))
-        .where(PaperTally.poll_id == Poll.id, PaperTally.is_counted)
-        .correlate(Poll)
-        .scalar_subquery()
-    )
+    # ballots of residents without a phone, entered by the pengurus (per poll)
+    paper = PaperTally.counted_ballots(Poll.id)
     for path, voters, on_paper in db.session.execute(
         select(Wilayah.path, func.count(PollVoter.id), paper)
         .select_from(Poll)

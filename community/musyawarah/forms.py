@@ -75,7 +75,6 @@ ERRORS = {
     E.NOT_RESIDENT: ("support", _l("Hanya warga wilayah usulan ini yang dapat mendukung.")),
     E.PAPER_TOO_LATE: ("ballots", _l("Suara kertas paling lambat dicatat 3 hari setelah ditutup.")),
     E.PAPER_BAD_COUNT: ("ballots", _l("Jumlah surat suara antara 1 dan 5.000; jumlah suara tidak boleh negatif.")),
-    E.PAPER_ALREADY_WITHDRAWN: ("ballots", _l("Pencatatan ini sudah dibatalkan.")),
     E.PAPER_TOO_MANY_VOTES: ("ballots", _l("Jumlah suara per pilihan tidak cocok dengan jumlah surat suara.")),
     E.TOO_FEW_TIMES: ("day_1", _l("Tulis paling sedikit 2 waktu, masing-masing dengan tanggal dan jam.")),
     E.DUPLICATE_TIME: ("day_1", _l("Ada waktu yang sama. Setiap waktu harus berbeda.")),
@@ -85,6 +84,14 @@ ERRORS = {
     E.NOT_A_MEETING: ("body", _l("Notulen hanya untuk kegiatan musyawarah.")),
     E.MEETING_CANCELLED: ("body", _l("Musyawarah ini dibatalkan; tidak ada notulen.")),
     E.MEETING_NOT_STARTED: ("body", _l("Notulen dapat ditulis setelah musyawarah dimulai.")),
+}  # fmt: skip
+
+
+# Why a paper batch cannot be withdrawn (a flash on the poll page: there is no field).
+WITHDRAW_MESSAGES = {
+    E.PAPER_ALREADY_WITHDRAWN: _l("Pencatatan ini sudah dibatalkan."),
+    E.PAPER_TOO_LATE: _l("Hasilnya sudah final: pencatatan tidak dapat dibatalkan lagi lewat "
+                         "3 hari setelah ditutup."),
 }  # fmt: skip
 
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -367,6 +376,16 @@ class PaperTally(db.Model):
     @classmethod
     def _is_counted_expression(cls):
         return cls.withdrawn_at.is_(None)
+
+    @classmethod
+    def counted_ballots(cls, poll_id):
+        """The paper ballots counted for ``poll_id`` (an id, or ``Poll.id`` of an enclosing
+        query), withdrawn batches left out: a scalar subquery."""
+        return (
+            select(func.coalesce(func.sum(cls.ballots), 0))
+            .where(cls.poll_id == poll_id, cls.is_counted)
+            .scalar_subquery()
+        )
 
     __table_args__ = (
         CheckConstraint(f"ballots BETWEEN 1 AND {rules.PAPER_MAX_BALLOTS}", name="ballots_range"),

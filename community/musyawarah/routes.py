@@ -25,6 +25,7 @@ from community.musyawarah.forms import (
     ERRORS,
     KIND_LABELS,
     STATUS_LABELS,
+    WITHDRAW_MESSAGES,
     CommentForm,
     MarkForm,
     MinutesForm,
@@ -579,7 +580,7 @@ def paper(poll_id: int):
             flash(_("Suara kertas dicatat."), "success")
             return redirect(url_for("musyawarah.poll", poll_id=poll.id), code=303)
     status = 422 if form.errors else 200
-    entered = sum(b.ballots for b in queries.list_paper_tallies(poll) if b.is_counted)
+    entered = services.paper_ballots(poll)
     return render("musyawarah/paper.html", poll=poll, form=form, entered=entered, status=status)
 
 
@@ -603,11 +604,7 @@ def withdraw_paper(poll_id: int, tally_id: int):
         services.withdraw_paper(poll, batch, by=current_user, now=utcnow())
     except MusyawarahRefused as exc:
         db.session.rollback()
-        if exc.code == rules.MusyawarahError.PAPER_TOO_LATE:
-            flash(_("Hasilnya sudah final: pencatatan tidak dapat dibatalkan lagi lewat "
-                    "3 hari setelah ditutup."), "error")  # fmt: skip
-        else:
-            flash(str(ERRORS[exc.code][1]), "error")
+        flash(str(WITHDRAW_MESSAGES[exc.code]), "error")
         return _poll_page(poll, status=422)
     db.session.commit()
     flash(_("Pencatatan %(n)s surat suara kertas dibatalkan; tidak dihitung lagi.",

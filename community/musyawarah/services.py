@@ -307,11 +307,7 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
         .where(PollVoter.poll_id == poll.id, User.rt_id.in_(subtree))
         .scalar_subquery()
     )
-    paper = (
-        select(func.coalesce(func.sum(PaperTally.ballots), 0))
-        .where(PaperTally.poll_id == poll.id, PaperTally.is_counted)
-        .scalar_subquery()
-    )
+    paper = PaperTally.counted_ballots(poll.id)
     n_residents, n_voted, n_here, n_paper = db.session.execute(
         select(residents, voted, here, paper)
     ).one()
@@ -319,8 +315,9 @@ def count_eligible(poll: Poll) -> tuple[int, int]:
 
 
 def paper_counts(poll: Poll) -> tuple[int, dict[int, int]]:
-    """``(paper ballots, points per option)`` of every batch entered and not withdrawn: a mark is a point
-    for a single or multiple choice; a ranking's places give Borda points."""
+    """``(paper ballots, points per option)`` of every batch entered and not withdrawn: a
+    mark is a point for a single or multiple choice; a ranking's places give Borda
+    points."""
     in_poll = and_(PaperTally.poll_id == poll.id, PaperTally.is_counted)
     if poll.kind == rules.PollKind.PERINGKAT:
         marks = db.session.execute(
@@ -338,10 +335,12 @@ def paper_counts(poll: Poll) -> tuple[int, dict[int, int]]:
                 .group_by(PaperTallyCount.option_id)
             ).all()
         )
-    ballots = db.session.scalar(
-        select(func.coalesce(func.sum(PaperTally.ballots), 0)).where(in_poll)
-    )
-    return ballots, {o: int(n) for o, n in points.items()}
+    return paper_ballots(poll), {o: int(n) for o, n in points.items()}
+
+
+def paper_ballots(poll: Poll) -> int:
+    """How many paper ballots count for ``poll`` (withdrawn batches left out)."""
+    return db.session.scalar(select(PaperTally.counted_ballots(poll.id)))
 
 
 def results(poll: Poll) -> Results:

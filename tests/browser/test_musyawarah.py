@@ -198,30 +198,37 @@ def test_the_musrenbang_export_prints_from_a_phone(open_context, make_account, s
     screenshot(page, "musrenbang-cetak")
 
 
-def test_the_pengurus_enters_paper_ballots_from_a_phone(
-    open_context, make_account, live_server, screenshot
-):
+def _sekretaris_and_open_poll(make_account, live_server, name: str, **poll):
+    """A sekretaris of RT 01 / RW 01 and a poll of theirs open for two days, results live
+    (so paper shows at once): ``(account, poll id)``."""
     from community.accounts.models import User
     from community.areas.models import Wilayah
     from community.musyawarah import services as musyawarah
 
     rt = "RT 01 / RW 01"
-    sekretaris = make_account("Sekretaris Kertas", rt=rt, role=Role.SEKRETARIS)
+    sekretaris = make_account(name, rt=rt, role=Role.SEKRETARIS)
     rt_id = live_server.wilayah_id(rt, parent="RW 01")
 
     def open_poll() -> int:
         now = utcnow()
-        by = db.session.scalar(select(User).where(User.name == "Sekretaris Kertas"))
-        poll = musyawarah.create_poll(
-            db.session.get(Wilayah, rt_id), by=by, question="Hari kerja bakti Januari",
-            description="", kind="tunggal", options=["Sabtu pagi", "Minggu pagi"],
-            max_choices=1, is_secret=False, shows_live=True, opens_at=now,
-            closes_at=now + timedelta(days=2), now=now,
+        by = db.session.scalar(select(User).where(User.name == name))
+        made = musyawarah.create_poll(
+            db.session.get(Wilayah, rt_id), by=by, description="", is_secret=False,
+            shows_live=True, opens_at=now, closes_at=now + timedelta(days=2), now=now, **poll,
         )  # fmt: skip
         db.session.commit()
-        return poll.id
+        return made.id
 
-    poll_id = live_server.query(open_poll)
+    return sekretaris, live_server.query(open_poll)
+
+
+def test_the_pengurus_enters_paper_ballots_from_a_phone(
+    open_context, make_account, live_server, screenshot
+):
+    sekretaris, poll_id = _sekretaris_and_open_poll(
+        make_account, live_server, "Sekretaris Kertas", question="Hari kerja bakti Januari",
+        kind="tunggal", options=["Sabtu pagi", "Minggu pagi"], max_choices=1,
+    )  # fmt: skip
     page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
     page.goto(f"/jajak/{poll_id}")
     page.get_by_role("link", name="Catat suara kertas").click()
@@ -307,28 +314,11 @@ def test_the_pengurus_enters_ranked_paper_ballots_order_by_order(
 ):
     """A ranking on paper from a phone: each order read out is entered with how many
     ballots carry it, the form stays for the next order, and the Borda points count."""
-    from community.accounts.models import User
-    from community.areas.models import Wilayah
-    from community.musyawarah import services as musyawarah
-
-    rt = "RT 01 / RW 01"
-    sekretaris = make_account("Sekretaris Peringkat", rt=rt, role=Role.SEKRETARIS)
-    rt_id = live_server.wilayah_id(rt, parent="RW 01")
-
-    def open_poll() -> int:
-        now = utcnow()
-        by = db.session.scalar(select(User).where(User.name == "Sekretaris Peringkat"))
-        poll = musyawarah.create_poll(
-            db.session.get(Wilayah, rt_id), by=by, question="Prioritas Musrenbang RT 01",
-            description="", kind="peringkat",
-            options=["Drainase Gang Mawar", "Lampu jalan", "Pos kamling"], max_choices=2,
-            is_secret=False, shows_live=True, opens_at=now,
-            closes_at=now + timedelta(days=2), now=now,
-        )  # fmt: skip
-        db.session.commit()
-        return poll.id
-
-    poll_id = live_server.query(open_poll)
+    sekretaris, poll_id = _sekretaris_and_open_poll(
+        make_account, live_server, "Sekretaris Peringkat", question="Prioritas Musrenbang RT 01",
+        kind="peringkat", options=["Drainase Gang Mawar", "Lampu jalan", "Pos kamling"],
+        max_choices=2,
+    )  # fmt: skip
     page = sign_in(open_context("phone").new_page(), sekretaris.phone, PASSWORD)
     page.goto(f"/jajak/{poll_id}")
     page.get_by_role("link", name="Catat suara kertas").click()
