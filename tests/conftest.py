@@ -51,6 +51,7 @@ def test_config(tmp_path, **extra) -> dict:
         "STATIC_BUILD_FOLDER": str(tmp_path / "static-build"),
         "ANNOUNCEMENT_PHOTO_FOLDER": str(tmp_path / "pengumuman"),  # not the real instance/
         "ARISAN_RECEIPT_FOLDER": str(tmp_path / "arisan-bukti"),
+        "PROPOSAL_PHOTO_FOLDER": str(tmp_path / "usulan"),
         "DASHBOARD_CACHE_SECONDS": 0,  # apps are reused across tests: no figures carried over
         **extra,
     }
