@@ -30,6 +30,10 @@ def test_every_target_is_at_least_24_px(phone: Page, sign_in_as, wilayah_paths):
             small[path] = found
     page.goto("/")
     page.locator(".activity-card h3 a").first.click()
+    # measured once the activity page has loaded with its stylesheet: measured as soon as
+    # the click navigated, every target came out at the browser's default size (seen once)
+    page.wait_for_url("**/kegiatan/*")
+    page.wait_for_load_state("load")
     found = page.evaluate(SMALL)
     if found:
         small["activity page"] = found
