@@ -569,10 +569,29 @@ def assert_no_horizontal_scroll(page: Page, name: str) -> None:
     )
 
 
+def assert_tick_boxes_in_shape(page: Page, name: str) -> None:
+    """Radio buttons and checkboxes stay the size of a tick box (at most 48 px a side).
+
+    A text-field rule once matched the poll form's radios too: each took the full width
+    at 360 px and squeezed its label to one letter a line, with nothing scrolling sideways.
+    """
+    stretched = page.evaluate(
+        """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+             .filter(el => el.offsetParent !== null)
+             .map(el => [el.id || el.name, el.getBoundingClientRect()])
+             .filter(([, box]) => box.width > 48.5 || box.height > 48.5)
+             .slice(0, 8)
+             .map(([id, box]) => id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height))"""
+    )
+    assert not stretched, f"stretched tick boxes on {name} ({page.url}): {stretched}"
+
+
 def check_page(page: Page, name: str) -> None:
-    """The gate for every page a test visits: axe, then no horizontal scrolling."""
+    """The gate for every page a test visits: axe, no horizontal scrolling, and tick boxes
+    drawn as tick boxes."""
     check_a11y(page, name)
     assert_no_horizontal_scroll(page, name)
+    assert_tick_boxes_in_shape(page, name)
 
 
 def _slug(text: str) -> str:
