@@ -586,12 +586,41 @@ def assert_tick_boxes_in_shape(page: Page, name: str) -> None:
     assert not stretched, f"stretched tick boxes on {name} ({page.url}): {stretched}"
 
 
+def assert_table_words_whole(page: Page, name: str) -> None:
+    """No word in a table cell is split over two lines (a hyphen may still end a line).
+
+    The body wraps "anywhere" so nothing scrolls sideways; in a table that squeezed columns
+    until "Kehadiran" read "Keha/dir/an" on a phone. A wide table scrolls in its region.
+    """
+    split = page.evaluate(
+        """() => {
+          const split = [];
+          for (const cell of document.querySelectorAll('th, td')) {
+            if (cell.offsetParent === null) continue;
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              for (const word of node.data.matchAll(/[^\\s-]{2,}/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (lines.size > 1) split.push(word[0]);
+              }
+            }
+          }
+          return split.slice(0, 8);
+        }"""
+    )
+    assert not split, f"words split inside table cells on {name} ({page.url}): {split}"
+
+
 def check_page(page: Page, name: str) -> None:
-    """The gate for every page a test visits: axe, no horizontal scrolling, and tick boxes
-    drawn as tick boxes."""
+    """The gate for every page a test visits: axe, no horizontal scrolling, tick boxes drawn
+    as tick boxes and table words kept whole."""
     check_a11y(page, name)
     assert_no_horizontal_scroll(page, name)
     assert_tick_boxes_in_shape(page, name)
+    assert_table_words_whole(page, name)
 
 
 def _slug(text: str) -> str:
