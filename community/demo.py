@@ -191,7 +191,7 @@ def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
     training, a pos kamling; supported, discussed, one forwarded to the RW, one accepted.
     RT 01 ranks its priorities in an open poll (the demo resident has not voted yet),
     chose a kerja bakti day in a closed one, and is finding an evening for the meeting in a
-    time poll."""
+    time poll; RT 02 ranked its priorities in a poll now closed."""
     from community.musyawarah import services as musyawarah
 
     def people(rt: Wilayah) -> list[User]:  # the ketua first, then the residents
@@ -254,6 +254,21 @@ def _demo_musyawarah(rts: list[Wilayah], *, now: datetime) -> None:
     sabtu, minggu = (o.id for o in kerja_bakti.options)
     for n, voter in enumerate(warga01[:8]):
         musyawarah.vote(kerja_bakti, voter, [minggu if n % 4 else sabtu], now=now - 9 * day)
+
+    # RT 02 has already ranked its priorities: the kelurahan's Musrenbang list carries the
+    # result (Borda points) under the proposals.
+    rt02_options = [pos.title, "Drainase depan Musala Al-Ikhlas", "Posyandu lansia",
+                    "Pelatihan hidroponik"]  # fmt: skip
+    rt02_priorities = musyawarah.create_poll(
+        rt02, by=ketua02, question="Prioritas RT 02 untuk Musrenbang", kind="peringkat",
+        description="Urutkan tiga usulan terpenting; hasilnya dibawa ke Musrenbang kelurahan.",
+        options=rt02_options, max_choices=3, is_secret=False, shows_live=False,
+        opens_at=now - 9 * day, closes_at=now - 2 * day, now=now - 9 * day,
+    )  # fmt: skip
+    ids02 = [o.id for o in rt02_priorities.options]
+    for n, voter in enumerate(warga02[1:8]):
+        ranking = [ids02[1], ids02[2], ids02[0]] if n % 3 else [ids02[2], ids02[1], ids02[3]]
+        musyawarah.vote(rt02_priorities, voter, ranking, now=now - 8 * day)
 
     # "Kapan musyawarah?": RT 01 picks an evening for the meeting on its priorities; six
     # neighbours ticked theirs, the demo resident has not yet, the ketua has not picked.

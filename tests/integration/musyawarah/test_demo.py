@@ -24,8 +24,8 @@ def test_the_demo_resident_sees_the_proposals_and_ranks_the_priorities(app):
         resident = db.session.scalar(select(User).where(User.phone == phone))
         statuses = dict(db.session.execute(select(Proposal.title, Proposal.status)).all())
         open_poll, closed_poll = (
-            db.session.scalar(select(Poll.id).where(Poll.kind == kind))
-            for kind in ("peringkat", "tunggal")
+            db.session.scalar(select(Poll.id).where(Poll.question == question))
+            for question in ("Prioritas RT 01 untuk Musrenbang", "Hari kerja bakti bulan depan")
         )
     assert statuses == {
         "Perbaikan drainase Gang Mawar": "dibahas",
@@ -80,3 +80,41 @@ def test_the_demo_resident_ticks_the_evenings_of_the_time_poll(app):
     # six neighbours ticked the Saturday evening and three each of the others; now seven
     assert [int(r.cssselect("td")[-1].text_content()) for r in rows] == [3, 7, 3]
     assert "Paling banyak bisa" in rows[1].text_content()
+
+
+def test_the_demo_kelurahan_admin_exports_rt02s_priorities_for_musrenbang(app):
+    """The Musrenbang list the kelurahan admin prints carries, under the proposals, the
+    priorities RT 02 ranked in its closed poll, with their Borda points; and its CSV."""
+    import csv
+    import io
+
+    from community.areas.models import Wilayah
+
+    with app.app_context():
+        accounts = demo.load_demo(now=utcnow())
+        db.session.commit()
+        phone = next(a.phone for a in accounts if a.role == "Admin kelurahan")
+        admin = db.session.scalar(select(User).where(User.phone == phone))
+        kelurahan = db.session.scalar(select(Wilayah.id).where(Wilayah.level == "kelurahan"))
+    client = sign_in(app.test_client(), admin)
+    page = html.unescape(text_of(client.get("/musyawarah")))
+    assert "Prioritas RT 02 untuk Musrenbang" in page  # the closed poll is listed
+
+    text = html.unescape(text_of(client.get(f"/musyawarah/musrenbang/{kelurahan}")))
+    assert "Prioritas RT 02 untuk Musrenbang" in text
+    assert "Belum ada jajak pendapat urutan prioritas" not in text
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/musyawarah/musrenbang/{kelurahan}/prioritas.csv")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
+    mine = [row[3:6] for row in rows[1:] if row[0] == "Prioritas RT 02 untuk Musrenbang"]
+    # seven neighbours ranked four options (3, 2, 1 points): four put the drainage first and
+    # the posyandu second, three the posyandu first and the drainage second
+    assert mine == [["1", "Drainase depan Musala Al-Ikhlas", "18"], ["2", "Posyandu lansia", "17"],
+                    ["3", "Renovasi pos kamling RT 02", "4"], ["4", "Pelatihan hidroponik", "3"]]  # fmt: skip
